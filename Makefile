@@ -1,0 +1,39 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set-up they call.
+SHELL := /bin/bash
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+# uv from PATH, else as a module of python3 (installed with pip on first use).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+# Python 3.13: from PATH, else pyenv's, else whatever uv finds that satisfies .python-version.
+PYTHON := $(shell command -v python3.13 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
+UV_PYTHON_FLAG := $(if $(PYTHON),--python $(PYTHON),)
+RUN := $(UV) run --frozen $(UV_PYTHON_FLAG)
+
+.PHONY: run test setup uv messages static dev-data lint
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+setup: uv
+	$(UV) sync --frozen $(UV_PYTHON_FLAG)
+	$(MAKE) messages
+
+messages:
+	$(RUN) python manage.py compilemessages --ignore=.venv -v 0
+
+# The app with demo data on SQLite, at http://127.0.0.1:$(PORT).
+run: setup
+	DEBUG=true $(RUN) python manage.py migrate --no-input -v 0
+	DEBUG=true $(RUN) python manage.py load_divisions
+	DEBUG=true $(RUN) python manage.py load_plan
+	DEBUG=true $(RUN) python manage.py seed_demo
+	DEBUG=true $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
+
+# The tests, on the database of DATABASE_URL (PostgreSQL in CI); browser tests use Debian's Chromium.
+test: export SECRET_KEY ?= test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz
+test: setup
+	$(RUN) python manage.py collectstatic --no-input -v 0
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(RUN) ruff check .

@@ -1,0 +1,96 @@
+"""Who may see and change what. Every view reaches its objects through one helper per object type:
+404 for what the user may not see, 403 for what they may see but not change."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from targets.models import County, Role
+
+Kind = Role.Kind
+PROVINCE_WIDE = {Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT, Kind.ADMIN}
+REVIEWERS = {Kind.PREFECTURE_REVIEWER, Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT}
+
+
+@dataclass
+class Access:
+    """The union of one user's roles."""
+
+    kinds: set[str] = field(default_factory=set)
+    county_ids: set[int] = field(default_factory=set)
+    prefecture_ids: set[int] = field(default_factory=set)
+    department_ids: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, user) -> "Access":
+        access = cls()
+        if not user.is_authenticated or not user.is_active:
+            return access
+        for role in Role.objects.filter(user=user).only(
+            "kind", "county_id", "prefecture_id", "department_id"
+        ):
+            access.kinds.add(role.kind)
+            if role.county_id:
+                access.county_ids.add(role.county_id)
+            if role.prefecture_id:
+                access.prefecture_ids.add(role.prefecture_id)
+            if role.department_id:
+                access.department_ids.add(role.department_id)
+        return access
+
+    @property
+    def sees_whole_province(self) -> bool:
+        return bool(self.kinds & PROVINCE_WIDE)
+
+    @property
+    def is_reviewer(self) -> bool:
+        return bool(self.kinds & REVIEWERS)
+
+    @property
+    def is_admin(self) -> bool:
+        return Kind.ADMIN in self.kinds
+
+    def visible_counties(self) -> QuerySet[County]:
+        if self.sees_whole_province:
+            return County.objects.all()
+        return County.objects.filter(pk__in=self.county_ids) | County.objects.filter(
+            prefecture_id__in=self.prefecture_ids
+        )
+
+    def can_see_county(self, county: County) -> bool:
+        return (
+            self.sees_whole_province
+            or county.pk in self.county_ids
+            or county.prefecture_id in self.prefecture_ids
+        )
+
+    def can_report_for(self, county: County) -> bool:
+        return county.pk in self.county_ids
+
+
+def access_for(request: HttpRequest) -> Access:
+    if not hasattr(request, "_access"):
+        request._access = Access.of(request.user)
+    return request._access
+
+
+def county_for_user(request: HttpRequest, code: str, *, write: bool = False) -> County:
+    county = get_object_or_404(County.objects.select_related("prefecture__region", "county_type"),
+                               code=code)
+    access = access_for(request)
+    if not access.can_see_county(county):
+        raise Http404
+    if write and not access.can_report_for(county):
+        raise PermissionDenied
+    return county
+
+
+def require_province_view(request: HttpRequest) -> Access:
+    """For pages across the province (the overview): reviewers and admins, not county reporters."""
+    access = access_for(request)
+    if not (access.is_reviewer or access.is_admin):
+        raise PermissionDenied
+    return access

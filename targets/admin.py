@@ -1,0 +1,271 @@
+"""The Django admin for plan, geography and users, open to the admin role; every change audited."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from targets.access import access_for
+from targets.models import (
+    AuditRecord,
+    BottomLine,
+    Clause,
+    County,
+    CountyType,
+    Department,
+    Goal,
+    Horizon,
+    Indicator,
+    IndicatorTarget,
+    Integration,
+    Measure,
+    Plan,
+    Prefecture,
+    Region,
+    Role,
+    TaskArea,
+)
+from targets.services import audit
+from targets.services.targets import set_target
+
+User = get_user_model()
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin-role permissions, and an audit record with the before/after of every change."""
+
+    # Reverse relations edited inline, whose contents belong to this object's history.
+    audited_related: tuple[str, ...] = ()
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return access_for(request).is_admin
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+    has_module_permission = has_view_permission
+
+    def _snapshot(self, obj) -> dict:
+        values = audit.snapshot(obj)
+        for name in self.audited_related:
+            values[name] = sorted(str(o) for o in getattr(obj, name).all())
+        return values
+
+    def save_model(self, request, obj, form, change) -> None:
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        request._audit_before = self._snapshot(stored) if stored else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        changes = audit.diff(request._audit_before, self._snapshot(obj))
+        if changes:
+            action = "change" if change else "add"
+            audit.record(f"admin.{action}", request=request, obj=obj, changes=changes)
+
+    def delete_model(self, request, obj) -> None:
+        audit.record("admin.delete", request=request, obj=obj,
+                     changes=audit.diff(self._snapshot(obj), {}))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        records = AuditRecord.objects.filter(
+            object_type=self.model._meta.label, object_id=str(object_id)
+        ).order_by("-id")
+        context = {**(extra_context or {}), "audit_records": records}
+        return super().history_view(request, object_id, extra_context=context)
+
+
+class ClauseInline(admin.TabularInline):
+    model = Clause
+    extra = 0
+    fields = ["number", "text", "trackable"]
+
+
+@admin.register(Plan)
+class PlanAdmin(AuditedAdmin):
+    list_display = ["title", "adopted_on"]
+    search_fields = ["title", "title_en"]
+
+
+@admin.register(Clause)
+class ClauseAdmin(AuditedAdmin):
+    list_display = ["number", "short_text", "trackable"]
+    list_filter = ["trackable"]
+    search_fields = ["text", "text_en"]
+
+    @admin.display(description=_("原文"))
+    def short_text(self, obj: Clause) -> str:
+        return obj.text[:60]
+
+
+class PlanRecordAdmin(AuditedAdmin):
+    list_display = ["code", "text", "text_en"]
+    search_fields = ["code", "text", "text_en"]
+    filter_horizontal = ["clauses"]
+
+
+@admin.register(Goal)
+class GoalAdmin(PlanRecordAdmin):
+    list_display = ["code", "horizon", "text", "text_en"]
+    list_filter = ["horizon"]
+
+
+@admin.register(TaskArea)
+class TaskAreaAdmin(PlanRecordAdmin):
+    pass
+
+
+@admin.register(Integration)
+class IntegrationAdmin(PlanRecordAdmin):
+    list_display = ["code", "name", "problem", "name_en"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(PlanRecordAdmin):
+    list_display = ["code", "text", "task_area", "integration_names"]
+    list_filter = ["task_area", "integrations", "lead_departments"]
+    list_select_related = ["task_area"]
+    filter_horizontal = ["clauses", "integrations", "lead_departments"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("integrations")
+
+    @admin.display(description=_("融合方向"))
+    def integration_names(self, obj: Measure) -> str:
+        return "、".join(i.name for i in obj.integrations.all())
+
+
+@admin.register(BottomLine)
+class BottomLineAdmin(PlanRecordAdmin):
+    pass
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    """The versions of the targets, read-only: a revision is made through the fields above."""
+
+    model = IndicatorTarget
+    extra = 0
+    can_delete = False
+    fields = ["horizon", "version", "value", "reason", "set_by", "set_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("目标值的各个版本")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class IndicatorForm(forms.ModelForm):
+    target_2027 = forms.DecimalField(label=_("2027年目标值"), required=False, max_digits=16,
+                                     decimal_places=4)
+    target_2035 = forms.DecimalField(label=_("2035年目标值"), required=False, max_digits=16,
+                                     decimal_places=4)
+    target_reason = forms.CharField(
+        label=_("目标值调整理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("修改目标值时填写;原目标值作为旧版本保留。"),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for horizon in Horizon:
+                target = self.instance.target_in_force(horizon.value)
+                if target is not None:
+                    self.fields[f"target_{horizon.value}"].initial = target.value
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = any(f"target_{h.value}" in self.changed_data for h in Horizon)
+        if changed and self.instance.pk and not cleaned.get("target_reason"):
+            self.add_error("target_reason", _("修改已有目标值时须填写理由。"))
+        return cleaned
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin):
+    form = IndicatorForm
+    list_display = ["code", "name", "unit", "direction", "level", "is_demo"]
+    list_filter = ["level", "direction", "is_demo", "goals"]
+    search_fields = ["code", "name", "name_en"]
+    filter_horizontal = ["goals", "measures"]
+    inlines = [IndicatorTargetInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        for horizon in Horizon:
+            value = form.cleaned_data.get(f"target_{horizon.value}")
+            if value is not None:
+                set_target(form.instance, horizon.value, value, user=request.user,
+                           reason=form.cleaned_data.get("target_reason", ""), request=request)
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdmin):
+    list_display = ["name", "name_en", "order"]
+
+
+@admin.register(Prefecture)
+class PrefectureAdmin(AuditedAdmin):
+    list_display = ["code", "name", "kind", "region"]
+    list_filter = ["region", "kind"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(CountyType)
+class CountyTypeAdmin(AuditedAdmin):
+    list_display = ["name", "name_en", "order"]
+
+
+@admin.register(County)
+class CountyAdmin(AuditedAdmin):
+    list_display = ["code", "name", "kind", "prefecture", "county_type", "is_county_domain",
+                    "is_underdeveloped", "is_pilot"]
+    list_filter = ["prefecture__region", "prefecture", "kind", "county_type", "is_county_domain",
+                   "is_underdeveloped", "is_pilot"]
+    list_editable = ["county_type", "is_county_domain", "is_underdeveloped", "is_pilot"]
+    list_select_related = ["prefecture", "county_type"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(AuditedAdmin):
+    list_display = ["code", "name", "name_en"]
+    search_fields = ["code", "name"]
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ["county", "prefecture", "department"]
+
+
+# Accounts are managed here with their roles; Django's groups and permissions are not used.
+for model in (User, Group):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(User)
+class AccountAdmin(AuditedAdmin, UserAdmin):
+    inlines = [RoleInline]
+    audited_related = ("roles",)
+    list_display = ["username", "first_name", "is_active", "last_login"]
+    list_filter = ["is_active", "roles__kind"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("个人信息"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("状态"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]

@@ -1,0 +1,25 @@
+"""The Django admin, open to holders of the admin role (not only to Django's staff flag)."""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from targets.access import access_for
+
+
+class PlanAdminSite(admin.AdminSite):
+    site_header = _("城乡融合发展进展跟踪 · 管理")
+    site_title = _("管理")
+    index_title = _("规划、区划与用户")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and access_for(request).is_admin
+
+    def login(self, request: HttpRequest, extra_context=None):
+        """One login page for the whole site; a signed-in user without the role is refused."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", request.get_full_path()))
+

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetsConfig(AppConfig):
+    name = "targets"
+    verbose_name = _("城乡融合发展进展")
+
+    def ready(self) -> None:
+        from targets import signals  # noqa: F401  (connects the audit receivers)
+

@@ -1,0 +1,69 @@
+"""Who may do what, where: roles with a scope (a county, a prefecture, a department's measures)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A provincial department (牵头部门) that leads particular measures."""
+
+    code = models.CharField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("省级部门")
+        verbose_name_plural = _("省级部门")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    class Kind(models.TextChoices):
+        COUNTY_REPORTER = "county_reporter", _("县级填报员")
+        PREFECTURE_REVIEWER = "prefecture_reviewer", _("市州审核员")
+        PROVINCIAL_REVIEWER = "provincial_reviewer", _("省级审核员")
+        DEPARTMENT = "department", _("省级部门")
+        ADMIN = "admin", _("管理员")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles", verbose_name=_("用户")
+    )
+    kind = models.CharField(_("角色"), max_length=30, choices=Kind.choices)
+    county = models.ForeignKey(
+        "targets.County", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("县(市、区)")
+    )
+    prefecture = models.ForeignKey(
+        "targets.Prefecture", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("市州")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("省级部门")
+    )
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        constraints = [
+            # Each kind carries exactly the scope it needs, and nothing else.
+            models.CheckConstraint(
+                name="role_scope_matches_kind",
+                condition=(
+                    Q(kind="county_reporter", county__isnull=False, prefecture__isnull=True,
+                      department__isnull=True)
+                    | Q(kind="prefecture_reviewer", county__isnull=True, prefecture__isnull=False,
+                        department__isnull=True)
+                    | Q(kind="department", county__isnull=True, prefecture__isnull=True,
+                        department__isnull=False)
+                    | Q(kind__in=["provincial_reviewer", "admin"], county__isnull=True,
+                        prefecture__isnull=True, department__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.county or self.prefecture or self.department
+        return f"{self.get_kind_display()} {scope}" if scope else str(self.get_kind_display())

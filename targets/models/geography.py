@@ -1,0 +1,106 @@
+"""Sichuan's economic regions, prefectures and counties (GB/T 2260 codes)."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from targets.models.localized import in_language
+
+six_digit_code = RegexValidator(r"^\d{6}$", _("行政区划代码须为六位数字。"))
+
+
+class Region(models.Model):
+    """One of the five economic regions of 五区共兴."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("经济区")
+        verbose_name_plural = _("经济区")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_en)
+
+
+class Prefecture(models.Model):
+    class Kind(models.TextChoices):
+        CITY = "地级市", _("地级市")
+        AUTONOMOUS_PREFECTURE = "自治州", _("自治州")
+
+    code = models.CharField(_("代码"), max_length=6, unique=True, validators=[six_digit_code])
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="prefectures", verbose_name=_("经济区")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("市州")
+        verbose_name_plural = _("市州")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CountyType(models.Model):
+    """A type of the province's county-economy assessment (分类指导)."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("县域类型")
+        verbose_name_plural = _("县域类型")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_en)
+
+
+class County(models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT = "市辖区", _("市辖区")
+        COUNTY_CITY = "县级市", _("县级市")
+        COUNTY = "县", _("县")
+        AUTONOMOUS_COUNTY = "自治县", _("自治县")
+
+    code = models.CharField(_("代码"), max_length=6, unique=True, validators=[six_digit_code])
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="counties", verbose_name=_("市州")
+    )
+    county_type = models.ForeignKey(
+        CountyType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counties",
+        verbose_name=_("县域类型"),
+    )
+    is_county_domain = models.BooleanField(_("县域"), default=False)
+    is_underdeveloped = models.BooleanField(_("欠发达县域"), default=False)
+    is_pilot = models.BooleanField(_("试点示范县"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("县(市、区)")
+        verbose_name_plural = _("县(市、区)")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"

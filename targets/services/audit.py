@@ -1,0 +1,126 @@
+"""The one function through which every auditable action is recorded, and the chain's check.
+
+Each record carries the hash of the one before it, so a record changed or removed behind the app's
+back breaks the chain at that point.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from targets.models import AuditRecord
+
+GENESIS = "0" * 64
+SECRET_FIELDS = {"password", "secret", "token"}
+MASK = "******"
+_CHAIN_LOCK = 73012027  # an arbitrary advisory-lock key that serializes appends on PostgreSQL
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request else None
+
+
+def masked(field: str, value):
+    if value is not None and any(word in field.lower() for word in SECRET_FIELDS):
+        return MASK
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, object]:
+    """The instance's field values as JSON-ready text; many-to-many fields as sorted lists."""
+    values: dict[str, object] = {}
+    for field in instance._meta.concrete_fields:
+        value = field.value_from_object(instance)
+        values[field.name] = None if value is None else str(value)
+    if instance.pk:
+        for field in instance._meta.many_to_many:
+            values[field.name] = sorted(str(o) for o in getattr(instance, field.name).all())
+    return values
+
+
+def diff(before: dict, after: dict) -> dict[str, list]:
+    """``{field: [before, after]}`` for the fields whose value changed, secrets masked."""
+    names = [*after, *(name for name in before if name not in after)]
+    return {
+        name: [masked(name, before.get(name)), masked(name, after.get(name))]
+        for name in names
+        if before.get(name) != after.get(name)
+    }
+
+
+def _digest(record: AuditRecord) -> str:
+    content = {
+        "at": record.at.astimezone(timezone.UTC).isoformat(),
+        "actor": record.actor_name,
+        "address": record.address,
+        "action": record.action,
+        "object_type": record.object_type,
+        "object_id": record.object_id,
+        "object": record.object_repr,
+        "outcome": record.outcome,
+        "changes": record.changes,
+        "previous": record.previous_hash,
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def record(
+    action: str,
+    *,
+    request: HttpRequest | None = None,
+    actor=None,
+    actor_name: str = "",
+    obj: models.Model | None = None,
+    changes: dict | None = None,
+    outcome: str = AuditRecord.Outcome.SUCCESS,
+) -> AuditRecord:
+    """Append one record to the audit trail. ``actor`` defaults to the request's user."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    entry = AuditRecord(
+        at=timezone.now(),
+        actor=actor,
+        actor_name=actor.get_username() if actor else actor_name,
+        address=client_address(request),
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        outcome=outcome,
+        changes=changes or {},
+    )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        last = AuditRecord.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry.previous_hash = last or GENESIS
+        entry.hash = _digest(entry)
+        entry.save()
+    return entry
+
+
+@dataclass
+class ChainBreak:
+    record_id: int
+    reason: str
+
+
+def verify(records: Iterable[AuditRecord] | None = None) -> ChainBreak | None:
+    """The first record whose content or link does not match the chain, or None if all hold."""
+    expected_previous = None
+    for entry in records if records is not None else AuditRecord.objects.order_by("id").iterator():
+        if expected_previous is not None and entry.previous_hash != expected_previous:
+            return ChainBreak(entry.id, "link")
+        if expected_previous is None and entry.previous_hash != GENESIS:
+            return ChainBreak(entry.id, "link")
+        if _digest(entry) != entry.hash:
+            return ChainBreak(entry.id, "content")
+        expected_previous = entry.hash
+    return None

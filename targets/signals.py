@@ -1,0 +1,28 @@
+"""Logins, logouts and failed logins go to the audit trail."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from targets.models import AuditRecord
+from targets.services import audit
+
+
+@receiver(user_logged_in)
+def record_login(sender, request, user, **kwargs) -> None:
+    audit.record("auth.login", request=request, actor=user)
+
+
+@receiver(user_logged_out)
+def record_logout(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        audit.record("auth.logout", request=request, actor=user)
+
+
+@receiver(user_login_failed)
+def record_failed_login(sender, credentials, request=None, **kwargs) -> None:
+    audit.record(
+        "auth.login_failed",
+        request=request,
+        actor_name=str(credentials.get("username", ""))[:150],
+        outcome=AuditRecord.Outcome.FAILURE,
+    )

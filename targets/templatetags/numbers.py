@@ -1,0 +1,13 @@
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def plain(value: Decimal | None) -> str:
+    """A decimal without trailing zeros or exponent: 2.2600 → 2.26, 1E+2 → 100."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f")

@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from targets.access import access_for, county_for_user, require_province_view
+from targets.models import Indicator, Region
+from targets.services import plan_structure as structure
+
+
+@require_GET
+@login_required
+def province(request: HttpRequest) -> HttpResponse:
+    """Regions, prefectures and counties; counties the user may open are links."""
+    access = require_province_view(request)
+    regions = Region.objects.order_by("order").prefetch_related("prefectures__counties")
+    visible = set(access.visible_counties().values_list("pk", flat=True))
+    context = {"regions": regions, "visible": visible}
+    return render(request, "province/page.html", context)
+
+
+@require_GET
+@login_required
+def county(request: HttpRequest, code: str) -> HttpResponse:
+    """A county's task areas, measures and indicators."""
+    county = county_for_user(request, code)
+    plan = structure.current_plan()
+    context = {
+        "county": county,
+        "plan": plan,
+        "task_areas": structure.task_areas_with_measures(plan) if plan else [],
+        "indicators": structure.indicators(plan, level=Indicator.Level.COUNTY) if plan else [],
+        "can_report": access_for(request).can_report_for(county),
+    }
+    return render(request, "county/page.html", context)

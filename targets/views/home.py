@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from targets.access import access_for
+from targets.models import County
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each user to their place: reporters to their county, reviewers to the province, admins to
+    the plan."""
+    access = access_for(request)
+    if access.is_admin:
+        return redirect("plan")
+    if access.is_reviewer:
+        return redirect("province")
+    if access.county_ids:
+        county = County.objects.filter(pk__in=access.county_ids).order_by("code").first()
+        return redirect("county", code=county.code)
+    return render(request, "home/no_role.html", status=403)
