@@ -1,16 +1,21 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from targets.services.data_files import DataFileError
-from targets.services.plan_data import load_plan
+from targets.services.plan_data import PLAN_FILE, load_plan
 
 
 class Command(BaseCommand):
     help = "Load the Decision (goals, task areas, measures, integrations, bottom lines, clauses) "
     help += "from targets/data/plan.toml. Idempotent: loading twice changes nothing."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--file", type=Path, default=PLAN_FILE, help="another plan file")
+
+    def handle(self, *args, file: Path, **options) -> None:
         try:
-            counts = load_plan()
+            counts = load_plan(file)
         except DataFileError as exc:
             raise CommandError(f"{exc} (nothing was changed)") from exc
         for key, count in counts.items():

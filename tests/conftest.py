@@ -1,0 +1,105 @@
+"""Shared fixtures: the Decision and the divisions loaded once per test database, and the personas
+every view test is checked with."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from targets.models import County, Department, Prefecture, Role
+from targets.services.demo import seed_demo
+from targets.services.divisions_data import load_divisions
+from targets.services.plan_data import load_plan
+
+PASSWORD = "Persona-Pass-2027"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped data once; each test then runs in a transaction that is rolled back."""
+    with django_db_blocker.unblock():
+        load_divisions()
+        load_plan()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many accounts; the production hasher's cost is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, kind: str | None = None, **scope):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    if kind:
+        Role.objects.create(user=user, kind=kind, **scope)
+    return user
+
+
+@pytest.fixture
+def jinjiang(db) -> County:
+    return County.objects.get(code="510104")
+
+
+@pytest.fixture
+def reporter(jinjiang):
+    """The reporter of 锦江区 (成都市)."""
+    return make_user("reporter", Role.Kind.COUNTY_REPORTER, county=jinjiang)
+
+
+@pytest.fixture
+def other_reporter(db):
+    """The reporter of 会理市 (凉山州): another county, another prefecture."""
+    return make_user("other_reporter", Role.Kind.COUNTY_REPORTER,
+                     county=County.objects.get(code="513402"))
+
+
+@pytest.fixture
+def prefecture_reviewer(db):
+    """The reviewer of 成都市."""
+    return make_user("chengdu_reviewer", Role.Kind.PREFECTURE_REVIEWER,
+                     prefecture=Prefecture.objects.get(code="510100"))
+
+
+@pytest.fixture
+def other_prefecture_reviewer(db):
+    """The reviewer of 凉山州."""
+    return make_user("liangshan_reviewer", Role.Kind.PREFECTURE_REVIEWER,
+                     prefecture=Prefecture.objects.get(code="513400"))
+
+
+@pytest.fixture
+def provincial_reviewer(db):
+    return make_user("province_reviewer", Role.Kind.PROVINCIAL_REVIEWER)
+
+
+@pytest.fixture
+def department_user(db):
+    department = Department.objects.create(code="agri", name="省农业农村厅")
+    return make_user("department_user", Role.Kind.DEPARTMENT, department=department)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("plan_admin", Role.Kind.ADMIN)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return make_user("no_role")
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: a test client signed in as that user (None: anonymous)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def demo(db) -> list[str]:
+    """The demo accounts and demo indicators."""
+    return seed_demo()

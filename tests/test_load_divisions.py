@@ -1,0 +1,89 @@
+"""Sichuan's geography from the shipped list: counts, partition into regions, reloads, bad files."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from targets.models import County, CountyType, Prefecture, Region
+from targets.services.data_files import DataFileError
+from targets.services.divisions_data import DIVISIONS_FILE, REGIONS_FILE, load_divisions
+
+pytestmark = pytest.mark.django_db
+
+
+def test_five_regions_partition_the_21_prefectures():
+    assert Region.objects.count() == 5
+    assert Prefecture.objects.count() == 21
+    sizes = {r.name: r.prefectures.count() for r in Region.objects.all()}
+    assert sizes == {"成都平原经济区": 8, "川南经济区": 4, "川东北经济区": 5, "攀西经济区": 2,
+                     "川西北生态示范区": 2}
+    assert Prefecture.objects.get(name="凉山彝族自治州").region.name == "攀西经济区"
+
+
+def test_183_counties_by_kind():
+    assert County.objects.count() == 183
+    assert Counter(County.objects.values_list("kind", flat=True)) == {
+        "市辖区": 55, "县级市": 19, "县": 105, "自治县": 4}
+    assert County.objects.get(code="510104").name == "锦江区"
+    assert County.objects.get(code="513402").name == "会理市"
+
+
+def test_the_list_is_current_not_stale():
+    assert County.objects.get(code="511403").name == "彭山区"
+    assert not County.objects.filter(code="511422").exists()
+
+
+def test_four_county_types_are_loaded_for_admins_to_assign():
+    assert list(CountyType.objects.values_list("name", flat=True)) == [
+        "城市主城区", "重点开发区县", "农产品主产区县", "重点生态功能区县"]
+
+
+def test_reloading_changes_nothing_and_keeps_what_admins_set():
+    county = County.objects.get(code="510104")
+    county.county_type = CountyType.objects.get(code="urban-core")
+    county.is_pilot = True
+    county.save()
+    counts = load_divisions()
+    assert all(key.endswith("unchanged") for key in counts), counts
+    county.refresh_from_db()
+    assert county.county_type.code == "urban-core"
+    assert county.is_pilot
+
+
+def _broken_copy(tmp_path: Path, source: Path, old: str, new: str) -> Path:
+    text = source.read_text(encoding="utf-8")
+    assert old in text
+    target = tmp_path / source.name
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("510104,锦江区", "51010,锦江区", "line 2: field 'county_code'"),
+        ("510104,锦江区,市辖区", "510104,锦江区,特区", "line 2: field 'county_kind'"),
+        ("510105,青羊区", "510104,青羊区", "line 3: field 'county_code': duplicate 510104"),
+        ("prefecture_code,", "prefecture,", "header"),
+    ],
+    ids=["short-code", "unknown-kind", "duplicate", "header"],
+)
+def test_a_malformed_divisions_file_is_rejected_and_changes_nothing(tmp_path, old, new, named):
+    # A valid rename earlier in the file must not be saved either.
+    text = DIVISIONS_FILE.read_text(encoding="utf-8").replace("青羊区", "青羊区改")
+    source = tmp_path / "source.csv"
+    source.write_text(text, encoding="utf-8")
+    broken = _broken_copy(tmp_path, source, old, new)
+    with pytest.raises(DataFileError, match=named):
+        load_divisions(REGIONS_FILE, broken)
+    assert County.objects.get(code="510105").name == "青羊区"
+    assert County.objects.count() == 183
+
+
+def test_a_prefecture_in_no_region_is_rejected(tmp_path):
+    broken = _broken_copy(tmp_path, REGIONS_FILE, '"攀枝花市", ', "")
+    with pytest.raises(CommandError, match="in no region: 攀枝花市"):
+        call_command("load_divisions", regions=broken)
+    assert Prefecture.objects.get(name="攀枝花市").region.code == "panxi"
