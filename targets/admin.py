@@ -33,17 +33,23 @@ from targets.services.targets import set_target
 User = get_user_model()
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Admin-role permissions, and an audit record with the before/after of every change."""
-
-    # Reverse relations edited inline, whose contents belong to this object's history.
-    audited_related: tuple[str, ...] = ()
+class AdminRolePermissions:
+    """The admin role may view, add, change and delete; Django's per-model permissions are unused."""
 
     def has_view_permission(self, request, obj=None) -> bool:
         return access_for(request).is_admin
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
-    has_module_permission = has_view_permission
+
+    def has_module_permission(self, request) -> bool:
+        return access_for(request).is_admin
+
+
+class AuditedAdmin(AdminRolePermissions, admin.ModelAdmin):
+    """An audit record with the before/after of every change made through the admin."""
+
+    # Reverse relations edited inline, whose contents belong to this object's history.
+    audited_related: tuple[str, ...] = ()
 
     def _snapshot(self, obj) -> dict:
         values = audit.snapshot(obj)
@@ -79,12 +85,6 @@ class AuditedAdmin(admin.ModelAdmin):
         ).order_by("-id")
         context = {**(extra_context or {}), "audit_records": records}
         return super().history_view(request, object_id, extra_context=context)
-
-
-class ClauseInline(admin.TabularInline):
-    model = Clause
-    extra = 0
-    fields = ["number", "text", "trackable"]
 
 
 @admin.register(Plan)
@@ -146,7 +146,7 @@ class BottomLineAdmin(PlanRecordAdmin):
     pass
 
 
-class IndicatorTargetInline(admin.TabularInline):
+class IndicatorTargetInline(AdminRolePermissions, admin.TabularInline):
     """The versions of the targets, read-only: a revision is made through the fields above."""
 
     model = IndicatorTarget
@@ -245,7 +245,7 @@ class DepartmentAdmin(AuditedAdmin):
     search_fields = ["code", "name"]
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(AdminRolePermissions, admin.TabularInline):
     model = Role
     extra = 0
     autocomplete_fields = ["county", "prefecture", "department"]

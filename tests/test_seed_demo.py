@@ -1,0 +1,44 @@
+"""The demo command: development only; the README's accounts with their roles."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from targets.models import Indicator, Role
+from targets.services.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo")
+    assert not Role.objects.exists()
+
+
+def test_it_makes_the_readme_accounts_with_their_roles(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # twice: nothing doubles
+    expected = {
+        "admin": ("admin", None),
+        "province": ("provincial_reviewer", None),
+        "chengdu": ("prefecture_reviewer", "成都市"),
+        "jinjiang": ("county_reporter", "锦江区"),
+        "huili": ("county_reporter", "会理市"),
+    }
+    for username, (kind, scope) in expected.items():
+        user = authenticate(username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
+        role = Role.objects.select_related("county", "prefecture").get(user=user)
+        assert role.kind == kind
+        assert (role.county or role.prefecture).name == scope if scope else True
+
+
+def test_demo_indicators_are_flagged_as_demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    indicators = Indicator.objects.all()
+    assert indicators.exists() and all(i.is_demo for i in indicators)
+    assert all(i.target_in_force(2027) and i.target_in_force(2035) for i in indicators)

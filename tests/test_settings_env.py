@@ -1,0 +1,54 @@
+"""Settings from the environment fail loudly on bad values."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from plenum import env
+
+
+def test_booleans(monkeypatch):
+    monkeypatch.setenv("FLAG", "true")
+    assert env.get_bool("FLAG", False) is True
+    monkeypatch.setenv("FLAG", "off")
+    assert env.get_bool("FLAG", True) is False
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG='maybe' is not a boolean"):
+        env.get_bool("FLAG", False)
+
+
+def test_integers(monkeypatch):
+    monkeypatch.setenv("MINUTES", "30")
+    assert env.get_int("MINUTES", 1) == 30
+    monkeypatch.setenv("MINUTES", "thirty")
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env.get_int("MINUTES", 1)
+    monkeypatch.setenv("MINUTES", "-1")
+    with pytest.raises(ImproperlyConfigured, match="below the minimum"):
+        env.get_int("MINUTES", 1)
+
+
+def test_secrets_from_files(monkeypatch, tmp_path: Path):
+    secret = tmp_path / "key"
+    secret.write_text("s3cret\n")
+    monkeypatch.setenv("SECRET_KEY_FILE", str(secret))
+    assert env.get("SECRET_KEY") == "s3cret"
+    monkeypatch.setenv("SECRET_KEY_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="cannot be read"):
+        env.get("SECRET_KEY")
+
+
+def test_database_urls(tmp_path: Path):
+    postgres = env.parse_database_url("postgres://u:p%40ss@db.local:5433/plenum?sslmode=require",
+                                      tmp_path)
+    assert postgres["ENGINE"] == "django.db.backends.postgresql"
+    assert (postgres["USER"], postgres["PASSWORD"], postgres["HOST"], postgres["PORT"],
+            postgres["NAME"]) == ("u", "p@ss", "db.local", "5433", "plenum")
+    assert postgres["OPTIONS"] == {"sslmode": "require"}
+    assert env.parse_database_url("sqlite:///db.sqlite3", tmp_path)["NAME"] == tmp_path / "db.sqlite3"
+    assert env.parse_database_url("sqlite:////var/x.sqlite3", tmp_path)["NAME"] == Path("/var/x.sqlite3")
+    with pytest.raises(ImproperlyConfigured, match="not supported"):
+        env.parse_database_url("mysql://u@h/db", tmp_path)
+    with pytest.raises(ImproperlyConfigured, match="names no database"):
+        env.parse_database_url("postgres://u@h/", tmp_path)
