@@ -2,15 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from targets.views import geography, health, home, plan
+from targets.views import account, audit, geography, health, home, plan
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("plan/", plan.plan_page, name="plan"),
     path("province/", geography.province, name="province"),
     path("counties/<str:code>/", geography.county, name="county"),
+    path("audit/", audit.audit_page, name="audit"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

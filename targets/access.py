@@ -11,8 +11,11 @@ from django.shortcuts import get_object_or_404
 from targets.models import County, Role
 
 Kind = Role.Kind
-PROVINCE_WIDE = {Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT, Kind.ADMIN}
+PROVINCE_WIDE = {Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT, Kind.SYSTEM_ADMIN}
 REVIEWERS = {Kind.PREFECTURE_REVIEWER, Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT}
+# Who reads the plan and the pages of the work: everyone but the security and audit admins, whose
+# duties are the roles and the trail (三员: least privilege).
+PLAN_READERS = {Kind.COUNTY_REPORTER, *REVIEWERS, Kind.SYSTEM_ADMIN}
 
 
 @dataclass
@@ -50,8 +53,20 @@ class Access:
         return bool(self.kinds & REVIEWERS)
 
     @property
-    def is_admin(self) -> bool:
-        return Kind.ADMIN in self.kinds
+    def is_system_admin(self) -> bool:
+        return Kind.SYSTEM_ADMIN in self.kinds
+
+    @property
+    def is_security_admin(self) -> bool:
+        return Kind.SECURITY_ADMIN in self.kinds
+
+    @property
+    def is_audit_admin(self) -> bool:
+        return Kind.AUDIT_ADMIN in self.kinds
+
+    @property
+    def reads_plan(self) -> bool:
+        return bool(self.kinds & PLAN_READERS)
 
     def visible_counties(self) -> QuerySet[County]:
         if self.sees_whole_province:
@@ -88,9 +103,23 @@ def county_for_user(request: HttpRequest, code: str, *, write: bool = False) -> 
     return county
 
 
-def require_province_view(request: HttpRequest) -> Access:
-    """For pages across the province (the overview): reviewers and admins, not county reporters."""
+def require_plan_view(request: HttpRequest) -> Access:
     access = access_for(request)
-    if not (access.is_reviewer or access.is_admin):
+    if not access.reads_plan:
+        raise PermissionDenied
+    return access
+
+
+def require_province_view(request: HttpRequest) -> Access:
+    """For pages across the province (the overview): reviewers and the system admin."""
+    access = access_for(request)
+    if not (access.is_reviewer or access.is_system_admin):
+        raise PermissionDenied
+    return access
+
+
+def require_audit_view(request: HttpRequest) -> Access:
+    access = access_for(request)
+    if not access.is_audit_admin:
         raise PermissionDenied
     return access

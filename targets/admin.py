@@ -5,10 +5,14 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.utils.translation import gettext_lazy as _
 
 from targets.access import access_for
+from targets import passwords
 from targets.models import (
+    ADMIN_KINDS,
     AuditRecord,
     BottomLine,
     Clause,
@@ -33,19 +37,26 @@ from targets.services.targets import set_target
 User = get_user_model()
 
 
-class AdminRolePermissions:
-    """The admin role may view, add, change and delete; Django's per-model permissions are unused."""
+class RoleGated:
+    """Permissions from our roles, not Django's per-model permissions: ``editors`` may view, add,
+    change and delete; ``viewers`` may view. By default the system admin edits (三员)."""
+
+    editors: frozenset[str] = frozenset({Role.Kind.SYSTEM_ADMIN})
+    viewers: frozenset[str] = frozenset()
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return access_for(request).is_admin
+        return bool(access_for(request).kinds & (self.editors | self.viewers))
 
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+    def has_change_permission(self, request, obj=None) -> bool:
+        return bool(access_for(request).kinds & self.editors)
+
+    has_add_permission = has_delete_permission = has_change_permission
 
     def has_module_permission(self, request) -> bool:
-        return access_for(request).is_admin
+        return self.has_view_permission(request)
 
 
-class AuditedAdmin(AdminRolePermissions, admin.ModelAdmin):
+class AuditedAdmin(RoleGated, admin.ModelAdmin):
     """An audit record with the before/after of every change made through the admin."""
 
     # Reverse relations edited inline, whose contents belong to this object's history.
@@ -146,7 +157,7 @@ class BottomLineAdmin(PlanRecordAdmin):
     pass
 
 
-class IndicatorTargetInline(AdminRolePermissions, admin.TabularInline):
+class IndicatorTargetInline(RoleGated, admin.TabularInline):
     """The versions of the targets, read-only: a revision is made through the fields above."""
 
     model = IndicatorTarget
@@ -245,23 +256,80 @@ class DepartmentAdmin(AuditedAdmin):
     search_fields = ["code", "name"]
 
 
-class RoleInline(AdminRolePermissions, admin.TabularInline):
-    model = Role
-    extra = 0
-    autocomplete_fields = ["county", "prefecture", "department"]
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Role
+        fields = ["user", "kind", "county", "prefecture", "department"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        cleaned = super().clean()
+        user, kind = cleaned.get("user"), cleaned.get("kind")
+        if user is not None and self.request is not None and user == self.request.user:
+            raise forms.ValidationError(_("不能给自己授予或修改角色。"))
+        if kind in ADMIN_KINDS and user is not None:
+            others = Role.objects.filter(user=user, kind__in=ADMIN_KINDS).exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(
+                    _("系统管理员、安全管理员、审计管理员三者互斥,一个账号只能担任其中之一。")
+                )
+        needed = {Role.Kind.COUNTY_REPORTER: "county", Role.Kind.PREFECTURE_REVIEWER: "prefecture",
+                  Role.Kind.DEPARTMENT: "department"}.get(kind)
+        for scope in ("county", "prefecture", "department"):
+            if scope == needed and not cleaned.get(scope):
+                self.add_error(scope, _("此角色须指定范围。"))
+            elif scope != needed and cleaned.get(scope):
+                self.add_error(scope, _("此角色不使用这一范围。"))
+        return cleaned
 
 
-# Accounts are managed here with their roles; Django's groups and permissions are not used.
-for model in (User, Group):
+@admin.register(Role)
+class RoleAdmin(AuditedAdmin):
+    """Roles are granted by the security admin, never to themselves."""
+
+    editors = frozenset({Role.Kind.SECURITY_ADMIN})
+    form = RoleForm
+    list_display = ["user", "kind", "county", "prefecture", "department"]
+    list_filter = ["kind", "prefecture"]
+    list_select_related = ["user", "county", "prefecture", "department"]
+    search_fields = ["user__username", "user__first_name", "county__name", "prefecture__name"]
+    autocomplete_fields = ["user", "county", "prefecture", "department"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change, **kwargs)
+
+        class RoleFormForRequest(base):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, request=request, **form_kwargs)
+
+        return RoleFormForRequest
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        own = obj is not None and obj.user_id == request.user.pk
+        return super().has_change_permission(request, obj) and not own
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        own = obj is not None and obj.user_id == request.user.pk
+        return super().has_delete_permission(request, obj) and not own
+
+
+# Accounts are managed here; roles on their own page; Django's groups and permissions are unused.
+for model in (User, Group, AccessAttempt, AccessLog, AccessFailureLog):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
 
 @admin.register(User)
 class AccountAdmin(AuditedAdmin, UserAdmin):
-    inlines = [RoleInline]
-    audited_related = ("roles",)
-    list_display = ["username", "first_name", "is_active", "last_login"]
+    """The system admin creates and deactivates accounts and resets passwords; the security admin
+    reads them to grant roles. An account that an admin created or reset must change its password
+    at the next sign-in."""
+
+    viewers = frozenset({Role.Kind.SECURITY_ADMIN})
+    list_display = ["username", "first_name", "is_active", "last_login", "role_names"]
     list_filter = ["is_active", "roles__kind"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
@@ -269,3 +337,55 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
         (_("状态"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("roles")
+
+    @admin.display(description=_("角色"))
+    def role_names(self, obj) -> str:
+        return "、".join(str(role) for role in obj.roles.all())
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            passwords.require_change(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            passwords.require_change(user)
+            audit.record("admin.password_reset", request=request, obj=user)
+        return response
+
+
+class SecurityAdminOnly(RoleGated):
+    editors = frozenset()
+    viewers = frozenset({Role.Kind.SECURITY_ADMIN})
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(SecurityAdminOnly, AccessAttemptAdmin):
+    """Failed sign-ins and lockouts; deleting an entry unlocks that account or address."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return access_for(request).is_security_admin
+
+    def delete_model(self, request, obj) -> None:
+        audit.record("security.unlock", request=request, obj=obj,
+                     changes={"username": [obj.username, None], "address": [obj.ip_address, None]})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(AccessLog)
+class AccessLogAdminForSecurity(SecurityAdminOnly, AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdminForSecurity(SecurityAdminOnly, AccessFailureLogAdmin):
+    pass

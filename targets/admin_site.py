@@ -18,7 +18,8 @@ class PlanAdminSite(admin.AdminSite):
     index_title = _("规划、区划与用户")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and access_for(request).is_admin
+        access = access_for(request)
+        return request.user.is_active and (access.is_system_admin or access.is_security_admin)
 
     def admin_view(self, view, cacheable=False):
         """One login page for the whole site; a signed-in user without the role is refused."""

@@ -1,7 +1,23 @@
+"""Session rules: an absolute lifetime, a forced password change, and how an expired session answers
+htmx requests."""
+
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+
+from targets.services import audit
+
+SIGNED_IN_AT = "signed_in_at"
+PASSWORD_CHANGE_DUE = "password_change_due"
+# A cookie that outlives the session, so that a request after the session expired can say so.
+MARKER_COOKIE = "had_session"
 
 
 class HtmxLoginRedirectMiddleware:
@@ -15,6 +31,58 @@ class HtmxLoginRedirectMiddleware:
         response = self.get_response(request)
         if getattr(request, "htmx", False) and response.status_code == 302:
             login_url = resolve_url(settings.LOGIN_URL)
-            if response["Location"].startswith(login_url):
+            password_url = resolve_url(settings.PASSWORD_CHANGE_URL)
+            if response["Location"].startswith((login_url, password_url)):
                 return HttpResponseClientRedirect(response["Location"])
         return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session SESSION_MAX_HOURS after sign-in (the idle limit is the session cookie's age),
+    and tells a user whose session ended why they are asked to sign in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SIGNED_IN_AT, 0)
+            if time.time() - started > settings.SESSION_MAX_HOURS * 3600:
+                audit.record("auth.session_expired", request=request)
+                logout(request)
+                messages.warning(request, _("登录已超过%(hours)d小时,请重新登录。") % {
+                    "hours": settings.SESSION_MAX_HOURS})
+                return redirect_to_login(request.get_full_path())
+        elif MARKER_COOKIE in request.COOKIES and not request.htmx:
+            messages.warning(request, _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。"))
+
+        response = self.get_response(request)
+
+        if request.user.is_authenticated and MARKER_COOKIE not in request.COOKIES:
+            response.set_cookie(MARKER_COOKIE, "1", httponly=True, samesite="Lax",
+                                secure=settings.SESSION_COOKIE_SECURE)
+        elif not request.user.is_authenticated and MARKER_COOKIE in request.COOKIES and (
+            not request.htmx
+        ):
+            # Signed out, or told above that the session had expired.
+            response.delete_cookie(MARKER_COOKIE, samesite="Lax")
+        return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password expired, or was set or reset by an admin, changes it before going on."""
+
+    ALLOWED = {"password_change", "logout", "set_language", "healthz"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or not request.session.get(PASSWORD_CHANGE_DUE):
+            return None
+        if request.resolver_match.url_name in self.ALLOWED:
+            return None
+        return redirect("password_change")

@@ -1,15 +1,22 @@
 """Logins, logouts and failed logins go to the audit trail."""
 
+import time
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from targets import passwords
+from targets.middleware import PASSWORD_CHANGE_DUE, SIGNED_IN_AT
 from targets.models import AuditRecord
 from targets.services import audit
 
 
 @receiver(user_logged_in)
-def record_login(sender, request, user, **kwargs) -> None:
+def start_session(sender, request, user, **kwargs) -> None:
+    """Record the sign-in, start the session's clock and note whether the password must change."""
     audit.record("auth.login", request=request, actor=user)
+    request.session[SIGNED_IN_AT] = time.time()
+    request.session[PASSWORD_CHANGE_DUE] = passwords.change_due(user)
 
 
 @receiver(user_logged_out)

@@ -78,7 +78,20 @@ def department_user(db):
 
 @pytest.fixture
 def admin_user(db):
-    return make_user("plan_admin", Role.Kind.ADMIN)
+    """The system admin: accounts and plan data."""
+    return make_user("plan_admin", Role.Kind.SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def security_admin(db):
+    """The security admin: roles, lockouts."""
+    return make_user("security_admin", Role.Kind.SECURITY_ADMIN)
+
+
+@pytest.fixture
+def audit_admin(db):
+    """The audit admin: reads the audit trail, nothing else."""
+    return make_user("audit_admin", Role.Kind.AUDIT_ADMIN)
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "persona",
-    ["reporter", "prefecture_reviewer", "provincial_reviewer", "department_user", "no_role_user"],
+    ["reporter", "prefecture_reviewer", "provincial_reviewer", "department_user", "no_role_user",
+     "audit_admin"],
 )
-def test_only_the_admin_role_opens_the_admin(request, client_for, persona):
+def test_only_the_system_and_security_admins_open_the_admin(request, client_for, persona):
     response = client_for(request.getfixturevalue(persona)).get("/admin/")
     assert response.status_code == 403
 
@@ -116,28 +117,6 @@ def test_revising_a_target_without_a_reason_is_refused_and_changes_nothing(
     assert response.status_code == 200
     assert "修改已有目标值时须填写理由" in response.text
     assert IndicatorTarget.objects.filter(indicator=indicator, horizon=2027).count() == 1
-
-
-def test_roles_are_granted_on_the_user_page_and_audited(client_for, admin_user, reporter):
-    client = client_for(admin_user)
-    form = client.get(f"/admin/auth/user/{reporter.pk}/change/").context["adminform"].form
-    role = reporter.roles.get()
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.pop("password", None)
-    data.update({
-        "roles-TOTAL_FORMS": "2", "roles-INITIAL_FORMS": "1", "roles-MIN_NUM_FORMS": "0",
-        "roles-MAX_NUM_FORMS": "1000",
-        "roles-0-id": str(role.pk), "roles-0-user": str(reporter.pk),
-        "roles-0-kind": role.kind, "roles-0-county": str(role.county_id),
-        "roles-1-kind": "provincial_reviewer", "roles-1-user": str(reporter.pk),
-    })
-    response = client.post(f"/admin/auth/user/{reporter.pk}/change/", data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    assert set(Role.objects.filter(user=reporter).values_list("kind", flat=True)) == {
-        "county_reporter", "provincial_reviewer"}
-    record = AuditRecord.objects.get(action="admin.change", object_id=str(reporter.pk))
-    assert len(record.changes["roles"][1]) == 2
-    assert "password" not in record.changes
 
 
 def test_a_role_without_its_scope_is_refused_by_the_database():

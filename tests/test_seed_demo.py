@@ -1,7 +1,7 @@
 """The demo command: development only; the README's accounts with their roles."""
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from targets.models import Indicator, Role
@@ -22,15 +22,18 @@ def test_it_makes_the_readme_accounts_with_their_roles(settings):
     call_command("seed_demo")
     call_command("seed_demo")  # twice: nothing doubles
     expected = {
-        "admin": ("admin", None),
+        "admin": ("system_admin", None),
+        "security": ("security_admin", None),
+        "auditor": ("audit_admin", None),
         "province": ("provincial_reviewer", None),
         "chengdu": ("prefecture_reviewer", "成都市"),
         "jinjiang": ("county_reporter", "锦江区"),
         "huili": ("county_reporter", "会理市"),
     }
     for username, (kind, scope) in expected.items():
-        user = authenticate(username=username, password=DEMO_PASSWORD)
-        assert user is not None, username
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD), username
+        assert user.security.password_expiry_exempt
         role = Role.objects.select_related("county", "prefecture").get(user=user)
         assert role.kind == kind
         assert (role.county or role.prefecture).name == scope if scope else True

@@ -1,5 +1,5 @@
-from targets.models.access import Department, Role
-from targets.models.audit import AuditRecord
+from targets.models.access import ADMIN_KINDS, AccountSecurity, Department, Role
+from targets.models.audit import AuditArchive, AuditRecord
 from targets.models.geography import County, CountyType, Prefecture, Region
 from targets.models.plan import (
     BottomLine,
@@ -15,6 +15,9 @@ from targets.models.plan import (
 )
 
 __all__ = [
+    "ADMIN_KINDS",
+    "AccountSecurity",
+    "AuditArchive",
     "AuditRecord",
     "BottomLine",
     "Clause",

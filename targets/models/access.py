@@ -22,13 +22,19 @@ class Department(models.Model):
         return self.name
 
 
+ADMIN_KINDS = ["system_admin", "security_admin", "audit_admin"]
+
+
 class Role(models.Model):
     class Kind(models.TextChoices):
         COUNTY_REPORTER = "county_reporter", _("县级填报员")
         PREFECTURE_REVIEWER = "prefecture_reviewer", _("市州审核员")
         PROVINCIAL_REVIEWER = "provincial_reviewer", _("省级审核员")
         DEPARTMENT = "department", _("省级部门")
-        ADMIN = "admin", _("管理员")
+        # The three separated admin duties (三员) of MLPS 2.0; no one holds two of them.
+        SYSTEM_ADMIN = "system_admin", _("系统管理员")
+        SECURITY_ADMIN = "security_admin", _("安全管理员")
+        AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles", verbose_name=_("用户")
@@ -58,12 +64,38 @@ class Role(models.Model):
                         department__isnull=True)
                     | Q(kind="department", county__isnull=True, prefecture__isnull=True,
                         department__isnull=False)
-                    | Q(kind__in=["provincial_reviewer", "admin"], county__isnull=True,
+                    | Q(kind__in=["provincial_reviewer", *ADMIN_KINDS], county__isnull=True,
                         prefecture__isnull=True, department__isnull=True)
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(kind__in=ADMIN_KINDS), name="one_admin_duty_per_user"
             ),
         ]
 
     def __str__(self) -> str:
         scope = self.county or self.prefecture or self.department
         return f"{self.get_kind_display()} {scope}" if scope else str(self.get_kind_display())
+
+
+class AccountSecurity(models.Model):
+    """Password age and the duty to change it, per account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security"
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"), default=False,
+        help_text=_("管理员创建或重置的账号,首次登录时须修改密码。"),
+    )
+    password_expiry_exempt = models.BooleanField(
+        _("密码不过期"), default=False, help_text=_("仅用于演示账号。")
+    )
+
+    class Meta:
+        verbose_name = _("账号安全状态")
+        verbose_name_plural = _("账号安全状态")
+
+    def __str__(self) -> str:
+        return str(self.user)

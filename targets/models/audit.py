@@ -11,9 +11,10 @@ class AuditRecord(models.Model):
         FAILURE = "failure", _("失败")
 
     at = models.DateTimeField(_("时间"), db_index=True)
+    # An account that acted can be deactivated, not deleted: its records keep pointing at it.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -38,3 +39,22 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class AuditArchive(models.Model):
+    """A batch of old records exported to a file and then removed; anchors the remaining chain."""
+
+    created_at = models.DateTimeField(_("归档时间"), auto_now_add=True)
+    up_to_id = models.BigIntegerField(_("归档至记录号"))
+    last_hash = models.CharField(_("最后一条记录的哈希"), max_length=64)
+    record_count = models.PositiveIntegerField(_("记录数"))
+    file_name = models.CharField(_("归档文件"), max_length=500)
+    file_sha256 = models.CharField(_("归档文件SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("审计归档")
+        verbose_name_plural = _("审计归档")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} ≤{self.up_to_id} ({self.record_count})"

@@ -6,14 +6,14 @@ back breaks the chain at that point.
 
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from targets.models import AuditRecord
+from targets.models import AuditArchive, AuditRecord
 
 GENESIS = "0" * 64
 SECRET_FIELDS = {"password", "secret", "token"}
@@ -22,7 +22,16 @@ _CHAIN_LOCK = 73012027  # an arbitrary advisory-lock key that serializes appends
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request else None
+    """The client's address: behind TRUSTED_PROXY_COUNT reverse proxies, the address the outermost
+    trusted proxy saw (X-Forwarded-For, counted from the right); else the socket's peer. Also used
+    by django-axes, so that lockouts by address work behind a proxy."""
+    if request is None:
+        return None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 def masked(field: str, value):
@@ -70,6 +79,22 @@ def _digest(record: AuditRecord) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _chain_head() -> str:
+    """The hash the next record links to: the last record's, else the last archived one's."""
+    last = AuditRecord.objects.order_by("-id").values_list("hash", flat=True).first()
+    if last:
+        return last
+    archive = AuditArchive.objects.order_by("-id").values_list("last_hash", flat=True).first()
+    return archive or GENESIS
+
+
+def lock_chain() -> None:
+    """Serialize writers of the chain (on PostgreSQL; SQLite serializes writes itself)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+
+
 def record(
     action: str,
     *,
@@ -96,11 +121,8 @@ def record(
         changes=changes or {},
     )
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        last = AuditRecord.objects.order_by("-id").values_list("hash", flat=True).first()
-        entry.previous_hash = last or GENESIS
+        lock_chain()
+        entry.previous_hash = _chain_head()
         entry.hash = _digest(entry)
         entry.save()
     return entry
@@ -112,13 +134,13 @@ class ChainBreak:
     reason: str
 
 
-def verify(records: Iterable[AuditRecord] | None = None) -> ChainBreak | None:
-    """The first record whose content or link does not match the chain, or None if all hold."""
-    expected_previous = None
-    for entry in records if records is not None else AuditRecord.objects.order_by("id").iterator():
-        if expected_previous is not None and entry.previous_hash != expected_previous:
-            return ChainBreak(entry.id, "link")
-        if expected_previous is None and entry.previous_hash != GENESIS:
+def verify() -> ChainBreak | None:
+    """The first record whose content or link does not match the chain, or None if all hold.
+    The chain starts from the last archived record's hash, or from the genesis value."""
+    archive = AuditArchive.objects.order_by("-id").first()
+    expected_previous = archive.last_hash if archive else GENESIS
+    for entry in AuditRecord.objects.order_by("id").iterator():
+        if entry.previous_hash != expected_previous:
             return ChainBreak(entry.id, "link")
         if _digest(entry) != entry.hash:
             return ChainBreak(entry.id, "content")

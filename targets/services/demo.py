@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from targets.models import County, Indicator, Plan, Prefecture, Role
+from targets.models import AccountSecurity, County, Indicator, Plan, Prefecture, Role
 from targets.services import audit
 from targets.services.targets import set_target
 
@@ -14,7 +14,9 @@ DEMO_PASSWORD = "Sichuan-2027"
 
 # username, full name, role kind, scope (county or prefecture code)
 ACCOUNTS = [
-    ("admin", "演示管理员", Role.Kind.ADMIN, None),
+    ("admin", "系统管理员(演示)", Role.Kind.SYSTEM_ADMIN, None),
+    ("security", "安全管理员(演示)", Role.Kind.SECURITY_ADMIN, None),
+    ("auditor", "审计管理员(演示)", Role.Kind.AUDIT_ADMIN, None),
     ("province", "省级审核员(演示)", Role.Kind.PROVINCIAL_REVIEWER, None),
     ("chengdu", "成都市审核员(演示)", Role.Kind.PREFECTURE_REVIEWER, "510100"),
     ("jinjiang", "锦江区填报员(演示)", Role.Kind.COUNTY_REPORTER, "510104"),
@@ -49,6 +51,10 @@ def seed_demo() -> list[str]:
         elif kind == Role.Kind.PREFECTURE_REVIEWER:
             scope_fields["prefecture"] = Prefecture.objects.get(code=scope)
         Role.objects.get_or_create(user=user, kind=kind, **scope_fields)
+        # Demo accounts keep their published password, so that the demo works as documented.
+        AccountSecurity.objects.update_or_create(
+            user=user, defaults={"password_expiry_exempt": True, "must_change_password": False}
+        )
 
     plan = Plan.objects.order_by("id").first()
     if plan is not None:

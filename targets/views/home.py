@@ -10,11 +10,15 @@ from targets.models import County
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each user to their place: reporters to their county, reviewers to the province, admins to
-    the plan."""
+    """Each user to their place: reporters to their county, reviewers to the province, the system
+    admin to the plan, the security admin to the roles, the audit admin to the trail."""
     access = access_for(request)
-    if access.is_admin:
+    if access.is_system_admin:
         return redirect("plan")
+    if access.is_security_admin:
+        return redirect("admin:targets_role_changelist")
+    if access.is_audit_admin:
+        return redirect("audit")
     if access.is_reviewer:
         return redirect("province")
     if access.county_ids:

@@ -3,6 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from targets.access import require_plan_view
 from targets.services import plan_structure as structure
 
 
@@ -10,8 +11,8 @@ from targets.services import plan_structure as structure
 @login_required
 def plan_page(request: HttpRequest) -> HttpResponse:
     """The Decision as structured: goals, task areas and measures, integrations, bottom lines,
-    the cross-tab, and the clauses that nothing tracks yet. The Decision is public: every signed-in
-    user may read it."""
+    the cross-tab, and the clauses that nothing tracks yet."""
+    require_plan_view(request)
     plan = structure.current_plan()
     if plan is None:
         raise Http404

@@ -127,6 +127,38 @@ def page(browser, page_problems) -> Iterator:
     assert page_problems.foreign_requests == [], "requests to hosts other than the live server"
 
 
+def _through_the_app(app):
+    """The live server's "static handler" that leaves static files to the app itself."""
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(request) -> Iterator:
+    """pytest-django's live server, except that static files are served as in production: by
+    WhiteNoise, from STATIC_ROOT, collected afresh for the session (as ``make test`` does), so
+    that the pages' hashed names match the current sources. pytest-django's own server serves
+    them through the staticfiles finders, which know none of the hashed names."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _through_the_app
+    # The live server speaks plain HTTP: its SecurityMiddleware, built as the server starts, must
+    # not send the browser to https:// (HTTPS defaults to on when DEBUG is off).
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def app_data(transactional_db) -> None:
     """The divisions, the Decision and the demo accounts and indicators, in the database the live

@@ -1,0 +1,41 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from targets.access import require_audit_view
+from targets.services import audit
+from targets.services.audit_search import AuditSearchForm, csv_rows, search
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def audit_page(request: HttpRequest) -> HttpResponse:
+    """The audit trail for the audit admin: search by actor, action, object and dates."""
+    require_audit_view(request)
+    form = AuditSearchForm(request.GET)
+    page = Paginator(search(form), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "audit/page.html#results" if request.htmx else "audit/page.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The records found, as CSV; the export itself is recorded."""
+    require_audit_view(request)
+    form = AuditSearchForm(request.GET)
+    records = search(form)
+    audit.record("audit.export", request=request,
+                 changes={"filters": {k: v for k, v in request.GET.items() if v}})
+    response = StreamingHttpResponse(csv_rows(records), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    return response
