@@ -10,6 +10,7 @@ from targets.services import audit
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change, recording when the password changed and ending a forced change."""
 
+    http_method_names = ["get", "post"]
     template_name = "account/password_change.html"
     success_url = "/"
 

@@ -34,7 +34,6 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 812}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -114,12 +113,13 @@ def page(browser, page_problems) -> Iterator:
             route.continue_()
 
     context.route("**/*", guard)
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            page_problems.console_errors.append(f"{message.text} ({message.location.get('url')})")
+
     page = context.new_page()
-    page.on(
-        "console",
-        lambda message: message.type == "error"
-        and page_problems.console_errors.append(f"{message.text} ({message.location.get('url')})"),
-    )
+    page.on("console", on_console)
     page.on("pageerror", lambda error: page_problems.console_errors.append(f"uncaught: {error}"))
     yield page
     context.close()
@@ -178,6 +178,9 @@ def login(page, live_server) -> Callable[..., None]:
         page.get_by_label("密码").fill(password)
         with page.expect_navigation():
             page.get_by_role("button", name="登录", exact=True).click()
+        if urlsplit(page.url).path == "/login/":
+            errors = page.get_by_role("alert").all_inner_texts()
+            pytest.fail(f"signing in as {username} failed: {errors}")
 
     return sign_in
 

@@ -1,0 +1,123 @@
+"""Password rules: complexity, not the user name, not common; changed every 90 days and after an
+admin set or reset it; demo accounts exempt."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from targets import passwords
+from targets.models import AuditRecord
+from targets.services.demo import DEMO_PASSWORD
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "Fresh-Start-2028"
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("Ab1-short", "password_too_short"),
+        ("alllowercaseletters1", "password_too_simple"),
+        ("ONLY-UPPER-AND-SYMBOLS", "password_too_simple"),
+        ("xx-Reporter-2027", "password_contains_username"),
+        ("Password123", "password_too_common"),
+    ],
+)
+def test_weak_passwords_are_refused(reporter, password, code):
+    with pytest.raises(ValidationError) as error:
+        validate_password(password, user=reporter)
+    assert code in [e.code for e in error.value.error_list]
+
+
+@pytest.mark.parametrize("password", [DEMO_PASSWORD, NEW_PASSWORD, "lower-case-and-2027"])
+def test_strong_passwords_pass(reporter, password):
+    validate_password(password, user=reporter)
+
+
+def sign_in(client, username="reporter", password=PASSWORD):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def change_password(client, old=PASSWORD, new=NEW_PASSWORD):
+    return client.post("/password/", {"old_password": old, "new_password1": new,
+                                      "new_password2": new})
+
+
+def test_an_expired_password_must_be_changed_before_going_on(client, reporter):
+    passwords.record_change(reporter)
+    with time_machine.travel(datetime.timedelta(days=91)):
+        assert sign_in(client).status_code == 302
+        response = client.get("/counties/510104/")
+        assert response.status_code == 302 and response["Location"] == "/password/"
+        htmx = client.get("/plan/", headers={"hx-request": "true"})
+        assert htmx["HX-Redirect"] == "/password/"
+        page = client.get("/password/")
+        assert "您的密码已到期" in page.text
+        assert change_password(client).status_code == 302
+        assert client.get("/counties/510104/").status_code == 200
+    reporter.refresh_from_db()
+    assert reporter.check_password(NEW_PASSWORD)
+    assert AuditRecord.objects.filter(action="auth.password_changed", actor=reporter).exists()
+
+
+def test_a_password_younger_than_90_days_is_not_asked_for(client, reporter):
+    passwords.record_change(reporter)
+    with time_machine.travel(datetime.timedelta(days=89)):
+        sign_in(client)
+        assert client.get("/counties/510104/").status_code == 200
+
+
+def test_a_weak_new_password_is_refused_with_a_clear_message(client, reporter):
+    passwords.record_change(reporter)
+    sign_in(client)
+    response = change_password(client, new="weakpassword")
+    assert response.status_code == 200
+    assert "密码须包含小写字母、大写字母、数字、符号中的至少3类" in response.text
+    reporter.refresh_from_db()
+    assert reporter.check_password(PASSWORD)
+
+
+def test_an_account_an_admin_created_must_change_its_password_first(client, client_for,
+                                                                    admin_user):
+    admin_client = client_for(admin_user)
+    response = admin_client.post("/admin/auth/user/add/", {
+        "username": "newclerk", "password1": "Initial-Pass-2027", "password2": "Initial-Pass-2027",
+        "usable_password": "true"})
+    assert response.status_code == 302
+    admin_client.logout()
+    assert sign_in(client, "newclerk", "Initial-Pass-2027").status_code == 302
+    assert client.get("/plan/")["Location"] == "/password/"
+    change_password(client, old="Initial-Pass-2027")
+    assert client.get("/password/").status_code == 200
+    assert not get_user_model().objects.get(username="newclerk").security.must_change_password
+
+
+def test_a_password_an_admin_reset_must_be_changed(client, client_for, admin_user, reporter):
+    passwords.record_change(reporter)
+    admin_client = client_for(admin_user)
+    response = admin_client.post(f"/admin/auth/user/{reporter.pk}/password/", {
+        "password1": "Reset-By-Admin-2027", "password2": "Reset-By-Admin-2027",
+        "usable_password": "true"})
+    assert response.status_code == 302
+    assert AuditRecord.objects.filter(action="admin.password_reset", object_id=str(reporter.pk),
+                                      actor=admin_user).exists()
+    admin_client.logout()
+    sign_in(client, password="Reset-By-Admin-2027")
+    assert client.get("/counties/510104/")["Location"] == "/password/"
+
+
+def test_demo_accounts_are_exempt_from_expiry(client, settings, demo):
+    with time_machine.travel(datetime.timedelta(days=400)):
+        assert sign_in(client, "jinjiang", DEMO_PASSWORD).status_code == 302
+        assert client.get("/counties/510104/").status_code == 200
+
+
+def test_the_password_page_needs_a_sign_in_and_refuses_other_methods(client, client_for,
+                                                                       reporter):
+    assert client.get("/password/")["Location"].startswith("/login/")
+    assert client_for(reporter).put("/password/").status_code == 405
