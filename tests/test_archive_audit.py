@@ -1,0 +1,71 @@
+"""The database keeps the audit trail append-only; records leave it only by archiving, after the
+retention period, exported first, and the removal is itself recorded."""
+
+import datetime
+import json
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from targets.models import AuditArchive, AuditRecord
+from targets.services import audit
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql",
+                                   reason="the trigger is PostgreSQL's")
+OLD = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.UTC)
+
+
+@postgres_only
+def test_the_database_refuses_update_and_delete(admin_user):
+    entry = audit.record("test.one", actor=admin_user)
+    with pytest.raises(DatabaseError, match="append-only: UPDATE refused"), transaction.atomic():
+        AuditRecord.objects.filter(pk=entry.pk).update(action="forged")
+    with pytest.raises(DatabaseError, match="append-only: DELETE refused"), transaction.atomic():
+        AuditRecord.objects.filter(pk=entry.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM targets_auditrecord")
+    assert AuditRecord.objects.filter(pk=entry.pk, action="test.one").exists()
+
+
+def test_records_older_than_the_retention_period_are_exported_then_removed(admin_user,
+                                                                           tmp_path):
+    with time_machine.travel(OLD):
+        old = [audit.record(f"test.old{n}", actor=admin_user) for n in range(3)]
+    with time_machine.travel(OLD + datetime.timedelta(days=100)):
+        recent = audit.record("test.recent", actor=admin_user)
+    output = tmp_path / "audit-2026.jsonl"
+    with time_machine.travel(OLD + datetime.timedelta(days=181)):
+        call_command("archive_audit", output=output)
+    lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    archived_ids = {line["id"] for line in lines}
+    assert {entry.id for entry in old} <= archived_ids
+    assert not AuditRecord.objects.filter(id__in=archived_ids).exists()
+    assert AuditRecord.objects.filter(pk=recent.pk).exists()
+    archive = AuditArchive.objects.get()
+    assert archive.last_hash == lines[-1]["hash"] and archive.record_count == len(lines)
+    assert AuditRecord.objects.filter(action="audit.archived").exists()
+    assert audit.verify() is None
+    audit.record("test.after", actor=admin_user)
+    assert audit.verify() is None
+
+
+def test_nothing_younger_than_180_days_can_be_removed(admin_user, tmp_path):
+    audit.record("test.one", actor=admin_user)
+    with pytest.raises(CommandError, match="at least 180 days"):
+        call_command("archive_audit", output=tmp_path / "a.jsonl", days=30)
+    assert not (tmp_path / "a.jsonl").exists()
+
+
+def test_an_existing_archive_file_is_never_overwritten(admin_user, tmp_path):
+    with time_machine.travel(OLD):
+        audit.record("test.old", actor=admin_user)
+    existing = tmp_path / "a.jsonl"
+    existing.write_text("keep me")
+    count = AuditRecord.objects.count()
+    with time_machine.travel(OLD + datetime.timedelta(days=200)), \
+            pytest.raises(CommandError, match="exists already"):
+        call_command("archive_audit", output=existing)
+    assert existing.read_text() == "keep me" and AuditRecord.objects.count() == count
