@@ -1,0 +1,107 @@
+"""Every URL of the project, for every persona: the outcome is stated here, and a URL (or an admin
+page) added without an entry makes this test fail."""
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "reporter", "other_reporter", "prefecture_reviewer",
+            "other_prefecture_reviewer", "provincial_reviewer", "department_user", "admin_user",
+            "security_admin", "audit_admin"]
+
+
+def row(anonymous, reporter, other_reporter, prefecture, other_prefecture, province, department,
+        system, security, auditor):
+    return dict(zip(PERSONAS, [anonymous, reporter, other_reporter, prefecture, other_prefecture,
+                               province, department, system, security, auditor], strict=True))
+
+
+def everyone(status):
+    return row(*[status] * len(PERSONAS))
+
+
+# url name: (path, expected GET status per persona). 302 for the anonymous visitor is the login page.
+MATRIX = {
+    "home": ("/", everyone(302)),
+    "login": ("/login/", everyone(200)),
+    "logout": ("/logout/", everyone(405)),
+    "password_change": ("/password/", row(302, *[200] * 9)),
+    "plan": ("/plan/", row(302, 200, 200, 200, 200, 200, 200, 200, 403, 403)),
+    "province": ("/province/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
+    "county": ("/counties/510104/", row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404)),
+    "audit": ("/audit/", row(302, *[403] * 8, 200)),
+    "audit_export": ("/audit/export.csv", row(302, *[403] * 8, 200)),
+    "healthz": ("/healthz", everyone(200)),
+    "set_language": ("/i18n/setlang/", everyone(302)),
+}
+GET_ONLY = ["home", "plan", "province", "county", "audit", "audit_export", "healthz"]
+
+SYSTEM, SECURITY = row(302, *[403] * 6, 200, 403, 403), row(302, *[403] * 7, 200, 403)
+BOTH = row(302, *[403] * 6, 200, 200, 403)
+# Each model in the admin: who opens its list.
+ADMIN_MATRIX = {
+    "targets.plan": SYSTEM, "targets.clause": SYSTEM, "targets.goal": SYSTEM,
+    "targets.taskarea": SYSTEM, "targets.integration": SYSTEM, "targets.measure": SYSTEM,
+    "targets.bottomline": SYSTEM, "targets.indicator": SYSTEM, "targets.region": SYSTEM,
+    "targets.prefecture": SYSTEM, "targets.countytype": SYSTEM, "targets.county": SYSTEM,
+    "targets.department": SYSTEM, "targets.role": SECURITY, "auth.user": BOTH,
+    "axes.accessattempt": SECURITY, "axes.accesslog": SECURITY, "axes.accessfailurelog": SECURITY,
+}
+
+
+def pattern_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from pattern_names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.name
+
+
+def test_every_url_has_an_entry():
+    assert set(pattern_names(get_resolver().url_patterns)) == set(MATRIX)
+
+
+def test_every_admin_model_has_an_entry():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(ADMIN_MATRIX)
+
+
+@pytest.fixture
+def as_persona(request, client):
+    def sign_in(persona):
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_get(as_persona, persona, name):
+    path, expected = MATRIX[name]
+    response = as_persona(persona).get(path)
+    assert response.status_code == expected[persona]
+    if response.status_code == 302 and persona == "anonymous" and name not in {"home",
+                                                                               "set_language"}:
+        assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("label", sorted(ADMIN_MATRIX))
+def test_admin_lists(as_persona, persona, label):
+    path = "/admin/{}/{}/".format(*label.split("."))
+    assert as_persona(persona).get(path).status_code == ADMIN_MATRIX[label][persona]
+
+
+@pytest.mark.parametrize("name", GET_ONLY)
+def test_wrong_method(as_persona, name):
+    client = as_persona("provincial_reviewer")
+    path = MATRIX[name][0]
+    assert client.post(path).status_code == 405
+    assert client.delete(path).status_code == 405
