@@ -43,16 +43,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator:
-    """One headless Chromium for the session."""
+    """One headless Chromium for this folder's tests, closed after the last of them.
+
+    Not kept for the whole session: while Playwright's sync API is started, Django takes every
+    database call of the main thread for one from async code (see below), which would break the
+    tests that pytest-django runs after these."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an asyncio loop in the main thread; Django then takes the test
-    # code's own database calls (fixtures, the flush after each test) for calls from async code.
-    # They are not: they run one at a time in the main thread, so allow them for this session.
+    # Playwright's sync API marks its asyncio loop as running in the main thread; Django then
+    # takes the test code's own database calls (fixtures, the flush after each test) for calls
+    # from async code. They are not: they run one at a time in the main thread, so allow them
+    # while the browser is up, and only then (`check --deploy` rejects the variable).
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

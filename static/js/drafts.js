@@ -1,0 +1,69 @@
+// Nothing typed is lost when a session expires: a form's content is kept in sessionStorage while
+// it is being submitted. If the submission ends on the login page, the content waits there; when
+// the same form is shown again after signing in, it is put back and the user submits once more.
+// Any other page after a submission means it went through, and the kept copy is dropped.
+(function () {
+  "use strict";
+  const PREFIX = "draft:";
+  const FORMS = "form[data-keep-draft], body.change-form #content-main form";
+  const SKIPPED = new Set(["csrfmiddlewaretoken", "password", "old_password", "new_password1",
+    "new_password2", "password1", "password2"]);
+
+  function keyOf(form) {
+    return PREFIX + (form.getAttribute("data-keep-draft") || form.action || location.pathname);
+  }
+
+  function keep(form) {
+    const values = [];
+    for (const [name, value] of new FormData(form)) {
+      if (!SKIPPED.has(name) && typeof value === "string") values.push([name, value]);
+    }
+    sessionStorage.setItem(keyOf(form), JSON.stringify(values));
+  }
+
+  function restore(form, values) {
+    const byName = new Map();
+    for (const [name, value] of values) {
+      if (!byName.has(name)) byName.set(name, []);
+      byName.get(name).push(value);
+    }
+    for (const [name, list] of byName) {
+      const fields = form.querySelectorAll(`[name="${CSS.escape(name)}"]`);
+      fields.forEach((field, index) => {
+        if (field.type === "checkbox" || field.type === "radio") {
+          field.checked = list.includes(field.value);
+        } else if (field.tagName === "SELECT" && field.multiple) {
+          for (const option of field.options) option.selected = list.includes(option.value);
+        } else if (field.type !== "file" && index < list.length) {
+          field.value = list[index];
+        }
+      });
+    }
+    const notice = document.createElement("p");
+    notice.className = "draft-restored";
+    notice.setAttribute("role", "status");
+    const message = document.querySelector('meta[name="draft-restored-message"]');
+    notice.textContent = message ? message.content : "";
+    form.prepend(notice);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const onLoginPage = document.body.dataset.page === "login";
+    const forms = new Map([...document.querySelectorAll(FORMS)].map((f) => [keyOf(f), f]));
+    for (let i = sessionStorage.length - 1; i >= 0; i--) {
+      const key = sessionStorage.key(i);
+      if (!key.startsWith(PREFIX) || onLoginPage) continue;
+      const form = forms.get(key);
+      if (form) restore(form, JSON.parse(sessionStorage.getItem(key)));
+      sessionStorage.removeItem(key);
+    }
+    for (const form of forms.values()) form.addEventListener("submit", () => keep(form));
+  });
+
+  // An htmx form that saved without a redirect to the login page needs no kept copy.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest(FORMS);
+    const redirected = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Redirect");
+    if (form && event.detail.successful && !redirected) sessionStorage.removeItem(keyOf(form));
+  });
+})();
