@@ -19,7 +19,7 @@ setup: uv
 	$(MAKE) messages
 
 messages:
-	$(RUN) python manage.py compilemessages --ignore=.venv -v 0
+	DEBUG=true $(RUN) python manage.py compilemessages --ignore=.venv -v 0
 
 # The app with demo data on SQLite, at http://127.0.0.1:$(PORT).
 run: setup

@@ -87,8 +87,10 @@ AUTHENTICATION_BACKENDS = [
 # Passwords (MLPS 2.0): at least 10 characters of three of the four classes, not the user name, not
 # a common password; changed every PASSWORD_MAX_AGE_DAYS and after an admin set or reset it.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "targets.passwords.CharacterClassValidator", "OPTIONS": {"classes": 3}},
     {"NAME": "targets.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

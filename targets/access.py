@@ -93,8 +93,9 @@ def access_for(request: HttpRequest) -> Access:
 
 
 def county_for_user(request: HttpRequest, code: str, *, write: bool = False) -> County:
-    county = get_object_or_404(County.objects.select_related("prefecture__region", "county_type"),
-                               code=code)
+    county = get_object_or_404(
+        County.objects.select_related("prefecture__region", "county_type"), code=code
+    )
     access = access_for(request)
     if not access.can_see_county(county):
         raise Http404

@@ -1,16 +1,16 @@
 """The Django admin for plan, geography and users, open to the admin role; every change audited."""
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.utils.translation import gettext_lazy as _
 
-from targets.access import access_for
 from targets import passwords
+from targets.access import access_for
 from targets.models import (
     ADMIN_KINDS,
     AuditRecord,
@@ -82,8 +82,9 @@ class AuditedAdmin(RoleGated, admin.ModelAdmin):
             audit.record(f"admin.{action}", request=request, obj=obj, changes=changes)
 
     def delete_model(self, request, obj) -> None:
-        audit.record("admin.delete", request=request, obj=obj,
-                     changes=audit.diff(self._snapshot(obj), {}))
+        audit.record(
+            "admin.delete", request=request, obj=obj, changes=audit.diff(self._snapshot(obj), {})
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
@@ -175,18 +176,38 @@ class IndicatorTargetInline(RoleGated, admin.TabularInline):
 
 
 class IndicatorForm(forms.ModelForm):
-    target_2027 = forms.DecimalField(label=_("2027年目标值"), required=False, max_digits=16,
-                                     decimal_places=4)
-    target_2035 = forms.DecimalField(label=_("2035年目标值"), required=False, max_digits=16,
-                                     decimal_places=4)
+    target_2027 = forms.DecimalField(
+        label=_("2027年目标值"), required=False, max_digits=16, decimal_places=4
+    )
+    target_2035 = forms.DecimalField(
+        label=_("2035年目标值"), required=False, max_digits=16, decimal_places=4
+    )
     target_reason = forms.CharField(
-        label=_("目标值调整理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("目标值调整理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("修改目标值时填写;原目标值作为旧版本保留。"),
     )
 
     class Meta:
         model = Indicator
-        fields = "__all__"
+        fields = [
+            "plan",
+            "code",
+            "name",
+            "name_en",
+            "unit",
+            "direction",
+            "level",
+            "baseline_year",
+            "baseline_value",
+            "minimum",
+            "maximum",
+            "goals",
+            "measures",
+            "is_demo",
+            "order",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,8 +239,14 @@ class IndicatorAdmin(AuditedAdmin):
         for horizon in Horizon:
             value = form.cleaned_data.get(f"target_{horizon.value}")
             if value is not None:
-                set_target(form.instance, horizon.value, value, user=request.user,
-                           reason=form.cleaned_data.get("target_reason", ""), request=request)
+                set_target(
+                    form.instance,
+                    horizon.value,
+                    value,
+                    user=request.user,
+                    reason=form.cleaned_data.get("target_reason", ""),
+                    request=request,
+                )
 
 
 @admin.register(Region)
@@ -241,10 +268,25 @@ class CountyTypeAdmin(AuditedAdmin):
 
 @admin.register(County)
 class CountyAdmin(AuditedAdmin):
-    list_display = ["code", "name", "kind", "prefecture", "county_type", "is_county_domain",
-                    "is_underdeveloped", "is_pilot"]
-    list_filter = ["prefecture__region", "prefecture", "kind", "county_type", "is_county_domain",
-                   "is_underdeveloped", "is_pilot"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "prefecture",
+        "county_type",
+        "is_county_domain",
+        "is_underdeveloped",
+        "is_pilot",
+    ]
+    list_filter = [
+        "prefecture__region",
+        "prefecture",
+        "kind",
+        "county_type",
+        "is_county_domain",
+        "is_underdeveloped",
+        "is_pilot",
+    ]
     list_editable = ["county_type", "is_county_domain", "is_underdeveloped", "is_pilot"]
     list_select_related = ["prefecture", "county_type"]
     search_fields = ["code", "name"]
@@ -271,13 +313,18 @@ class RoleForm(forms.ModelForm):
         if user is not None and self.request is not None and user == self.request.user:
             raise forms.ValidationError(_("不能给自己授予或修改角色。"))
         if kind in ADMIN_KINDS and user is not None:
-            others = Role.objects.filter(user=user, kind__in=ADMIN_KINDS).exclude(pk=self.instance.pk)
+            others = Role.objects.filter(user=user, kind__in=ADMIN_KINDS).exclude(
+                pk=self.instance.pk
+            )
             if others.exists():
                 raise forms.ValidationError(
                     _("系统管理员、安全管理员、审计管理员三者互斥,一个账号只能担任其中之一。")
                 )
-        needed = {Role.Kind.COUNTY_REPORTER: "county", Role.Kind.PREFECTURE_REVIEWER: "prefecture",
-                  Role.Kind.DEPARTMENT: "department"}.get(kind)
+        needed = {
+            Role.Kind.COUNTY_REPORTER: "county",
+            Role.Kind.PREFECTURE_REVIEWER: "prefecture",
+            Role.Kind.DEPARTMENT: "department",
+        }.get(kind)
         for scope in ("county", "prefecture", "department"):
             if scope == needed and not cleaned.get(scope):
                 self.add_error(scope, _("此角色须指定范围。"))
@@ -372,8 +419,12 @@ class LockoutAdmin(SecurityAdminOnly, AccessAttemptAdmin):
         return access_for(request).is_security_admin
 
     def delete_model(self, request, obj) -> None:
-        audit.record("security.unlock", request=request, obj=obj,
-                     changes={"username": [obj.username, None], "address": [obj.ip_address, None]})
+        audit.record(
+            "security.unlock",
+            request=request,
+            obj=obj,
+            changes={"username": [obj.username, None], "address": [obj.ip_address, None]},
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:

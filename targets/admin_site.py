@@ -37,4 +37,3 @@ class PlanAdminSite(admin.AdminSite):
 
     def login(self, request: HttpRequest, extra_context=None):
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
-

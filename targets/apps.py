@@ -8,4 +8,3 @@ class TargetsConfig(AppConfig):
 
     def ready(self) -> None:
         from targets import signals  # noqa: F401  (connects the audit receivers)
-

@@ -50,19 +50,31 @@ class SessionLifetimeMiddleware:
             if time.time() - started > settings.SESSION_MAX_HOURS * 3600:
                 audit.record("auth.session_expired", request=request)
                 logout(request)
-                messages.warning(request, _("登录已超过%(hours)d小时,请重新登录。") % {
-                    "hours": settings.SESSION_MAX_HOURS})
+                messages.warning(
+                    request,
+                    _("登录已超过%(hours)d小时,请重新登录。")
+                    % {"hours": settings.SESSION_MAX_HOURS},
+                )
                 return redirect_to_login(request.get_full_path())
         elif request.COOKIES.get(MARKER_COOKIE) and not request.htmx:
-            messages.warning(request, _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。"))
+            messages.warning(
+                request, _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。")
+            )
 
         response = self.get_response(request)
 
         if request.user.is_authenticated and not request.COOKIES.get(MARKER_COOKIE):
-            response.set_cookie(MARKER_COOKIE, "1", httponly=True, samesite="Lax",
-                                secure=settings.SESSION_COOKIE_SECURE)
-        elif not request.user.is_authenticated and request.COOKIES.get(MARKER_COOKIE) and (
-            not request.htmx
+            response.set_cookie(
+                MARKER_COOKIE,
+                "1",
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        elif (
+            not request.user.is_authenticated
+            and request.COOKIES.get(MARKER_COOKIE)
+            and (not request.htmx)
         ):
             # Signed out, or told above that the session had expired.
             response.delete_cookie(MARKER_COOKIE, samesite="Lax")

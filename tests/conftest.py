@@ -47,22 +47,29 @@ def reporter(jinjiang):
 @pytest.fixture
 def other_reporter(db):
     """The reporter of 会理市 (凉山州): another county, another prefecture."""
-    return make_user("other_reporter", Role.Kind.COUNTY_REPORTER,
-                     county=County.objects.get(code="513402"))
+    return make_user(
+        "other_reporter", Role.Kind.COUNTY_REPORTER, county=County.objects.get(code="513402")
+    )
 
 
 @pytest.fixture
 def prefecture_reviewer(db):
     """The reviewer of 成都市."""
-    return make_user("chengdu_reviewer", Role.Kind.PREFECTURE_REVIEWER,
-                     prefecture=Prefecture.objects.get(code="510100"))
+    return make_user(
+        "chengdu_reviewer",
+        Role.Kind.PREFECTURE_REVIEWER,
+        prefecture=Prefecture.objects.get(code="510100"),
+    )
 
 
 @pytest.fixture
 def other_prefecture_reviewer(db):
     """The reviewer of 凉山州."""
-    return make_user("liangshan_reviewer", Role.Kind.PREFECTURE_REVIEWER,
-                     prefecture=Prefecture.objects.get(code="513400"))
+    return make_user(
+        "liangshan_reviewer",
+        Role.Kind.PREFECTURE_REVIEWER,
+        prefecture=Prefecture.objects.get(code="513400"),
+    )
 
 
 @pytest.fixture

@@ -2,15 +2,29 @@
 
 import pytest
 
-from targets.models import AuditRecord, County, CountyType, Indicator, IndicatorTarget, Measure, Role
+from targets.models import (
+    AuditRecord,
+    County,
+    CountyType,
+    Indicator,
+    IndicatorTarget,
+    Measure,
+    Role,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
     "persona",
-    ["reporter", "prefecture_reviewer", "provincial_reviewer", "department_user", "no_role_user",
-     "audit_admin"],
+    [
+        "reporter",
+        "prefecture_reviewer",
+        "provincial_reviewer",
+        "department_user",
+        "no_role_user",
+        "audit_admin",
+    ],
 )
 def test_only_the_system_and_security_admins_open_the_admin(request, client_for, persona):
     response = client_for(request.getfixturevalue(persona)).get("/admin/")
@@ -25,9 +39,17 @@ def test_the_anonymous_visitor_is_sent_to_the_one_login_page(client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/admin/", "/admin/targets/measure/", "/admin/targets/county/", "/admin/targets/indicator/",
-     "/admin/targets/goal/", "/admin/targets/clause/", "/admin/auth/user/",
-     "/admin/targets/indicator/add/", "/admin/targets/county/?prefecture__region__id__exact=1"],
+    [
+        "/admin/",
+        "/admin/targets/measure/",
+        "/admin/targets/county/",
+        "/admin/targets/indicator/",
+        "/admin/targets/goal/",
+        "/admin/targets/clause/",
+        "/admin/auth/user/",
+        "/admin/targets/indicator/add/",
+        "/admin/targets/county/?prefecture__region__id__exact=1",
+    ],
 )
 def test_an_admin_opens_every_list_in_chinese(client_for, admin_user, url):
     response = client_for(admin_user).get(url)
@@ -59,10 +81,16 @@ def test_county_type_and_flags_are_edited_in_the_list(client_for, admin_user):
     page = client.get("/admin/targets/county/?q=510104")
     assert page.status_code == 200
     data = {
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000", "form-0-id": str(county.pk),
-        "form-0-county_type": str(county_type.pk), "form-0-is_county_domain": "",
-        "form-0-is_underdeveloped": "", "form-0-is_pilot": "on", "_save": "1",
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(county.pk),
+        "form-0-county_type": str(county_type.pk),
+        "form-0-is_county_domain": "",
+        "form-0-is_underdeveloped": "",
+        "form-0-is_pilot": "on",
+        "_save": "1",
     }
     response = client.post("/admin/targets/county/?q=510104", data)
     assert response.status_code == 302
@@ -81,8 +109,14 @@ def _indicator_form(client, indicator):
             data[name] = [str(v) for v in value]
         elif value is not None:
             data[name] = value
-    data.update({"targets-TOTAL_FORMS": "0", "targets-INITIAL_FORMS": "0",
-                 "targets-MIN_NUM_FORMS": "0", "targets-MAX_NUM_FORMS": "1000"})
+    data.update(
+        {
+            "targets-TOTAL_FORMS": "0",
+            "targets-INITIAL_FORMS": "0",
+            "targets-MIN_NUM_FORMS": "0",
+            "targets-MAX_NUM_FORMS": "1000",
+        }
+    )
     return data
 
 
@@ -94,10 +128,15 @@ def test_revising_a_target_keeps_the_old_version_with_who_and_when(client_for, a
     data["target_reason"] = "省里调整"
     response = client.post(f"/admin/targets/indicator/{indicator.pk}/change/", data)
     assert response.status_code == 302
-    versions = list(IndicatorTarget.objects.filter(indicator=indicator, horizon=2027)
-                    .order_by("version").values_list("version", "value", "set_by__username"))
+    versions = list(
+        IndicatorTarget.objects.filter(indicator=indicator, horizon=2027)
+        .order_by("version")
+        .values_list("version", "value", "set_by__username")
+    )
     assert [(v, str(value.normalize()), who) for v, value, who in versions] == [
-        (1, "63", None), (2, "65", "plan_admin")]
+        (1, "63", None),
+        (2, "65", "plan_admin"),
+    ]
     assert indicator.target_in_force(2027).value == 65
     assert IndicatorTarget.objects.filter(indicator=indicator, horizon=2035).count() == 1
     record = AuditRecord.objects.get(action="indicator.target_set", actor=admin_user)

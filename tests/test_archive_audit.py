@@ -13,8 +13,9 @@ from targets.models import AuditArchive, AuditRecord
 from targets.services import audit
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql",
-                                   reason="the trigger is PostgreSQL's")
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger is PostgreSQL's"
+)
 OLD = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.UTC)
 
 
@@ -30,8 +31,7 @@ def test_the_database_refuses_update_and_delete(admin_user):
     assert AuditRecord.objects.filter(pk=entry.pk, action="test.one").exists()
 
 
-def test_records_older_than_the_retention_period_are_exported_then_removed(admin_user,
-                                                                           tmp_path):
+def test_records_older_than_the_retention_period_are_exported_then_removed(admin_user, tmp_path):
     with time_machine.travel(OLD):
         old = [audit.record(f"test.old{n}", actor=admin_user) for n in range(3)]
     with time_machine.travel(OLD + datetime.timedelta(days=100)):
@@ -65,7 +65,9 @@ def test_an_existing_archive_file_is_never_overwritten(admin_user, tmp_path):
     existing = tmp_path / "a.jsonl"
     existing.write_text("keep me")
     count = AuditRecord.objects.count()
-    with time_machine.travel(OLD + datetime.timedelta(days=200)), \
-            pytest.raises(CommandError, match="exists already"):
+    with (
+        time_machine.travel(OLD + datetime.timedelta(days=200)),
+        pytest.raises(CommandError, match="exists already"),
+    ):
         call_command("archive_audit", output=existing)
     assert existing.read_text() == "keep me" and AuditRecord.objects.count() == count

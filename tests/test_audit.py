@@ -3,8 +3,8 @@
 from contextlib import contextmanager
 
 import pytest
-from django.db import connection
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from targets.models import AuditRecord, Measure
 from targets.services import audit
@@ -28,8 +28,9 @@ def behind_the_apps_back():
 
 def test_records_are_chained_and_the_chain_verifies(admin_user):
     first = audit.record("test.one", actor=admin_user)
-    second = audit.record("test.two", actor_name="system",
-                          obj=Measure.objects.get(code="T1.1"), changes={"a": [1, 2]})
+    second = audit.record(
+        "test.two", actor_name="system", obj=Measure.objects.get(code="T1.1"), changes={"a": [1, 2]}
+    )
     assert second.previous_hash == first.hash
     assert second.object_type == "targets.Measure" and second.object_repr.startswith("T1.1")
     assert audit.verify() is None
@@ -67,6 +68,7 @@ def test_the_verify_command_names_the_first_broken_record(admin_user, capsys):
 
 
 def test_secrets_are_masked_in_diffs():
-    changes = audit.diff({"password": "old-hash", "name": "a"},
-                         {"password": "new-hash", "name": "b"})
+    changes = audit.diff(
+        {"password": "old-hash", "name": "a"}, {"password": "new-hash", "name": "b"}
+    )
     assert changes == {"password": ["******", "******"], "name": ["a", "b"]}

@@ -18,12 +18,15 @@ def trail(reporter, admin_user):
     with time_machine.travel(datetime.datetime(2026, 3, 1, 2, 0, tzinfo=datetime.UTC)):
         audit.record("auth.login", actor=reporter)
     with time_machine.travel(datetime.datetime(2026, 3, 5, 2, 0, tzinfo=datetime.UTC)):
-        audit.record("admin.change", actor=admin_user, obj=Measure.objects.get(code="T1.1"),
-                     changes={"text_en": ["old", "new"]})
+        audit.record(
+            "admin.change",
+            actor=admin_user,
+            obj=Measure.objects.get(code="T1.1"),
+            changes={"text_en": ["old", "new"]},
+        )
 
 
-def test_the_audit_admin_searches_by_actor_action_object_and_dates(client_for, audit_admin,
-                                                                    trail):
+def test_the_audit_admin_searches_by_actor_action_object_and_dates(client_for, audit_admin, trail):
     client = client_for(audit_admin)
     everything = client.get("/audit/")
     assert everything.status_code == 200
@@ -38,8 +41,9 @@ def test_the_audit_admin_searches_by_actor_action_object_and_dates(client_for, a
 
 
 def test_htmx_gets_only_the_results(client_for, audit_admin, trail):
-    response = client_for(audit_admin).get("/audit/", {"action": "auth"},
-                                           headers={"hx-request": "true"})
+    response = client_for(audit_admin).get(
+        "/audit/", {"action": "auth"}, headers={"hx-request": "true"}
+    )
     assert response.text.lstrip().startswith('<section id="results"')
     assert "<html" not in response.text
 
@@ -63,8 +67,9 @@ def test_the_export_is_csv_excel_opens_and_is_itself_recorded(client_for, audit_
     assert export.actor == audit_admin and export.changes == {"filters": {"actor": "plan_admin"}}
 
 
-@pytest.mark.parametrize("persona", ["admin_user", "security_admin", "provincial_reviewer",
-                                     "reporter", "no_role_user"])
+@pytest.mark.parametrize(
+    "persona", ["admin_user", "security_admin", "provincial_reviewer", "reporter", "no_role_user"]
+)
 def test_no_one_else_reads_the_trail(request, client_for, persona):
     client = client_for(request.getfixturevalue(persona))
     assert client.get("/audit/").status_code == 403

@@ -7,15 +7,50 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "reporter", "other_reporter", "prefecture_reviewer",
-            "other_prefecture_reviewer", "provincial_reviewer", "department_user", "admin_user",
-            "security_admin", "audit_admin"]
+PERSONAS = [
+    "anonymous",
+    "reporter",
+    "other_reporter",
+    "prefecture_reviewer",
+    "other_prefecture_reviewer",
+    "provincial_reviewer",
+    "department_user",
+    "admin_user",
+    "security_admin",
+    "audit_admin",
+]
 
 
-def row(anonymous, reporter, other_reporter, prefecture, other_prefecture, province, department,
-        system, security, auditor):
-    return dict(zip(PERSONAS, [anonymous, reporter, other_reporter, prefecture, other_prefecture,
-                               province, department, system, security, auditor], strict=True))
+def row(
+    anonymous,
+    reporter,
+    other_reporter,
+    prefecture,
+    other_prefecture,
+    province,
+    department,
+    system,
+    security,
+    auditor,
+):
+    return dict(
+        zip(
+            PERSONAS,
+            [
+                anonymous,
+                reporter,
+                other_reporter,
+                prefecture,
+                other_prefecture,
+                province,
+                department,
+                system,
+                security,
+                auditor,
+            ],
+            strict=True,
+        )
+    )
 
 
 def everyone(status):
@@ -42,12 +77,24 @@ SYSTEM, SECURITY = row(302, *[403] * 6, 200, 403, 403), row(302, *[403] * 7, 200
 BOTH = row(302, *[403] * 6, 200, 200, 403)
 # Each model in the admin: who opens its list.
 ADMIN_MATRIX = {
-    "targets.plan": SYSTEM, "targets.clause": SYSTEM, "targets.goal": SYSTEM,
-    "targets.taskarea": SYSTEM, "targets.integration": SYSTEM, "targets.measure": SYSTEM,
-    "targets.bottomline": SYSTEM, "targets.indicator": SYSTEM, "targets.region": SYSTEM,
-    "targets.prefecture": SYSTEM, "targets.countytype": SYSTEM, "targets.county": SYSTEM,
-    "targets.department": SYSTEM, "targets.role": SECURITY, "auth.user": BOTH,
-    "axes.accessattempt": SECURITY, "axes.accesslog": SECURITY, "axes.accessfailurelog": SECURITY,
+    "targets.plan": SYSTEM,
+    "targets.clause": SYSTEM,
+    "targets.goal": SYSTEM,
+    "targets.taskarea": SYSTEM,
+    "targets.integration": SYSTEM,
+    "targets.measure": SYSTEM,
+    "targets.bottomline": SYSTEM,
+    "targets.indicator": SYSTEM,
+    "targets.region": SYSTEM,
+    "targets.prefecture": SYSTEM,
+    "targets.countytype": SYSTEM,
+    "targets.county": SYSTEM,
+    "targets.department": SYSTEM,
+    "targets.role": SECURITY,
+    "auth.user": BOTH,
+    "axes.accessattempt": SECURITY,
+    "axes.accesslog": SECURITY,
+    "axes.accessfailurelog": SECURITY,
 }
 
 
@@ -87,8 +134,11 @@ def test_get(as_persona, persona, name):
     path, expected = MATRIX[name]
     response = as_persona(persona).get(path)
     assert response.status_code == expected[persona]
-    if response.status_code == 302 and persona == "anonymous" and name not in {"home",
-                                                                               "set_language"}:
+    if (
+        response.status_code == 302
+        and persona == "anonymous"
+        and name not in {"home", "set_language"}
+    ):
         assert response["Location"].startswith("/login/")
 
 

@@ -11,6 +11,8 @@ from django.db import connection
 
 from targets.models import AuditRecord, County, Measure
 from targets.services import audit
+from targets.services.divisions_data import load_divisions
+from targets.services.plan_data import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
@@ -23,6 +25,13 @@ def url(name: str) -> str:
     s = connection.settings_dict
     password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
     return f"postgres://{s['USER']}{password}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{name}"
+
+
+@pytest.fixture(autouse=True)
+def shipped_data(transactional_db):
+    """An earlier transactional test may have flushed the data loaded for the session."""
+    load_divisions()
+    load_plan()
 
 
 @pytest.fixture
@@ -42,18 +51,34 @@ def test_backup_and_restore(tmp_path, fresh_database, admin_user):
     media = tmp_path / "media"
     (media / "evidence").mkdir(parents=True)
     (media / "evidence" / "report.pdf").write_bytes(b"%PDF-1.4 evidence")
-    env = {**os.environ, "DATABASE_URL": url(connection.settings_dict["NAME"]),
-           "MEDIA_ROOT": str(media)}
-    made = subprocess.run(["bash", "deploy/backup.sh", str(tmp_path / "backups")], cwd=ROOT,
-                          env=env, capture_output=True, text=True, check=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url(connection.settings_dict["NAME"]),
+        "MEDIA_ROOT": str(media),
+    }
+    made = subprocess.run(
+        ["bash", "deploy/backup.sh", str(tmp_path / "backups")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     folder = made.stdout.strip().splitlines()[-1]
 
     restored_media = tmp_path / "restored-media"
     env.update(DATABASE_URL=url(fresh_database), MEDIA_ROOT=str(restored_media))
-    subprocess.run(["bash", "deploy/restore.sh", folder], cwd=ROOT, env=env, check=True,
-                   capture_output=True, text=True)
+    subprocess.run(
+        ["bash", "deploy/restore.sh", folder],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
     with psycopg.connect(url(fresh_database)) as restored:
+
         def count(table):
             return restored.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
@@ -63,23 +88,42 @@ def test_backup_and_restore(tmp_path, fresh_database, admin_user):
         last = restored.execute("SELECT hash FROM targets_auditrecord ORDER BY id DESC LIMIT 1")
         assert last.fetchone()[0] == AuditRecord.objects.order_by("-id").first().hash
     assert (restored_media / "evidence" / "report.pdf").read_bytes() == b"%PDF-1.4 evidence"
-    verified = subprocess.run([sys.executable, "manage.py", "verify_audit"], cwd=ROOT, env=env,
-                              capture_output=True, text=True)
+    verified = subprocess.run(
+        [sys.executable, "manage.py", "verify_audit"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert verified.returncode == 0, verified.stderr
     assert "Audit chain intact" in verified.stdout
 
 
 def test_a_damaged_backup_is_refused(tmp_path, fresh_database):
-    env = {**os.environ, "DATABASE_URL": url(connection.settings_dict["NAME"]),
-           "MEDIA_ROOT": str(tmp_path / "media")}
-    made = subprocess.run(["bash", "deploy/backup.sh", str(tmp_path / "backups")], cwd=ROOT,
-                          env=env, capture_output=True, text=True, check=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url(connection.settings_dict["NAME"]),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    made = subprocess.run(
+        ["bash", "deploy/backup.sh", str(tmp_path / "backups")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     folder = Path(made.stdout.strip().splitlines()[-1])
     with (folder / "database.dump").open("ab") as dump:
         dump.write(b"tampered")
     env["DATABASE_URL"] = url(fresh_database)
-    result = subprocess.run(["bash", "deploy/restore.sh", str(folder)], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["bash", "deploy/restore.sh", str(folder)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     with psycopg.connect(url(fresh_database)) as restored:
         tables = restored.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")

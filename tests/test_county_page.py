@@ -37,9 +37,7 @@ def test_the_targets_in_force_and_their_version_are_shown(client_for, reporter, 
     assert "63" in page and "第1版" in page
 
 
-@pytest.mark.parametrize(
-    "persona", ["other_reporter", "other_prefecture_reviewer", "no_role_user"]
-)
+@pytest.mark.parametrize("persona", ["other_reporter", "other_prefecture_reviewer", "no_role_user"])
 def test_outsiders_get_not_found(request, client_for, persona):
     assert client_for(request.getfixturevalue(persona)).get(JINJIANG).status_code == 404
 

@@ -12,17 +12,32 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
     environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_reports_nothing_under_production_settings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
-                        SECRET_KEY="k" * 20 + "production-secret-0123456789-abcdefghijklmnop",
-                        ALLOWED_HOSTS="tracker.example.gov.cn")
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="k" * 20 + "production-secret-0123456789-abcdefghijklmnop",
+        ALLOWED_HOSTS="tracker.example.gov.cn",
+    )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -50,7 +65,9 @@ def test_security_headers_and_a_csp_without_unsafe_inline(client):
 
 @pytest.mark.django_db
 @pytest.mark.urls("tests.errors_urls")
-@pytest.mark.parametrize(("language", "text"), [("zh-hans", "系统出错"), ("en", "Something went wrong")])
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh-hans", "系统出错"), ("en", "Something went wrong")]
+)
 def test_a_server_error_is_a_plain_page_in_the_users_language(language, text):
     client = Client(raise_request_exception=False)
     client.cookies["django_language"] = language

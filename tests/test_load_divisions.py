@@ -17,15 +17,24 @@ def test_five_regions_partition_the_21_prefectures():
     assert Region.objects.count() == 5
     assert Prefecture.objects.count() == 21
     sizes = {r.name: r.prefectures.count() for r in Region.objects.all()}
-    assert sizes == {"成都平原经济区": 8, "川南经济区": 4, "川东北经济区": 5, "攀西经济区": 2,
-                     "川西北生态示范区": 2}
+    assert sizes == {
+        "成都平原经济区": 8,
+        "川南经济区": 4,
+        "川东北经济区": 5,
+        "攀西经济区": 2,
+        "川西北生态示范区": 2,
+    }
     assert Prefecture.objects.get(name="凉山彝族自治州").region.name == "攀西经济区"
 
 
 def test_183_counties_by_kind():
     assert County.objects.count() == 183
     assert Counter(County.objects.values_list("kind", flat=True)) == {
-        "市辖区": 55, "县级市": 19, "县": 105, "自治县": 4}
+        "市辖区": 55,
+        "县级市": 19,
+        "县": 105,
+        "自治县": 4,
+    }
     assert County.objects.get(code="510104").name == "锦江区"
     assert County.objects.get(code="513402").name == "会理市"
 
@@ -37,7 +46,11 @@ def test_the_list_is_current_not_stale():
 
 def test_four_county_types_are_loaded_for_admins_to_assign():
     assert list(CountyType.objects.values_list("name", flat=True)) == [
-        "城市主城区", "重点开发区县", "农产品主产区县", "重点生态功能区县"]
+        "城市主城区",
+        "重点开发区县",
+        "农产品主产区县",
+        "重点生态功能区县",
+    ]
 
 
 def test_reloading_changes_nothing_and_keeps_what_admins_set():

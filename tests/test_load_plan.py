@@ -33,7 +33,11 @@ def test_the_decision_is_loaded_whole():
     assert per_area == {"T1": 5, "T2": 6, "T3": 5, "T4": 4, "T5": 4}
     assert BottomLine.objects.count() == 6
     assert set(Integration.objects.values_list("name", flat=True)) == {
-        "要素融合", "产业融合", "设施融合", "治理融合"}
+        "要素融合",
+        "产业融合",
+        "设施融合",
+        "治理融合",
+    }
 
 
 def test_every_measure_contributes_to_an_integration():
@@ -87,7 +91,11 @@ def _state():
 @pytest.mark.parametrize(
     ("old", "new", "named"),
     [
-        ('text = "深入推进扩权强县"', 'text = "深入推进扩权强省"', "measures #1 (T1.1): field 'text'"),
+        (
+            'text = "深入推进扩权强县"',
+            'text = "深入推进扩权强省"',
+            "measures #1 (T1.1): field 'text'",
+        ),
         ('integrations = ["I4"]', 'integrations = ["I9"]', "field 'integrations': unknown I9"),
         ("horizon = 2027", "horizon = 2030", "goals #1 (G27-1): field 'horizon'"),
         ('task_area = "T1"', 'task_area = "T7"', "field 'task_area': unknown T7"),
@@ -114,8 +122,10 @@ def test_a_malformed_file_is_rejected_naming_entry_and_field_and_changes_nothing
 
 def test_the_command_reports_a_malformed_file_and_changes_nothing(tmp_path: Path):
     broken = tmp_path / "plan.toml"
-    broken.write_text(PLAN_FILE.read_text(encoding="utf-8").replace(
-        'code = "T2.1"', 'code = "T1.1"'), encoding="utf-8")
+    broken.write_text(
+        PLAN_FILE.read_text(encoding="utf-8").replace('code = "T2.1"', 'code = "T1.1"'),
+        encoding="utf-8",
+    )
     before = _state()
     with pytest.raises(CommandError, match=r"field 'code': duplicate T1.1 \(nothing was changed\)"):
         call_command("load_plan", file=broken)

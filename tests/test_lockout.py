@@ -14,13 +14,11 @@ START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
 
 def sign_in(client, username, password, address="10.0.0.1"):
-    return client.post("/login/", {"username": username, "password": password},
-                       REMOTE_ADDR=address)
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def fail(client, username, times, address="10.0.0.1") -> list[int]:
-    return [sign_in(client, username, "wrong-password", address).status_code
-            for _ in range(times)]
+    return [sign_in(client, username, "wrong-password", address).status_code for _ in range(times)]
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(client, reporter):
@@ -32,7 +30,9 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, repo
         locked = sign_in(client, "reporter", PASSWORD)
     assert locked.status_code == 429
     assert "暂时锁定" in locked.text and "15分钟" in locked.text
-    assert AuditRecord.objects.filter(action="auth.login_failed", actor_name="reporter").count() == 10
+    assert (
+        AuditRecord.objects.filter(action="auth.login_failed", actor_name="reporter").count() == 10
+    )
 
 
 def test_the_lock_holds_from_another_address_and_ends_after_15_minutes(client, reporter):
@@ -68,14 +68,16 @@ def test_the_lockout_does_not_reveal_whether_the_account_exists(client, reporter
         known = sign_in(client, "reporter", "x", address="10.0.0.1")
         unknown = sign_in(client, "nobody", "x", address="10.0.0.2")
     assert known.status_code == unknown.status_code == 429
+
     def message(response):
-        return response.text[response.text.index("<main"):response.text.index("</main>")]
+        return response.text[response.text.index("<main") : response.text.index("</main>")]
 
     assert message(known) == message(unknown)
 
 
-def test_the_security_admin_unlocks_and_it_is_recorded(client, client_for, reporter,
-                                                        security_admin):
+def test_the_security_admin_unlocks_and_it_is_recorded(
+    client, client_for, reporter, security_admin
+):
     fail(client, "reporter", 5)
     assert sign_in(client, "reporter", PASSWORD).status_code == 429
     attempt = AccessAttempt.objects.get(username="reporter")

@@ -44,8 +44,9 @@ def sign_in(client, username="reporter", password=PASSWORD):
 
 
 def change_password(client, old=PASSWORD, new=NEW_PASSWORD):
-    return client.post("/password/", {"old_password": old, "new_password1": new,
-                                      "new_password2": new})
+    return client.post(
+        "/password/", {"old_password": old, "new_password1": new, "new_password2": new}
+    )
 
 
 def test_an_expired_password_must_be_changed_before_going_on(client, reporter):
@@ -82,12 +83,17 @@ def test_a_weak_new_password_is_refused_with_a_clear_message(client, reporter):
     assert reporter.check_password(PASSWORD)
 
 
-def test_an_account_an_admin_created_must_change_its_password_first(client, client_for,
-                                                                    admin_user):
+def test_an_account_an_admin_created_must_change_its_password_first(client, client_for, admin_user):
     admin_client = client_for(admin_user)
-    response = admin_client.post("/admin/auth/user/add/", {
-        "username": "newclerk", "password1": "Initial-Pass-2027", "password2": "Initial-Pass-2027",
-        "usable_password": "true"})
+    response = admin_client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "newclerk",
+            "password1": "Initial-Pass-2027",
+            "password2": "Initial-Pass-2027",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302
     admin_client.logout()
     assert sign_in(client, "newclerk", "Initial-Pass-2027").status_code == 302
@@ -100,12 +106,18 @@ def test_an_account_an_admin_created_must_change_its_password_first(client, clie
 def test_a_password_an_admin_reset_must_be_changed(client, client_for, admin_user, reporter):
     passwords.record_change(reporter)
     admin_client = client_for(admin_user)
-    response = admin_client.post(f"/admin/auth/user/{reporter.pk}/password/", {
-        "password1": "Reset-By-Admin-2027", "password2": "Reset-By-Admin-2027",
-        "usable_password": "true"})
+    response = admin_client.post(
+        f"/admin/auth/user/{reporter.pk}/password/",
+        {
+            "password1": "Reset-By-Admin-2027",
+            "password2": "Reset-By-Admin-2027",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302
-    assert AuditRecord.objects.filter(action="admin.password_reset", object_id=str(reporter.pk),
-                                      actor=admin_user).exists()
+    assert AuditRecord.objects.filter(
+        action="admin.password_reset", object_id=str(reporter.pk), actor=admin_user
+    ).exists()
     admin_client.logout()
     sign_in(client, password="Reset-By-Admin-2027")
     assert client.get("/counties/510104/")["Location"] == "/password/"
@@ -117,7 +129,6 @@ def test_demo_accounts_are_exempt_from_expiry(client, settings, demo):
         assert client.get("/counties/510104/").status_code == 200
 
 
-def test_the_password_page_needs_a_sign_in_and_refuses_other_methods(client, client_for,
-                                                                       reporter):
+def test_the_password_page_needs_a_sign_in_and_refuses_other_methods(client, client_for, reporter):
     assert client.get("/password/")["Location"].startswith("/login/")
     assert client_for(reporter).put("/password/").status_code == 405

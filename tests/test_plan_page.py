@@ -13,9 +13,17 @@ def test_the_plan_shows_goals_areas_measures_integrations_and_bottom_lines(clien
     response = client_for(reporter).get("/plan/")
     assert response.status_code == 200
     page = response.text
-    for text in ["到2027年", "到2035年", "城乡融合发展取得明显成效", "各美其美、美美与共的城乡发展共同体基本形成",
-                 "提升城乡基层治理现代化水平", "学习运用浙江“千万工程”经验", "着眼解决:流通不畅",
-                 "耕地红线不突破", "创新人才下乡激励机制"]:
+    for text in [
+        "到2027年",
+        "到2035年",
+        "城乡融合发展取得明显成效",
+        "各美其美、美美与共的城乡发展共同体基本形成",
+        "提升城乡基层治理现代化水平",
+        "学习运用浙江“千万工程”经验",
+        "着眼解决:流通不畅",
+        "耕地红线不突破",
+        "创新人才下乡激励机制",
+    ]:
         assert text in page, text
 
 
@@ -83,8 +91,9 @@ def test_queries_do_not_grow_with_the_plan(client_for, reporter):
     before = _queries(client, "/plan/")
     area = Measure.objects.first().task_area
     for number in range(10):
-        extra = Measure.objects.create(plan=area.plan, task_area=area, code=f"X{number}",
-                                       text="深入推进扩权强县", order=99)
+        extra = Measure.objects.create(
+            plan=area.plan, task_area=area, code=f"X{number}", text="深入推进扩权强县", order=99
+        )
         extra.integrations.set(Measure.objects.first().integrations.all())
         extra.clauses.set(Clause.objects.filter(number=10))
     assert _queries(client, "/plan/") == before

@@ -18,8 +18,9 @@ def test_province_wide_personas_see_every_county_as_a_link(request, client_for, 
         assert name in response.text
 
 
-def test_a_prefecture_reviewer_can_open_only_their_prefectures_counties(client_for,
-                                                                         prefecture_reviewer):
+def test_a_prefecture_reviewer_can_open_only_their_prefectures_counties(
+    client_for, prefecture_reviewer
+):
     response = client_for(prefecture_reviewer).get("/province/")
     assert response.status_code == 200
     assert response.text.count('href="/counties/') == 20

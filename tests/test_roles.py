@@ -19,8 +19,12 @@ def grant(client, user, kind, **scope):
 
 def test_the_security_admin_grants_a_role_and_it_is_recorded(client_for, security_admin):
     clerk = make_user("clerk")
-    response = grant(client_for(security_admin), clerk, "county_reporter",
-                     county=County.objects.get(code="510105"))
+    response = grant(
+        client_for(security_admin),
+        clerk,
+        "county_reporter",
+        county=County.objects.get(code="510105"),
+    )
     assert response.status_code == 302
     role = Role.objects.get(user=clerk)
     assert role.county.name == "青羊区"
@@ -28,8 +32,9 @@ def test_the_security_admin_grants_a_role_and_it_is_recorded(client_for, securit
     assert record.actor == security_admin and record.changes["kind"] == [None, "county_reporter"]
 
 
-@pytest.mark.parametrize(("first", "second"), [(a, b) for a in ADMIN_DUTIES for b in ADMIN_DUTIES
-                                               if a != b])
+@pytest.mark.parametrize(
+    ("first", "second"), [(a, b) for a in ADMIN_DUTIES for b in ADMIN_DUTIES if a != b]
+)
 def test_no_one_holds_two_admin_duties(client_for, security_admin, first, second):
     holder = make_user("holder", first)
     response = grant(client_for(security_admin), holder, second)
@@ -46,8 +51,13 @@ def test_no_one_grants_themselves_a_role(client_for, security_admin):
     assert response.status_code == 200 and "不能给自己授予或修改角色" in response.text
     own = security_admin.roles.get()
     assert client.post(f"/admin/targets/role/{own.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.post(f"/admin/targets/role/{own.pk}/change/",
-                       {"user": security_admin.pk, "kind": "audit_admin"}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/targets/role/{own.pk}/change/",
+            {"user": security_admin.pk, "kind": "audit_admin"},
+        ).status_code
+        == 403
+    )
     assert list(security_admin.roles.values_list("kind", flat=True)) == ["security_admin"]
 
 
@@ -57,8 +67,9 @@ def test_a_role_missing_its_scope_gets_a_clear_message(client_for, security_admi
     assert not Role.objects.filter(user__username="clerk").exists()
 
 
-@pytest.mark.parametrize("persona", ["admin_user", "audit_admin", "provincial_reviewer",
-                                     "reporter"])
+@pytest.mark.parametrize(
+    "persona", ["admin_user", "audit_admin", "provincial_reviewer", "reporter"]
+)
 def test_only_the_security_admin_grants_roles(request, client_for, persona):
     client = client_for(request.getfixturevalue(persona))
     clerk = make_user("clerk")
@@ -82,7 +93,8 @@ def test_the_security_admin_reads_accounts_but_not_plan_data(client_for, securit
 
 
 def test_daily_work_needs_no_superuser_or_staff_flag(admin_user, security_admin, audit_admin):
-    users = get_user_model().objects.filter(pk__in=[admin_user.pk, security_admin.pk,
-                                                    audit_admin.pk])
+    users = get_user_model().objects.filter(
+        pk__in=[admin_user.pk, security_admin.pk, audit_admin.pk]
+    )
     assert not users.filter(is_superuser=True).exists()
     assert not users.filter(is_staff=True).exists()

@@ -46,8 +46,7 @@ def test_twelve_hours_end_the_session_however_active(client, reporter):
     assert "登录已超过12小时,请重新登录" in login.text
 
 
-def test_an_htmx_request_after_expiry_redirects_the_page_and_the_login_says_why(client,
-                                                                                reporter):
+def test_an_htmx_request_after_expiry_redirects_the_page_and_the_login_says_why(client, reporter):
     passwords.record_change(reporter)
     with time_machine.travel(START, tick=False) as clock:
         sign_in(client)

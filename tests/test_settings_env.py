@@ -40,14 +40,24 @@ def test_secrets_from_files(monkeypatch, tmp_path: Path):
 
 
 def test_database_urls(tmp_path: Path):
-    postgres = env.parse_database_url("postgres://u:p%40ss@db.local:5433/plenum?sslmode=require",
-                                      tmp_path)
+    postgres = env.parse_database_url(
+        "postgres://u:p%40ss@db.local:5433/plenum?sslmode=require", tmp_path
+    )
     assert postgres["ENGINE"] == "django.db.backends.postgresql"
-    assert (postgres["USER"], postgres["PASSWORD"], postgres["HOST"], postgres["PORT"],
-            postgres["NAME"]) == ("u", "p@ss", "db.local", "5433", "plenum")
+    assert (
+        postgres["USER"],
+        postgres["PASSWORD"],
+        postgres["HOST"],
+        postgres["PORT"],
+        postgres["NAME"],
+    ) == ("u", "p@ss", "db.local", "5433", "plenum")
     assert postgres["OPTIONS"] == {"sslmode": "require"}
-    assert env.parse_database_url("sqlite:///db.sqlite3", tmp_path)["NAME"] == tmp_path / "db.sqlite3"
-    assert env.parse_database_url("sqlite:////var/x.sqlite3", tmp_path)["NAME"] == Path("/var/x.sqlite3")
+    assert (
+        env.parse_database_url("sqlite:///db.sqlite3", tmp_path)["NAME"] == tmp_path / "db.sqlite3"
+    )
+    assert env.parse_database_url("sqlite:////var/x.sqlite3", tmp_path)["NAME"] == Path(
+        "/var/x.sqlite3"
+    )
     with pytest.raises(ImproperlyConfigured, match="not supported"):
         env.parse_database_url("mysql://u@h/db", tmp_path)
     with pytest.raises(ImproperlyConfigured, match="names no database"):

@@ -37,14 +37,25 @@ class Role(models.Model):
         AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles", verbose_name=_("用户")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("用户"),
     )
     kind = models.CharField(_("角色"), max_length=30, choices=Kind.choices)
     county = models.ForeignKey(
-        "targets.County", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("县(市、区)")
+        "targets.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("县(市、区)"),
     )
     prefecture = models.ForeignKey(
-        "targets.Prefecture", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("市州")
+        "targets.Prefecture",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("市州"),
     )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("省级部门")
@@ -58,14 +69,30 @@ class Role(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_kind",
                 condition=(
-                    Q(kind="county_reporter", county__isnull=False, prefecture__isnull=True,
-                      department__isnull=True)
-                    | Q(kind="prefecture_reviewer", county__isnull=True, prefecture__isnull=False,
-                        department__isnull=True)
-                    | Q(kind="department", county__isnull=True, prefecture__isnull=True,
-                        department__isnull=False)
-                    | Q(kind__in=["provincial_reviewer", *ADMIN_KINDS], county__isnull=True,
-                        prefecture__isnull=True, department__isnull=True)
+                    Q(
+                        kind="county_reporter",
+                        county__isnull=False,
+                        prefecture__isnull=True,
+                        department__isnull=True,
+                    )
+                    | Q(
+                        kind="prefecture_reviewer",
+                        county__isnull=True,
+                        prefecture__isnull=False,
+                        department__isnull=True,
+                    )
+                    | Q(
+                        kind="department",
+                        county__isnull=True,
+                        prefecture__isnull=True,
+                        department__isnull=False,
+                    )
+                    | Q(
+                        kind__in=["provincial_reviewer", *ADMIN_KINDS],
+                        county__isnull=True,
+                        prefecture__isnull=True,
+                        department__isnull=True,
+                    )
                 ),
             ),
             models.UniqueConstraint(
@@ -86,7 +113,8 @@ class AccountSecurity(models.Model):
     )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     must_change_password = models.BooleanField(
-        _("下次登录须修改密码"), default=False,
+        _("下次登录须修改密码"),
+        default=False,
         help_text=_("管理员创建或重置的账号,首次登录时须修改密码。"),
     )
     password_expiry_exempt = models.BooleanField(

@@ -135,7 +135,9 @@ class Measure(PlanRecord):
         Integration, related_name="measures", verbose_name=_("融合方向")
     )
     integrations_why_en = models.TextField(
-        _("融合方向归类理由"), blank=True, help_text=_("举措与“四个融合”的对应是本系统的判断,原文未载明。")
+        _("融合方向归类理由"),
+        blank=True,
+        help_text=_("举措与“四个融合”的对应是本系统的判断,原文未载明。"),
     )
     lead_departments = models.ManyToManyField(
         "targets.Department", blank=True, related_name="measures", verbose_name=_("牵头部门")
@@ -184,7 +186,9 @@ class Indicator(models.Model):
     maximum = models.DecimalField(
         _("合理上限"), max_digits=16, decimal_places=4, null=True, blank=True
     )
-    goals = models.ManyToManyField(Goal, blank=True, related_name="indicators", verbose_name=_("目标"))
+    goals = models.ManyToManyField(
+        Goal, blank=True, related_name="indicators", verbose_name=_("目标")
+    )
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="indicators", verbose_name=_("举措")
     )

@@ -20,12 +20,23 @@ class RetentionError(Exception):
 
 
 def _line(record: AuditRecord) -> str:
-    return json.dumps({
-        "id": record.id, "at": record.at.isoformat(), "actor": record.actor_name,
-        "address": record.address, "action": record.action, "object_type": record.object_type,
-        "object_id": record.object_id, "object": record.object_repr, "outcome": record.outcome,
-        "changes": record.changes, "previous_hash": record.previous_hash, "hash": record.hash,
-    }, ensure_ascii=False)
+    return json.dumps(
+        {
+            "id": record.id,
+            "at": record.at.isoformat(),
+            "actor": record.actor_name,
+            "address": record.address,
+            "action": record.action,
+            "object_type": record.object_type,
+            "object_id": record.object_id,
+            "object": record.object_repr,
+            "outcome": record.outcome,
+            "changes": record.changes,
+            "previous_hash": record.previous_hash,
+            "hash": record.hash,
+        },
+        ensure_ascii=False,
+    )
 
 
 def _allow_removal() -> None:
@@ -64,10 +75,21 @@ def archive_older_than(days: int, output: Path) -> AuditArchive | None:
         _allow_removal()
         batch.delete()
         archive = AuditArchive.objects.create(
-            up_to_id=newest_old.id, last_hash=newest_old.hash, record_count=count,
-            file_name=str(output), file_sha256=digest.hexdigest(),
+            up_to_id=newest_old.id,
+            last_hash=newest_old.hash,
+            record_count=count,
+            file_name=str(output),
+            file_sha256=digest.hexdigest(),
         )
-        audit.record("audit.archived", actor_name="system", obj=archive, changes={
-            "records": [None, count], "up_to_id": [None, newest_old.id],
-            "file": [None, str(output)], "sha256": [None, archive.file_sha256]})
+        audit.record(
+            "audit.archived",
+            actor_name="system",
+            obj=archive,
+            changes={
+                "records": [None, count],
+                "up_to_id": [None, newest_old.id],
+                "file": [None, str(output)],
+                "sha256": [None, archive.file_sha256],
+            },
+        )
     return archive

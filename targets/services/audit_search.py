@@ -16,10 +16,12 @@ class AuditSearchForm(forms.Form):
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
     action = forms.CharField(label=_("操作"), required=False, max_length=50)
     object = forms.CharField(label=_("对象"), required=False, max_length=100)
-    start = forms.DateField(label=_("起始日期"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("截止日期"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -45,8 +47,9 @@ def search(form: AuditSearchForm) -> QuerySet[AuditRecord]:
         records = records.filter(action__icontains=data["action"])
     if data["object"]:
         term = data["object"]
-        records = records.filter(Q(object_repr__icontains=term) | Q(object_type__icontains=term)
-                                 | Q(object_id=term))
+        records = records.filter(
+            Q(object_repr__icontains=term) | Q(object_type__icontains=term) | Q(object_id=term)
+        )
     if data["start"]:
         records = records.filter(at__gte=_day_start(data["start"]))
     if data["end"]:
@@ -63,12 +66,33 @@ def csv_rows(records: QuerySet[AuditRecord]) -> Iterator[str]:
     """CSV that Excel opens correctly (UTF-8 with BOM), streamed row by row."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    yield writer.writerow([_("时间"), _("操作人"), _("地址"), _("操作"), _("对象类型"), _("对象编号"),
-                           _("对象"), _("结果"), _("变更内容"), _("哈希")])
+    yield writer.writerow(
+        [
+            _("时间"),
+            _("操作人"),
+            _("地址"),
+            _("操作"),
+            _("对象类型"),
+            _("对象编号"),
+            _("对象"),
+            _("结果"),
+            _("变更内容"),
+            _("哈希"),
+        ]
+    )
     local = timezone.get_current_timezone()
     for record in records.iterator(chunk_size=2000):
-        yield writer.writerow([
-            record.at.astimezone(local).strftime("%Y-%m-%d %H:%M:%S"), record.actor_name,
-            record.address or "", record.action, record.object_type, record.object_id,
-            record.object_repr, record.get_outcome_display(), record.changes or "", record.hash,
-        ])
+        yield writer.writerow(
+            [
+                record.at.astimezone(local).strftime("%Y-%m-%d %H:%M:%S"),
+                record.actor_name,
+                record.address or "",
+                record.action,
+                record.object_type,
+                record.object_id,
+                record.object_repr,
+                record.get_outcome_display(),
+                record.changes or "",
+                record.hash,
+            ]
+        )

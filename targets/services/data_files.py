@@ -132,8 +132,13 @@ class Upserts:
                 manager.set(related)
                 changed = True
         label = model._meta.model_name
-        self.counts[f"{label} created" if created else f"{label} updated" if changed else
-                    f"{label} unchanged"] += 1
+        self.counts[
+            f"{label} created"
+            if created
+            else f"{label} updated"
+            if changed
+            else f"{label} unchanged"
+        ] += 1
         return obj
 
     @property

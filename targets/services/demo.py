@@ -25,14 +25,54 @@ ACCOUNTS = [
 
 # code, name, name_en, unit, direction, level, baseline year and value, range, targets
 INDICATORS = [
-    ("D01", "常住人口城镇化率", "Urbanisation rate of the resident population", "%",
-     "higher", "county", 2023, "59.49", ("0", "100"), {2027: "63", 2035: "70"}),
-    ("D02", "城乡居民人均可支配收入比", "Urban-rural per-capita disposable income ratio", "倍",
-     "lower", "province", 2023, "2.26", ("1", "5"), {2027: "2.15", 2035: "2.0"}),
-    ("D03", "农村卫生厕所普及率", "Rural sanitary toilet coverage", "%",
-     "higher", "county", 2023, "88", ("0", "100"), {2027: "93", 2035: "98"}),
-    ("D04", "县域内义务教育学校标准化建设达标率", "Standard-compliant compulsory schools in county",
-     "%", "higher", "county", 2023, "85", ("0", "100"), {2027: "92", 2035: "100"}),
+    (
+        "D01",
+        "常住人口城镇化率",
+        "Urbanisation rate of the resident population",
+        "%",
+        "higher",
+        "county",
+        2023,
+        "59.49",
+        ("0", "100"),
+        {2027: "63", 2035: "70"},
+    ),
+    (
+        "D02",
+        "城乡居民人均可支配收入比",
+        "Urban-rural per-capita disposable income ratio",
+        "倍",
+        "lower",
+        "province",
+        2023,
+        "2.26",
+        ("1", "5"),
+        {2027: "2.15", 2035: "2.0"},
+    ),
+    (
+        "D03",
+        "农村卫生厕所普及率",
+        "Rural sanitary toilet coverage",
+        "%",
+        "higher",
+        "county",
+        2023,
+        "88",
+        ("0", "100"),
+        {2027: "93", 2035: "98"},
+    ),
+    (
+        "D04",
+        "县域内义务教育学校标准化建设达标率",
+        "Standard-compliant compulsory schools in county",
+        "%",
+        "higher",
+        "county",
+        2023,
+        "85",
+        ("0", "100"),
+        {2027: "92", 2035: "100"},
+    ),
 ]
 
 
@@ -58,13 +98,25 @@ def seed_demo() -> list[str]:
 
     plan = Plan.objects.order_by("id").first()
     if plan is not None:
-        for (code, name, name_en, unit, direction, level, year, base, (low, high),
-             targets) in INDICATORS:
+        for code, name, name_en, unit, direction, level, year, base, (
+            low,
+            high,
+        ), targets in INDICATORS:
             indicator, _created = Indicator.objects.update_or_create(
-                plan=plan, code=code,
-                defaults={"name": name, "name_en": name_en, "unit": unit, "direction": direction,
-                          "level": level, "baseline_year": year, "baseline_value": Decimal(base),
-                          "minimum": Decimal(low), "maximum": Decimal(high), "is_demo": True},
+                plan=plan,
+                code=code,
+                defaults={
+                    "name": name,
+                    "name_en": name_en,
+                    "unit": unit,
+                    "direction": direction,
+                    "level": level,
+                    "baseline_year": year,
+                    "baseline_value": Decimal(base),
+                    "minimum": Decimal(low),
+                    "maximum": Decimal(high),
+                    "is_demo": True,
+                },
             )
             for horizon, value in targets.items():
                 if indicator.target_in_force(horizon) is None:

@@ -14,8 +14,14 @@ from targets.services.data_files import DATA_DIR, DataFileError, Entry, Upserts,
 
 REGIONS_FILE = DATA_DIR / "regions.toml"
 DIVISIONS_FILE = DATA_DIR / "divisions.csv"
-COLUMNS = ["prefecture_code", "prefecture_name", "prefecture_kind",
-           "county_code", "county_name", "county_kind"]
+COLUMNS = [
+    "prefecture_code",
+    "prefecture_name",
+    "prefecture_kind",
+    "county_code",
+    "county_name",
+    "county_kind",
+]
 CODE = re.compile(r"^51\d{4}$")
 
 
@@ -49,8 +55,14 @@ def read_divisions(path: Path = DIVISIONS_FILE) -> tuple[dict[str, dict], list[d
         prefecture = {"name": entry.text("prefecture_name"), "kind": row["prefecture_kind"]}
         if prefectures.setdefault(row["prefecture_code"], prefecture) != prefecture:
             raise entry.fail("prefecture_name", "differs from an earlier row of the same code")
-        counties.append({"code": row["county_code"], "name": entry.text("county_name"),
-                         "kind": row["county_kind"], "prefecture": row["prefecture_code"]})
+        counties.append(
+            {
+                "code": row["county_code"],
+                "name": entry.text("county_name"),
+                "kind": row["county_kind"],
+                "prefecture": row["prefecture_code"],
+            }
+        )
     return prefectures, counties
 
 
@@ -64,27 +76,37 @@ def read_regions(path: Path, prefecture_names: set[str]) -> tuple[list[dict], li
         if doubled:
             raise entry.fail("prefectures", f"already in another region: {', '.join(doubled)}")
         assigned.update(names)
-        regions.append({"code": entry.text("code"), "name": entry.text("name"),
-                        "name_en": entry.text("name_en", required=False), "order": order,
-                        "prefectures": names})
+        regions.append(
+            {
+                "code": entry.text("code"),
+                "name": entry.text("name"),
+                "name_en": entry.text("name_en", required=False),
+                "order": order,
+                "prefectures": names,
+            }
+        )
     missing = prefecture_names - assigned
     if missing:
-        raise DataFileError(path, "[[regions]]", "prefectures",
-                            f"in no region: {', '.join(sorted(missing))}")
+        raise DataFileError(
+            path, "[[regions]]", "prefectures", f"in no region: {', '.join(sorted(missing))}"
+        )
     county_types = [
-        {"code": entry.text("code"), "name": entry.text("name"),
-         "name_en": entry.text("name_en", required=False), "order": order}
+        {
+            "code": entry.text("code"),
+            "name": entry.text("name"),
+            "name_en": entry.text("name_en", required=False),
+            "order": order,
+        }
         for order, entry in enumerate(entries(path, data, "county_types"), start=1)
     ]
     return regions, county_types
 
 
-def load_divisions(regions_path: Path = REGIONS_FILE,
-                   divisions_path: Path = DIVISIONS_FILE) -> dict[str, int]:
+def load_divisions(
+    regions_path: Path = REGIONS_FILE, divisions_path: Path = DIVISIONS_FILE
+) -> dict[str, int]:
     prefectures, counties = read_divisions(divisions_path)
-    regions, county_types = read_regions(
-        regions_path, {p["name"] for p in prefectures.values()}
-    )
+    regions, county_types = read_regions(regions_path, {p["name"] for p in prefectures.values()})
     upserts = Upserts()
     with transaction.atomic():
         region_of = {}
@@ -94,8 +116,9 @@ def load_divisions(regions_path: Path = REGIONS_FILE,
             region = upserts.upsert(Region, {"code": values.pop("code")}, values)
             region_of.update(dict.fromkeys(names, region))
         prefecture_objects = {
-            code: upserts.upsert(Prefecture, {"code": code},
-                                 {**values, "region": region_of[values["name"]]})
+            code: upserts.upsert(
+                Prefecture, {"code": code}, {**values, "region": region_of[values["name"]]}
+            )
             for code, values in prefectures.items()
         }
         for values in counties:
@@ -106,6 +129,7 @@ def load_divisions(regions_path: Path = REGIONS_FILE,
             values = dict(values)
             upserts.upsert(CountyType, {"code": values.pop("code")}, values)
         if upserts.changed:
-            audit.record("data.load_divisions", actor_name="system",
-                         changes={"counts": upserts.summary()})
+            audit.record(
+                "data.load_divisions", actor_name="system", changes={"counts": upserts.summary()}
+            )
     return upserts.summary()

@@ -120,12 +120,17 @@ def load_plan(path: Path = PLAN_FILE) -> dict[str, int]:
                 many = {"clauses": [clauses[n] for n in values.pop("clauses")]}
                 if section == "measures":
                     values["task_area"] = by_code["task_areas"][values["task_area"]]
-                    many["integrations"] = [by_code["integrations"][c]
-                                            for c in values.pop("integrations")]
+                    many["integrations"] = [
+                        by_code["integrations"][c] for c in values.pop("integrations")
+                    ]
                 by_code[section][code] = upserts.upsert(
                     model, {"plan": plan, "code": code}, values, many
                 )
         if upserts.changed:
-            audit.record("data.load_plan", actor_name="system", obj=plan,
-                         changes={"counts": upserts.summary()})
+            audit.record(
+                "data.load_plan",
+                actor_name="system",
+                obj=plan,
+                changes={"counts": upserts.summary()},
+            )
     return upserts.summary()

@@ -45,16 +45,16 @@ def crosstab(task_areas: list[TaskArea], columns: list[Integration]) -> list[Cro
     rows = []
     for area in task_areas:
         cells = [
-            [m for m in area.measures.all() if column in m.integrations.all()]
-            for column in columns
+            [m for m in area.measures.all() if column in m.integrations.all()] for column in columns
         ]
         rows.append(CrossTabRow(area, cells))
     return rows
 
 
 def goals_by_horizon(plan: Plan) -> list[tuple[str, list[Goal]]]:
-    goals = list(Goal.objects.filter(plan=plan).order_by("horizon", "order")
-                 .prefetch_related("clauses"))
+    goals = list(
+        Goal.objects.filter(plan=plan).order_by("horizon", "order").prefetch_related("clauses")
+    )
     return [(h.label, [g for g in goals if g.horizon == h.value]) for h in Horizon]
 
 

@@ -33,8 +33,11 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     require_audit_view(request)
     form = AuditSearchForm(request.GET)
     records = search(form)
-    audit.record("audit.export", request=request,
-                 changes={"filters": {k: v for k, v in request.GET.items() if v}})
+    audit.record(
+        "audit.export",
+        request=request,
+        changes={"filters": {k: v for k, v in request.GET.items() if v}},
+    )
     response = StreamingHttpResponse(csv_rows(records), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'

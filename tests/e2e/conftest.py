@@ -37,10 +37,17 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests of this folder (only these) ``e2e``."""
+    """Mark the tests of this folder (only these) ``e2e`` and run them last (after pytest-django's
+    own ordering): they are the slowest, and the flush after each of them empties the tables that
+    the session's set-up filled, on which later transactional tests may count."""
+    browser_tests = []
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            browser_tests.append(item)
+    if browser_tests:
+        chosen = set(browser_tests)
+        items[:] = [item for item in items if item not in chosen] + browser_tests
 
 
 @pytest.fixture(scope="package")

@@ -5,7 +5,9 @@ from targets.services.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create demonstration accounts and indicators (development only: refuses with DEBUG off)."
+    help = (
+        "Create demonstration accounts and indicators (development only: refuses with DEBUG off)."
+    )
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
