@@ -7,9 +7,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from targets import passwords
+from targets import passwords, security_policy
 from targets.access import access_for
 from targets.models import (
     ADMIN_KINDS,
@@ -29,6 +31,7 @@ from targets.models import (
     Prefecture,
     Region,
     Role,
+    SecuritySettings,
     TaskArea,
 )
 from targets.services import audit
@@ -404,6 +407,32 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
             passwords.require_change(user)
             audit.record("admin.password_reset", request=request, obj=user)
         return response
+
+
+@admin.register(SecuritySettings)
+class SecuritySettingsAdmin(AuditedAdmin):
+    """The one row of the security policy, changed by the security admin only."""
+
+    editors = frozenset({Role.Kind.SECURITY_ADMIN})
+    fields = [
+        "password_max_age_days",
+        "session_idle_minutes",
+        "session_max_hours",
+        "login_failure_limit",
+        "lockout_minutes",
+    ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        policy = security_policy.current()
+        return redirect("admin:targets_securitysettings_change", policy.pk)
 
 
 class SecurityAdminOnly(RoleGated):

@@ -7,4 +7,4 @@ class TargetsConfig(AppConfig):
     verbose_name = _("城乡融合发展进展")
 
     def ready(self) -> None:
-        from targets import signals  # noqa: F401  (connects the audit receivers)
+        from targets import security_policy, signals  # noqa: F401  (connect their receivers)

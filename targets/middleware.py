@@ -12,6 +12,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from targets import security_policy
 from targets.services import audit
 
 SIGNED_IN_AT = "signed_in_at"
@@ -38,24 +39,25 @@ class HtmxLoginRedirectMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session SESSION_MAX_HOURS after sign-in (the idle limit is the session cookie's age),
-    and tells a user whose session ended why they are asked to sign in again."""
+    """Ends a session the policy's idle minutes after its last request and its maximum hours after
+    sign-in, and tells a user whose session ended why they are asked to sign in again."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            policy = security_policy.current()
             started = request.session.get(SIGNED_IN_AT, 0)
-            if time.time() - started > settings.SESSION_MAX_HOURS * 3600:
+            if time.time() - started > policy.session_max_hours * 3600:
                 audit.record("auth.session_expired", request=request)
                 logout(request)
                 messages.warning(
                     request,
-                    _("登录已超过%(hours)d小时,请重新登录。")
-                    % {"hours": settings.SESSION_MAX_HOURS},
+                    _("登录已超过%(hours)d小时,请重新登录。") % {"hours": policy.session_max_hours},
                 )
                 return redirect_to_login(request.get_full_path())
+            request.session.set_expiry(policy.session_idle_minutes * 60)
         elif request.COOKIES.get(MARKER_COOKIE) and not request.htmx:
             messages.warning(
                 request, _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。")

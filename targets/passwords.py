@@ -3,11 +3,11 @@
 import string
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from targets import security_policy
 from targets.models import AccountSecurity
 
 CLASSES = [string.ascii_lowercase, string.ascii_uppercase, string.digits]
@@ -75,4 +75,5 @@ def change_due(user) -> bool:
     if security.must_change_password:
         return True
     changed = security.password_changed_at or user.date_joined
-    return timezone.now() - changed > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+    max_age = timedelta(days=security_policy.current().password_max_age_days)
+    return timezone.now() - changed > max_age

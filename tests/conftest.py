@@ -3,6 +3,7 @@ every view test is checked with."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from targets.models import County, Department, Prefecture, Role
 from targets.services.demo import seed_demo
@@ -18,6 +19,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_divisions()
         load_plan()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The cached security policy must not outlive the test (and its rolled-back transaction)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -92,6 +92,7 @@ ADMIN_MATRIX = {
     "targets.department": SYSTEM,
     "targets.role": SECURITY,
     "auth.user": BOTH,
+    "targets.securitysettings": row(302, *[403] * 7, 302, 403),
     "axes.accessattempt": SECURITY,
     "axes.accesslog": SECURITY,
     "axes.accessfailurelog": SECURITY,

@@ -1,4 +1,10 @@
-from targets.models.access import ADMIN_KINDS, AccountSecurity, Department, Role
+from targets.models.access import (
+    ADMIN_KINDS,
+    AccountSecurity,
+    Department,
+    Role,
+    SecuritySettings,
+)
 from targets.models.audit import AuditArchive, AuditRecord
 from targets.models.geography import County, CountyType, Prefecture, Region
 from targets.models.plan import (
@@ -34,5 +40,6 @@ __all__ = [
     "Prefecture",
     "Region",
     "Role",
+    "SecuritySettings",
     "TaskArea",
 ]

@@ -1,6 +1,7 @@
 """Who may do what, where: roles with a scope (a county, a prefecture, a department's measures)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -127,3 +128,31 @@ class AccountSecurity(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SecuritySettings(models.Model):
+    """The security policy that the security admin sets in the app (one row). The environment's
+    values are the defaults of a new installation."""
+
+    password_max_age_days = models.PositiveSmallIntegerField(
+        _("密码有效期(天)"), validators=[MinValueValidator(30), MaxValueValidator(365)]
+    )
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        _("会话空闲超时(分钟)"), validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    session_max_hours = models.PositiveSmallIntegerField(
+        _("会话最长时间(小时)"), validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+    login_failure_limit = models.PositiveSmallIntegerField(
+        _("登录失败锁定次数"), validators=[MinValueValidator(3), MaxValueValidator(10)]
+    )
+    lockout_minutes = models.PositiveSmallIntegerField(
+        _("锁定时长(分钟)"), validators=[MinValueValidator(5), MaxValueValidator(1440)]
+    )
+
+    class Meta:
+        verbose_name = _("安全策略")
+        verbose_name_plural = _("安全策略")
+
+    def __str__(self) -> str:
+        return str(_("安全策略"))

@@ -1,13 +1,14 @@
 """Plain error pages in the user's language; never a trace."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from targets import security_policy
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes' lockout answer. It does not say whether the account exists."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    minutes = security_policy.current().lockout_minutes
     return render(request, "auth/locked.html", {"cooloff_minutes": minutes}, status=429)
 
 
