@@ -26,6 +26,7 @@ run: setup
 	DEBUG=true $(RUN) python manage.py migrate --no-input -v 0
 	DEBUG=true $(RUN) python manage.py load_divisions
 	DEBUG=true $(RUN) python manage.py load_plan
+	DEBUG=true $(RUN) python manage.py setup_reporting
 	DEBUG=true $(RUN) python manage.py seed_demo
 	DEBUG=true $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 

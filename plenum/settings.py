@@ -152,6 +152,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Evidence files: each at most this size; a request may carry a few of them.
+EVIDENCE_MAX_MB = env.get_int("EVIDENCE_MAX_MB", 20, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # No inline script or style anywhere: scripts are files, data goes through json_script.
 SECURE_CSP = {

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from targets.views import account, audit, geography, health, home, plan
+from targets.views import account, audit, geography, health, home, plan, reporting, review
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,6 +12,16 @@ urlpatterns = [
     path("plan/", plan.plan_page, name="plan"),
     path("province/", geography.province, name="province"),
     path("counties/<str:code>/", geography.county, name="county"),
+    path("counties/<str:code>/report/", reporting.report_current, name="report_current"),
+    path("counties/<str:code>/report/<str:period>/", reporting.report, name="report"),
+    path("counties/<str:code>/report/<str:period>/measures/<str:measure>/", reporting.note,
+         name="note"),
+    path("counties/<str:code>/report/<str:period>/indicators/<str:indicator>/", reporting.value,
+         name="value"),
+    path("counties/<str:code>/measures/<str:measure>/", reporting.timeline, name="timeline"),
+    path("evidence/<int:pk>/", reporting.evidence_file, name="evidence"),
+    path("review/", review.queue, name="review"),
+    path("statuses.css", reporting.status_colours, name="status_colours"),
     path("audit/", audit.audit_page, name="audit"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("healthz", health.healthz, name="healthz"),

@@ -2,13 +2,14 @@
 404 for what the user may not see, 403 for what they may see but not change."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from targets.models import County, Role
+from targets.models import County, Evidence, Role
 
 Kind = Role.Kind
 PROVINCE_WIDE = {Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT, Kind.SYSTEM_ADMIN}
@@ -85,6 +86,23 @@ class Access:
     def can_report_for(self, county: County) -> bool:
         return county.pk in self.county_ids
 
+    @cached_property
+    def reported_county_codes(self) -> list[str]:
+        """The codes of the counties this user reports for (for the navigation)."""
+        return list(County.objects.filter(pk__in=self.county_ids).values_list("code", flat=True))
+
+    @property
+    def reviews(self) -> bool:
+        return bool(self.kinds & {Kind.PREFECTURE_REVIEWER, Kind.PROVINCIAL_REVIEWER})
+
+    def can_review(self, county: County) -> bool:
+        return Kind.PROVINCIAL_REVIEWER in self.kinds or county.prefecture_id in self.prefecture_ids
+
+    def reviewable_counties(self) -> QuerySet[County]:
+        if Kind.PROVINCIAL_REVIEWER in self.kinds:
+            return County.objects.all()
+        return County.objects.filter(prefecture_id__in=self.prefecture_ids)
+
 
 def access_for(request: HttpRequest) -> Access:
     if not hasattr(request, "_access"):
@@ -117,6 +135,21 @@ def require_province_view(request: HttpRequest) -> Access:
     if not (access.is_reviewer or access.is_system_admin):
         raise PermissionDenied
     return access
+
+
+def require_reviewer(request: HttpRequest) -> Access:
+    access = access_for(request)
+    if not access.reviews:
+        raise PermissionDenied
+    return access
+
+
+def evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
+    """An evidence file, for whoever may see its note's county."""
+    evidence = get_object_or_404(Evidence.objects.select_related("note__county"), pk=pk)
+    if not access_for(request).can_see_county(evidence.note.county):
+        raise Http404
+    return evidence
 
 
 def require_audit_view(request: HttpRequest) -> Access:

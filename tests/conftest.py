@@ -9,6 +9,7 @@ from targets.models import County, Department, Prefecture, Role
 from targets.services.demo import seed_demo
 from targets.services.divisions_data import load_divisions
 from targets.services.plan_data import load_plan
+from targets.services.reporting_setup import setup_reporting
 
 PASSWORD = "Persona-Pass-2027"
 
@@ -19,6 +20,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_divisions()
         load_plan()
+        setup_reporting()
 
 
 @pytest.fixture(autouse=True)

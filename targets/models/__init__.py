@@ -19,8 +19,24 @@ from targets.models.plan import (
     Plan,
     TaskArea,
 )
+from targets.models.progress import (
+    Evidence,
+    IndicatorValue,
+    NoteVersion,
+    Period,
+    ProgressNote,
+    State,
+    StatusOption,
+)
 
 __all__ = [
+    "Evidence",
+    "IndicatorValue",
+    "NoteVersion",
+    "Period",
+    "ProgressNote",
+    "State",
+    "StatusOption",
     "ADMIN_KINDS",
     "AccountSecurity",
     "AuditArchive",

@@ -18,6 +18,7 @@ import pytest
 from targets.services.demo import DEMO_PASSWORD, seed_demo
 from targets.services.divisions_data import load_divisions
 from targets.services.plan_data import load_plan
+from targets.services.reporting_setup import setup_reporting
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -177,6 +178,7 @@ def app_data(transactional_db) -> None:
     server sees (the flush after each transactional test removes them, so each test loads them)."""
     load_divisions()
     load_plan()
+    setup_reporting()
     seed_demo()
 
 

@@ -1,0 +1,116 @@
+"""What a county's reporting page shows for a period, read in a fixed number of queries."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from targets.models import (
+    County,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    NoteVersion,
+    Period,
+    ProgressNote,
+    State,
+    TaskArea,
+)
+from targets.services.plan_structure import current_plan
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    note: ProgressNote | None
+
+    @property
+    def state(self) -> str:
+        return self.note.state if self.note else "missing"
+
+
+@dataclass
+class AreaRows:
+    area: TaskArea
+    rows: list[MeasureRow]
+
+
+@dataclass
+class ReportCounts:
+    total: int = 0
+    by_state: Counter = field(default_factory=Counter)
+
+    @property
+    def missing(self) -> int:
+        return self.by_state["missing"]
+
+    @property
+    def done(self) -> int:
+        return self.by_state[State.SUBMITTED] + self.by_state[State.APPROVED]
+
+
+def notes_queryset():
+    return ProgressNote.objects.select_related(
+        "status", "bottom_line", "updated_by", "reviewed_by", "reviewer_status", "measure",
+        "period",
+    ).annotate(evidence_count=Count("evidence", filter=Q(evidence__superseded=False)))
+
+
+def measure_rows(county: County, period: Period) -> list[AreaRows]:
+    plan = current_plan()
+    if plan is None:
+        return []
+    notes = {n.measure_id: n for n in notes_queryset().filter(county=county, period=period)}
+    areas = TaskArea.objects.filter(plan=plan).order_by("order").prefetch_related(
+        Prefetch("measures", queryset=Measure.objects.order_by("order"))
+    )
+    return [
+        AreaRows(area, [MeasureRow(m, notes.get(m.pk)) for m in area.measures.all()])
+        for area in areas
+    ]
+
+
+def counts(areas: list[AreaRows]) -> ReportCounts:
+    result = ReportCounts()
+    for area in areas:
+        for row in area.rows:
+            result.total += 1
+            result.by_state[row.state] += 1
+    return result
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    value: IndicatorValue | None
+
+
+def indicator_rows(county: County, period: Period) -> list[IndicatorRow]:
+    plan = current_plan()
+    if plan is None:
+        return []
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(county=county, period=period).select_related(
+            "target_2027", "target_2035", "updated_by", "reviewed_by"
+        )
+    }
+    indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY).prefetch_related(
+        "targets"
+    )
+    return [IndicatorRow(i, values.get(i.pk)) for i in indicators]
+
+
+def timeline(county: County, measure: Measure) -> list[ProgressNote]:
+    """Every period's note on the measure, newest period first, each with all its versions."""
+    versions = NoteVersion.objects.select_related("status", "bottom_line", "by").order_by("-number")
+    return list(
+        ProgressNote.objects.filter(county=county, measure=measure)
+        .select_related("period", "status", "reviewer_status", "reviewed_by")
+        .prefetch_related(
+            Prefetch("versions", queryset=versions),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+        )
+        .order_by("-period__starts_on")
+    )

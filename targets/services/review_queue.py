@@ -1,0 +1,83 @@
+"""The review queue: submitted notes and indicator values in a reviewer's scope, oldest first."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Count, Q, QuerySet, Value
+
+from targets.models import County, IndicatorValue, ProgressNote, State
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class QueueItem:
+    kind: str  # "note" or "value"
+    record: ProgressNote | IndicatorValue
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.record.pk}"
+
+
+def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, QuerySet]:
+    notes = ProgressNote.objects.filter(state=State.SUBMITTED, county__in=counties)
+    values = IndicatorValue.objects.filter(state=State.SUBMITTED, county__in=counties)
+    if filters.get("prefecture"):
+        notes = notes.filter(county__prefecture=filters["prefecture"])
+        values = values.filter(county__prefecture=filters["prefecture"])
+    if filters.get("county"):
+        notes = notes.filter(county=filters["county"])
+        values = values.filter(county=filters["county"])
+    note_only = {"task_area": "measure__task_area", "integration": "measure__integrations",
+                 "status": "status"}
+    for name, lookup in note_only.items():
+        if filters.get(name):
+            notes = notes.filter(**{lookup: filters[name]})
+            values = values.none()
+    if filters.get("flagged"):
+        notes = notes.filter(bottom_line__isnull=False)
+        values = values.none()
+    return notes.distinct(), values
+
+
+def queue_page(counties: QuerySet[County], filters: dict, number) -> tuple[Page, list[QueueItem]]:
+    notes, values = _filtered(counties, filters)
+    keys = notes.values_list("submitted_at", "id").annotate(
+        kind=Value("note", output_field=CharField())
+    ).union(values.values_list("submitted_at", "id").annotate(
+        kind=Value("value", output_field=CharField())
+    ), all=True).order_by("submitted_at", "kind", "id")
+    page = Paginator(keys, PAGE_SIZE).get_page(number)
+    wanted = {"note": [], "value": []}
+    for _at, pk, kind in page.object_list:
+        wanted[kind].append(pk)
+    found = {
+        ("note", n.pk): n
+        for n in ProgressNote.objects.filter(pk__in=wanted["note"]).select_related(
+            "county__prefecture", "measure", "period", "status", "bottom_line", "updated_by"
+        ).annotate(evidence_count=Count("evidence", filter=Q(evidence__superseded=False)))
+    }
+    found |= {
+        ("value", v.pk): v
+        for v in IndicatorValue.objects.filter(pk__in=wanted["value"]).select_related(
+            "county__prefecture", "indicator", "period", "updated_by", "target_2027",
+            "target_2035"
+        )
+    }
+    items = [QueueItem(kind, found[(kind, pk)]) for _at, pk, kind in page.object_list]
+    return page, items
+
+
+def records_for(keys: list[str], counties: QuerySet[County]) -> list:
+    """The notes and values named ``note-<id>`` / ``value-<id>``, within the reviewer's counties."""
+    ids = {"note": [], "value": []}
+    for key in keys:
+        kind, _dash, pk = key.partition("-")
+        if kind in ids and pk.isdigit():
+            ids[kind].append(int(pk))
+    records = list(ProgressNote.objects.filter(pk__in=ids["note"], county__in=counties)
+                   .select_related("period", "county", "measure"))
+    records += list(IndicatorValue.objects.filter(pk__in=ids["value"], county__in=counties)
+                    .select_related("period", "county", "indicator"))
+    return records

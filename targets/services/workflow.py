@@ -1,0 +1,188 @@
+"""The transitions of notes and indicator values: save, submit, approve, return, resubmit. Each is
+one transaction, checks the version the user started from, and writes an audit record."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from targets.models import (
+    BottomLine,
+    County,
+    Evidence,
+    Horizon,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    NoteVersion,
+    Period,
+    ProgressNote,
+    State,
+    StatusOption,
+)
+from targets.services import audit
+from targets.services.evidence_files import CheckedFile
+
+NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
+VALUE_FIELDS = ["value", "source", "remark"]
+
+
+class WorkflowError(Exception):
+    """A transition that cannot happen; its message is for the user."""
+
+
+class StaleVersion(WorkflowError):
+    """Someone else saved since the user opened the form; ``current`` is what they saved."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            _("%(name)s 在您打开后已保存了新的版本。您的修改没有保存,仍在下方表单中;请对照对方保存的内容后再提交。")
+            % {"name": current.updated_by.get_full_name() or current.updated_by.get_username()}
+        )
+
+
+def _check_open(period: Period) -> None:
+    if period.locked:
+        raise WorkflowError(_("%(period)s 已锁定,不能再修改。如需修改,请联系管理员。") % {"period": period.code})
+
+
+@dataclass
+class NoteInput:
+    status: StatusOption
+    percent: int
+    narrative: str
+    bottom_line: BottomLine | None
+    risk_reason: str
+
+
+def _version(note: ProgressNote, event: str, user, comment: str = "") -> None:
+    NoteVersion.objects.create(
+        note=note, number=note.version, state=note.state, status=note.status,
+        percent=note.percent, narrative=note.narrative, bottom_line=note.bottom_line,
+        risk_reason=note.risk_reason, event=event, comment=comment, by=user,
+    )
+
+
+def save_note(
+    *, user, county: County, measure: Measure, period: Period, data: NoteInput,
+    started_from: int | None, submit: bool, files: list[CheckedFile] = (), uploads=(),
+    supersede: list[int] = (), request=None,
+) -> ProgressNote:
+    """Save a draft of the note (or submit it). ``started_from`` is the version the form showed
+    (None for a new note); a different current version means someone else saved meanwhile."""
+    try:
+        with transaction.atomic():
+            _check_open(period)
+            note = (ProgressNote.objects.select_for_update()
+                    .filter(county=county, measure=measure, period=period).first())
+            if note is not None and note.version != started_from:
+                raise StaleVersion(note)
+            if note is None and started_from is not None:
+                raise WorkflowError(_("这条进展已不存在,请刷新页面。"))
+            if note is not None and not note.editable:
+                raise WorkflowError(_("已提交的进展不能修改,须等审核人退回后再改。"))
+            before = audit.snapshot(note) if note else {}
+            if note is None:
+                note = ProgressNote(county=county, measure=measure, period=period, version=0)
+            for field in NOTE_FIELDS:
+                setattr(note, field, getattr(data, field))
+            note.version += 1
+            note.updated_by = user
+            if submit:
+                note.state = State.SUBMITTED
+                note.submitted_at = timezone.now()
+            note.save()
+            for checked, upload in zip(files, uploads, strict=True):
+                Evidence.objects.create(
+                    note=note, file=upload, name=checked.safe_name,
+                    content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+                    uploaded_by=user,
+                )
+            note.evidence.filter(pk__in=supersede).update(superseded=True)
+            event = "submit" if submit else "save"
+            _version(note, event, user)
+            changes = audit.diff(before, audit.snapshot(note))
+            if files:
+                changes["evidence"] = [None, [c.safe_name for c in files]]
+            audit.record(f"note.{event}", request=request, actor=user, obj=note, changes=changes)
+    except IntegrityError:
+        # Another person created the same note at the same moment.
+        raise StaleVersion(ProgressNote.objects.get(county=county, measure=measure,
+                                                    period=period)) from None
+    return note
+
+
+def _targets_in_force(indicator: Indicator) -> dict:
+    return {f"target_{h.value}": indicator.target_in_force(h.value) for h in Horizon}
+
+
+def save_value(
+    *, user, county: County, indicator: Indicator, period: Period, value: Decimal, source: str,
+    remark: str, started_from: int | None, submit: bool, request=None,
+) -> IndicatorValue:
+    """Save (or submit) the period's value of a county-level indicator, recording the versions of
+    the targets in force that it is judged against."""
+    try:
+        with transaction.atomic():
+            _check_open(period)
+            record = (IndicatorValue.objects.select_for_update()
+                      .filter(county=county, indicator=indicator, period=period).first())
+            if record is not None and record.version != started_from:
+                raise StaleVersion(record)
+            if record is not None and not record.editable:
+                raise WorkflowError(_("已提交的指标值不能修改,须等审核人退回后再改。"))
+            before = audit.snapshot(record) if record else {}
+            if record is None:
+                record = IndicatorValue(county=county, indicator=indicator, period=period,
+                                        version=0)
+            record.value, record.source, record.remark = value, source, remark
+            for field, target in _targets_in_force(indicator).items():
+                setattr(record, field, target)
+            record.version += 1
+            record.updated_by = user
+            if submit:
+                record.state = State.SUBMITTED
+                record.submitted_at = timezone.now()
+            record.save()
+            event = "submit" if submit else "save"
+            audit.record(f"value.{event}", request=request, actor=user, obj=record,
+                         changes=audit.diff(before, audit.snapshot(record)))
+    except IntegrityError:
+        raise StaleVersion(IndicatorValue.objects.get(county=county, indicator=indicator,
+                                                      period=period)) from None
+    return record
+
+
+def review(
+    *, user, items: list, approve: bool, comment: str, rating: StatusOption | None = None,
+    request=None,
+) -> int:
+    """Approve or return submitted notes and values, all or none, in one transaction; returns how
+    many. A return needs a comment; ``rating`` is the reviewer's own status for notes."""
+    if not approve and not comment.strip():
+        raise WorkflowError(_("退回时须填写审核意见。"))
+    event = "approve" if approve else "return"
+    with transaction.atomic():
+        for item in items:
+            current = type(item).objects.select_for_update().get(pk=item.pk)
+            _check_open(item.period)
+            if current.state != State.SUBMITTED:
+                raise WorkflowError(_("%(item)s 不是待审核状态(可能已被他人处理),本次操作未执行。")
+                                    % {"item": current})
+            before = audit.snapshot(current)
+            current.state = State.APPROVED if approve else State.RETURNED
+            current.version += 1
+            current.reviewed_by, current.reviewed_at = user, timezone.now()
+            current.review_comment = comment.strip()
+            if isinstance(current, ProgressNote):
+                current.reviewer_status = rating
+            current.save()
+            if isinstance(current, ProgressNote):
+                _version(current, event, user, comment=current.review_comment)
+            kind = "note" if isinstance(current, ProgressNote) else "value"
+            audit.record(f"{kind}.{event}", request=request, actor=user, obj=current,
+                         changes=audit.diff(before, audit.snapshot(current)))
+    return len(items)

@@ -1,0 +1,196 @@
+"""A county's reporting: the period's page, the note and value forms, the timeline, evidence."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from targets.access import access_for, county_for_user, evidence_for_user
+from targets.forms import NoteForm, ValueForm
+from targets.models import (
+    Indicator,
+    IndicatorValue,
+    Measure,
+    Period,
+    ProgressNote,
+    StatusOption,
+)
+from targets.services import report_page
+from targets.services.reporting_setup import current_period
+from targets.services.workflow import NoteInput, StaleVersion, WorkflowError, save_note, save_value
+
+REPORT_CHANGED = "reportChanged"
+
+
+@require_GET
+@login_required
+def report_current(request: HttpRequest, code: str) -> HttpResponse:
+    """The current round (or the one chosen in the period switch)."""
+    county = county_for_user(request, code)
+    chosen = Period.objects.filter(code=request.GET.get("period", "")).first()
+    period = chosen or current_period(timezone.localdate())
+    if period is None:
+        raise Http404
+    return redirect("report", code=county.code, period=period.code)
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request", "HX-Target")
+def report(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """The period's measures grouped by task area, with what is done and what is missing, and
+    the county-level indicators' values."""
+    county = county_for_user(request, code)
+    period = get_object_or_404(Period, code=period)
+    areas = report_page.measure_rows(county, period)
+    context = {
+        "county": county,
+        "period": period,
+        "periods": Period.objects.only("code"),
+        "areas": areas,
+        "counts": report_page.counts(areas),
+        "indicator_rows": report_page.indicator_rows(county, period),
+        "can_report": access_for(request).can_report_for(county) and not period.locked,
+    }
+    if request.htmx and request.htmx.target == "report-counts":
+        return render(request, "reporting/page.html#counts", context)
+    return render(request, "reporting/page.html", context)
+
+
+def _note_context(request, county, period, measure, note, form, error=None):
+    return {
+        "county": county, "period": period, "measure": measure, "note": note, "form": form,
+        "error": error, "evidence": list(note.evidence.all()) if note else [],
+        "can_report": access_for(request).can_report_for(county) and not period.locked,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def note(request: HttpRequest, code: str, period: str, measure: str) -> HttpResponse:
+    """The form of one measure's note: a draft saved as often as needed, then submitted."""
+    county = county_for_user(request, code, write=True)
+    period = get_object_or_404(Period, code=period)
+    measure = get_object_or_404(Measure, code=measure)
+    current = report_page.notes_queryset().filter(county=county, period=period,
+                                                  measure=measure).first()
+    evidence = list(current.evidence.all()) if current else []
+    if request.method == "GET":
+        initial = ({"status": current.status, "percent": current.percent,
+                    "narrative": current.narrative, "bottom_line": current.bottom_line,
+                    "risk_reason": current.risk_reason, "version": current.version}
+                   if current else {})
+        form = NoteForm(initial=initial, evidence=evidence)
+        context = _note_context(request, county, period, measure, current, form)
+        return render(request, "reporting/note.html#note-form" if request.htmx
+                      else "reporting/note.html", context)
+
+    form = NoteForm(request.POST, request.FILES, evidence=evidence)
+    error, status = None, 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = save_note(
+                user=request.user, county=county, measure=measure, period=period,
+                data=NoteInput(*(data[f] for f in ("status", "percent", "narrative",
+                                                   "bottom_line", "risk_reason"))),
+                started_from=data["version"], submit=request.POST.get("action") == "submit",
+                files=form.checked_files, uploads=data["files"], supersede=data["supersede"],
+                request=request,
+            )
+        except StaleVersion as stale:
+            error, status, current = stale, 409, stale.current
+        except WorkflowError as problem:
+            error = problem
+        else:
+            return _note_saved(request, county, period, saved)
+    context = _note_context(request, county, period, measure, current, form, error)
+    if request.htmx:
+        # Show the errors in the form itself, not in place of the measure's row.
+        response = render(request, "reporting/note.html#note-form", context)
+        return reswap(retarget(response, f"#note-form-{measure.anchor}"), "outerHTML")
+    return render(request, "reporting/note.html", context, status=status)
+
+
+def _note_saved(request, county, period, saved: ProgressNote) -> HttpResponse:
+    if not request.htmx:
+        url = reverse("report", args=[county.code, period.code])
+        return redirect(f"{url}#measure-{saved.measure.anchor}")
+    row = report_page.MeasureRow(saved.measure, report_page.notes_queryset().get(pk=saved.pk))
+    context = {"county": county, "period": period, "row": row, "can_report": True}
+    response = render(request, "reporting/page.html#measure-row", context)
+    return trigger_client_event(response, REPORT_CHANGED)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def value(request: HttpRequest, code: str, period: str, indicator: str) -> HttpResponse:
+    """The period's value of one county-level indicator."""
+    county = county_for_user(request, code, write=True)
+    period = get_object_or_404(Period, code=period)
+    indicator = get_object_or_404(Indicator.objects.prefetch_related("targets"), code=indicator,
+                                  level=Indicator.Level.COUNTY)
+    current = IndicatorValue.objects.filter(county=county, period=period,
+                                            indicator=indicator).first()
+    error, status = None, 400
+    if request.method == "GET":
+        initial = ({"value": current.value, "source": current.source, "remark": current.remark,
+                    "version": current.version} if current else {})
+        form = ValueForm(initial=initial, indicator=indicator)
+    else:
+        form = ValueForm(request.POST, indicator=indicator)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                save_value(user=request.user, county=county, indicator=indicator, period=period,
+                           value=data["value"], source=data["source"], remark=data["remark"],
+                           started_from=data["version"],
+                           submit=request.POST.get("action") == "submit", request=request)
+            except StaleVersion as stale:
+                error, status, current = stale, 409, stale.current
+            except WorkflowError as problem:
+                error = problem
+            else:
+                url = reverse("report", args=[county.code, period.code])
+                return redirect(f"{url}#indicator-{indicator.code}")
+    context = {"county": county, "period": period, "indicator": indicator, "record": current,
+               "form": form, "error": error}
+    return render(request, "reporting/value.html", context,
+                  status=200 if request.method == "GET" else status)
+
+
+@require_GET
+@login_required
+def timeline(request: HttpRequest, code: str, measure: str) -> HttpResponse:
+    """Every version of every note on one measure in the county, across all periods."""
+    county = county_for_user(request, code)
+    measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
+    context = {"county": county, "measure": measure,
+               "notes": report_page.timeline(county, measure)}
+    return render(request, "reporting/timeline.html", context)
+
+
+@require_GET
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, as a download, to those who may see its note."""
+    evidence = evidence_for_user(request, pk)
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True,
+                            filename=evidence.name, content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@cache_control(max_age=60)
+def status_colours(request: HttpRequest) -> HttpResponse:
+    """The colours admins chose for the statuses, as a stylesheet (the CSP allows no inline
+    style). Colour is never the only signal: every status also shows its label."""
+    rules = [f".status--{s.code}{{--status-colour:{s.color}}}" for s in StatusOption.objects.all()]
+    return HttpResponse("\n".join(rules), content_type="text/css; charset=utf-8")

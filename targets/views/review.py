@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from targets.access import require_reviewer
+from targets.forms import QueueFilterForm, ReviewForm
+from targets.services import review_queue
+from targets.services.workflow import WorkflowError, review
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+def queue(request: HttpRequest) -> HttpResponse:
+    """Submitted notes and values in the reviewer's scope, oldest first; approve or return them,
+    one or many, in place."""
+    access = require_reviewer(request)
+    counties = access.reviewable_counties()
+    filters = QueueFilterForm(request.GET, counties=counties)
+    decision = None
+    if request.method == "POST":
+        decision = ReviewForm(request.POST, item_choices=request.POST.getlist("items"))
+        if decision.is_valid():
+            data = decision.cleaned_data
+            records = review_queue.records_for(data["items"], counties)
+            if len(records) != len(data["items"]):
+                raise Http404  # something outside the reviewer's scope, or not there
+            try:
+                done = review(user=request.user, items=records,
+                              approve=data["decision"] == "approve", comment=data["comment"],
+                              rating=data["rating"], request=request)
+            except WorkflowError as problem:
+                messages.error(request, str(problem))
+            else:
+                text = (_("已审核通过 %(count)d 条。") if data["decision"] == "approve"
+                        else _("已退回 %(count)d 条。"))
+                messages.success(request, text % {"count": done})
+                decision = None
+            if not request.htmx and decision is None:
+                return redirect(f"{request.path}?{request.GET.urlencode()}")
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page, items = review_queue.queue_page(counties, cleaned, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "decision": decision or ReviewForm(), "page": page,
+               "items": items, "query": query.urlencode()}
+    if request.htmx:
+        return render(request, "review/queue.html#queue", context)
+    return render(request, "review/queue.html", context, status=400 if decision else 200)
