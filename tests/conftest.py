@@ -134,3 +134,20 @@ def client_for(client):
 def demo(db) -> list[str]:
     """The demo accounts and demo indicators."""
     return seed_demo()
+
+
+@pytest.fixture
+def period(db):
+    """A reporting period, open."""
+    from targets.models import Period
+
+    return Period.objects.get(code="2026Q3")
+
+
+@pytest.fixture
+def note_data(db):
+    """A valid note form's fields."""
+    from targets.models import StatusOption
+
+    return {"status": StatusOption.objects.get(code="on_schedule").pk, "percent": "40",
+            "narrative": "完成了第一批扩权事项。", "bottom_line": "", "risk_reason": ""}

@@ -201,7 +201,8 @@ class NoteVersion(models.Model):
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
-    """A generated name; the original name is kept only as a display name."""
+    """A generated name with the extension of the checked content; the original name is kept
+    only as a display name."""
     return (
         f"evidence/{instance.note.period.code}/{uuid.uuid4().hex}.{PurePath(filename).suffix[1:]}"
     )

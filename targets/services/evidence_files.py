@@ -92,13 +92,12 @@ def check_upload(upload: UploadedFile, *, max_bytes: int) -> CheckedFile:
     def refuse(message: str, **values: object) -> EvidenceFileError:
         return EvidenceFileError(message % {"name": name, **values}, name)
 
+    unsupported = _(
+        "文件“%(name)s”的类型不受支持。可上传 PDF、图片(PNG、JPEG、GIF、WebP)、"
+        "Word、Excel、PowerPoint 或纯文本(TXT、CSV)文件。"
+    )
     if extension and extension not in ACCEPTED_EXTENSIONS:
-        raise refuse(
-            _(
-                "文件“%(name)s”的类型不受支持。可上传 PDF、图片(PNG、JPEG、GIF、WebP)、"
-                "Word、Excel、PowerPoint 或纯文本(TXT、CSV)文件。"
-            )
-        )
+        raise refuse(unsupported)
     too_large = _("文件“%(name)s”超过了 %(limit)s MB 的大小上限。")
     if upload.size and upload.size > max_bytes:  # before reading a byte of it
         raise refuse(too_large, limit=_megabytes(max_bytes))
@@ -116,12 +115,11 @@ def check_upload(upload: UploadedFile, *, max_bytes: int) -> CheckedFile:
         except _Unreadable:
             raise refuse(_("文件“%(name)s”已损坏,无法读取。")) from None
         mismatch = _("文件“%(name)s”的内容与扩展名不符,请确认文件没有被改过扩展名。")
-        unsupported = _("文件“%(name)s”的类型不受支持。")  # a name without an extension
         if kind is None:  # no binary signature: it can only be plain text
             if extension not in ("", *TEXT_TYPES):
                 raise refuse(mismatch)
             charset, problem = _text_charset(upload)
-            if problem and not extension:
+            if problem and not extension:  # nothing was claimed, and it is no accepted kind
                 raise refuse(unsupported)
             if problem == "encoding":
                 raise refuse(_("文件“%(name)s”不是 UTF-8 或 GB18030 编码的纯文本。"))

@@ -96,6 +96,7 @@ def save_note(
                 note.submitted_at = timezone.now()
             note.save()
             for checked, upload in zip(files, uploads, strict=True):
+                upload.name = f"evidence.{checked.extension}"  # stored under a generated name
                 Evidence.objects.create(
                     note=note, file=upload, name=checked.safe_name,
                     content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
