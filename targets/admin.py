@@ -27,11 +27,13 @@ from targets.models import (
     IndicatorTarget,
     Integration,
     Measure,
+    Period,
     Plan,
     Prefecture,
     Region,
     Role,
     SecuritySettings,
+    StatusOption,
     TaskArea,
 )
 from targets.services import audit
@@ -250,6 +252,27 @@ class IndicatorAdmin(AuditedAdmin):
                     reason=form.cleaned_data.get("target_reason", ""),
                     request=request,
                 )
+
+
+@admin.register(Period)
+class PeriodAdmin(AuditedAdmin):
+    """Deadlines and locks of the reporting periods."""
+
+    list_display = ["code", "starts_on", "ends_on", "deadline", "locked"]
+    list_editable = ["deadline", "locked"]
+    list_filter = ["locked", "cadence"]
+    search_fields = ["code"]
+
+
+@admin.register(StatusOption)
+class StatusOptionAdmin(AuditedAdmin):
+    """The progress statuses' labels and colours."""
+
+    list_display = ["code", "name", "name_en", "color", "order", "is_active"]
+    list_editable = ["name", "name_en", "color", "order", "is_active"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # notes refer to them; retire one by making it inactive
 
 
 @admin.register(Region)

@@ -27,6 +27,7 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("allow_empty_file", True)  # the content check says so, naming the file
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -42,19 +43,27 @@ class NoteForm(forms.Form):
     )
     percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
     narrative = forms.CharField(
-        label=_("进展情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("进展情况"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("用文字说明本期做了什么、取得了什么成效;换行会保留。"),
     )
     bottom_line = forms.ModelChoiceField(
-        label=_("底线风险"), queryset=BottomLine.objects.order_by("order"), required=False,
-        empty_label=_("无"), help_text=_("如本项工作可能触及某条底线,请选择并说明。"),
+        label=_("底线风险"),
+        queryset=BottomLine.objects.order_by("order"),
+        required=False,
+        empty_label=_("无"),
+        help_text=_("如本项工作可能触及某条底线,请选择并说明。"),
     )
     risk_reason = forms.CharField(
-        label=_("风险说明"), required=False, max_length=2000,
+        label=_("风险说明"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     files = MultipleFileField(
-        label=_("佐证材料"), required=False,
+        label=_("佐证材料"),
+        required=False,
         help_text=_("PDF、图片、Word/Excel/PowerPoint 或文本文件,每个不超过 %(mb)d MB。")
         % {"mb": settings.EVIDENCE_MAX_MB},
     )
@@ -120,15 +129,22 @@ def _plain(value: Decimal | None) -> str:
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("审核通过")), ("return", _("退回修改"))])
-    comment = forms.CharField(label=_("审核意见"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     rating = forms.ModelChoiceField(
-        label=_("审核人评定"), queryset=StatusOption.objects.filter(is_active=True),
-        required=False, empty_label=_("不另行评定"),
+        label=_("审核人评定"),
+        queryset=StatusOption.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("不另行评定"),
         help_text=_("可选:您对进展的判断,与县里自评并列显示;不一致时会被标出。"),
     )
-    items = forms.MultipleChoiceField(choices=[], required=True,
-                                      error_messages={"required": _("请先勾选要处理的记录。")})
+    items = forms.MultipleChoiceField(
+        choices=[], required=True, error_messages={"required": _("请先勾选要处理的记录。")}
+    )
 
     def __init__(self, *args, item_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,16 +158,31 @@ class ReviewForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    prefecture = forms.ModelChoiceField(label=_("市州"), queryset=Prefecture.objects.all(),
-                                        required=False, empty_label=_("全部"))
-    county = forms.ModelChoiceField(label=_("县(市、区)"), queryset=County.objects.none(),
-                                    required=False, empty_label=_("全部"), to_field_name="code")
-    task_area = forms.ModelChoiceField(label=_("重点任务"), queryset=TaskArea.objects.all(),
-                                       required=False, empty_label=_("全部"))
-    integration = forms.ModelChoiceField(label=_("融合方向"), queryset=Integration.objects.all(),
-                                         required=False, empty_label=_("全部"))
-    status = forms.ModelChoiceField(label=_("进展状态"), queryset=StatusOption.objects.all(),
-                                    required=False, empty_label=_("全部"))
+    prefecture = forms.ModelChoiceField(
+        label=_("市州"), queryset=Prefecture.objects.all(), required=False, empty_label=_("全部")
+    )
+    county = forms.ModelChoiceField(
+        label=_("县(市、区)"),
+        queryset=County.objects.none(),
+        required=False,
+        empty_label=_("全部"),
+        to_field_name="code",
+    )
+    task_area = forms.ModelChoiceField(
+        label=_("重点任务"), queryset=TaskArea.objects.all(), required=False, empty_label=_("全部")
+    )
+    integration = forms.ModelChoiceField(
+        label=_("融合方向"),
+        queryset=Integration.objects.all(),
+        required=False,
+        empty_label=_("全部"),
+    )
+    status = forms.ModelChoiceField(
+        label=_("进展状态"),
+        queryset=StatusOption.objects.all(),
+        required=False,
+        empty_label=_("全部"),
+    )
     flagged = forms.BooleanField(label=_("仅看标记底线风险的"), required=False)
 
     def __init__(self, *args, counties, **kwargs):

@@ -149,5 +149,10 @@ def note_data(db):
     """A valid note form's fields."""
     from targets.models import StatusOption
 
-    return {"status": StatusOption.objects.get(code="on_schedule").pk, "percent": "40",
-            "narrative": "完成了第一批扩权事项。", "bottom_line": "", "risk_reason": ""}
+    return {
+        "status": StatusOption.objects.get(code="on_schedule").pk,
+        "percent": "40",
+        "narrative": "完成了第一批扩权事项。",
+        "bottom_line": "",
+        "risk_reason": "",
+    }

@@ -69,9 +69,45 @@ MATRIX = {
     "audit": ("/audit/", row(302, *[403] * 8, 200)),
     "audit_export": ("/audit/export.csv", row(302, *[403] * 8, 200)),
     "healthz": ("/healthz", everyone(200)),
+    "report_current": (
+        "/counties/510104/report/",
+        row(302, 302, 404, 302, 404, 302, 302, 302, 404, 404),
+    ),
+    "report": (
+        "/counties/510104/report/2026Q3/",
+        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404),
+    ),
+    "note": (
+        "/counties/510104/report/2026Q3/measures/T1.1/",
+        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404),
+    ),
+    "value": (
+        "/counties/510104/report/2026Q3/indicators/D01/",
+        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404),
+    ),
+    "timeline": (
+        "/counties/510104/measures/T1.1/",
+        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404),
+    ),
+    "evidence": ("/evidence/{evidence}/", row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404)),
+    "review": ("/review/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
+    "status_colours": ("/statuses.css", everyone(200)),
     "set_language": ("/i18n/setlang/", everyone(302)),
 }
-GET_ONLY = ["home", "plan", "province", "county", "audit", "audit_export", "healthz"]
+GET_ONLY = [
+    "evidence",
+    "home",
+    "plan",
+    "province",
+    "county",
+    "audit",
+    "audit_export",
+    "healthz",
+    "report_current",
+    "report",
+    "timeline",
+    "status_colours",
+]
 
 SYSTEM, SECURITY = row(302, *[403] * 6, 200, 403, 403), row(302, *[403] * 7, 200, 403)
 BOTH = row(302, *[403] * 6, 200, 200, 403)
@@ -93,6 +129,8 @@ ADMIN_MATRIX = {
     "targets.role": SECURITY,
     "auth.user": BOTH,
     "targets.securitysettings": row(302, *[403] * 7, 302, 403),
+    "targets.period": SYSTEM,
+    "targets.statusoption": SYSTEM,
     "axes.accessattempt": SECURITY,
     "axes.accesslog": SECURITY,
     "axes.accessfailurelog": SECURITY,
@@ -129,11 +167,41 @@ def as_persona(request, client):
     return sign_in
 
 
+@pytest.fixture
+def evidence(tmp_path, settings, reporter):
+    """One evidence file on a note of 锦江区, for the download URL."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from targets.models import Evidence, Measure, Period, ProgressNote, StatusOption
+
+    settings.MEDIA_ROOT = tmp_path
+    note = ProgressNote.objects.create(
+        county=reporter.roles.get().county,
+        measure=Measure.objects.get(code="T1.1"),
+        period=Period.objects.get(code="2026Q3"),
+        status=StatusOption.objects.first(),
+        percent=10,
+        narrative="x",
+        updated_by=reporter,
+    )
+    return Evidence.objects.create(
+        note=note,
+        file=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x"),
+        name="e.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=reporter,
+    )
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_get(as_persona, persona, name):
+def test_get(as_persona, persona, name, demo, evidence):
     path, expected = MATRIX[name]
+    path = path.format(evidence=evidence.pk)
     response = as_persona(persona).get(path)
+    response.close()
     assert response.status_code == expected[persona]
     if (
         response.status_code == 302
@@ -153,6 +221,6 @@ def test_admin_lists(as_persona, persona, label):
 @pytest.mark.parametrize("name", GET_ONLY)
 def test_wrong_method(as_persona, name):
     client = as_persona("provincial_reviewer")
-    path = MATRIX[name][0]
+    path = MATRIX[name][0].format(evidence=0)
     assert client.post(path).status_code == 405
     assert client.delete(path).status_code == 405

@@ -52,14 +52,16 @@ def test_draft_then_submit_then_locked_for_edits(client_for, reporter, period, n
     assert AuditRecord.objects.filter(action="note.submit", actor=reporter).exists()
 
 
-def test_htmx_save_answers_with_the_row_and_refreshes_the_counts(client_for, reporter, period,
-                                                                 note_data):
+def test_htmx_save_answers_with_the_row_and_refreshes_the_counts(
+    client_for, reporter, period, note_data
+):
     response = post_note(client_for(reporter), note_data, **{"hx-request": "true"})
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<li id="measure-T1-1"')
     assert json.loads(response["HX-Trigger"]) == {"reportChanged": {}}
-    counts = client_for(reporter).get(PAGE, headers={"hx-request": "true",
-                                                     "hx-target": "report-counts"})
+    counts = client_for(reporter).get(
+        PAGE, headers={"hx-request": "true", "hx-target": "report-counts"}
+    )
     assert counts.text.lstrip().startswith('<section id="report-counts"')
     assert counts.context["counts"].by_state["draft"] == 1
 
@@ -91,9 +93,9 @@ def test_a_bottom_line_flag_needs_its_reason(client_for, reporter, period, note_
     assert ProgressNote.objects.get().bottom_line.code == "B2"
 
 
-def test_a_returned_note_shows_the_comment_and_is_resubmitted(client_for, reporter,
-                                                              prefecture_reviewer, period,
-                                                              note_data):
+def test_a_returned_note_shows_the_comment_and_is_resubmitted(
+    client_for, reporter, prefecture_reviewer, period, note_data
+):
     client = client_for(reporter)
     post_note(client, note_data, "submit")
     note = ProgressNote.objects.get()
@@ -111,13 +113,13 @@ def test_a_returned_note_shows_the_comment_and_is_resubmitted(client_for, report
     assert events == ["submit", "return", "submit"]
 
 
-def test_the_timeline_shows_every_version_with_author(client_for, reporter, prefecture_reviewer,
-                                                      period, note_data):
+def test_the_timeline_shows_every_version_with_author(
+    client_for, reporter, prefecture_reviewer, period, note_data
+):
     client = client_for(reporter)
     post_note(client, note_data)
     post_note(client, {**note_data, "percent": "60"}, "submit", version=1)
-    review(user=prefecture_reviewer, items=[ProgressNote.objects.get()], approve=True,
-           comment="")
+    review(user=prefecture_reviewer, items=[ProgressNote.objects.get()], approve=True, comment="")
     page = client_for(prefecture_reviewer).get("/counties/510104/measures/T1.1/")
     assert page.status_code == 200
     assert page.text.count("第1版") == 1 and "第3版" in page.text
@@ -162,12 +164,14 @@ def _queries(client, url) -> int:
     return len(context.captured_queries)
 
 
-def test_the_page_does_not_make_more_queries_with_more_notes(client_for, reporter, period,
-                                                             note_data, demo):
+def test_the_page_does_not_make_more_queries_with_more_notes(
+    client_for, reporter, period, note_data, demo
+):
     client = client_for(reporter)
     before = _queries(client, PAGE)
     for code in ["T1.1", "T1.2", "T2.1", "T3.1", "T5.4"]:
-        client.post(f"/counties/510104/report/2026Q3/measures/{code}/",
-                    {**note_data, "action": "submit"})
+        client.post(
+            f"/counties/510104/report/2026Q3/measures/{code}/", {**note_data, "action": "submit"}
+        )
     assert ProgressNote.objects.count() == 5
     assert _queries(client, PAGE) == before

@@ -145,13 +145,13 @@ class Measure(PlanRecord):
 
     class Meta(PlanRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="measure_code_unique")]
+        verbose_name = _("举措")
+        verbose_name_plural = _("举措")
 
     @property
     def anchor(self) -> str:
         """The code as an HTML id (a dot would read as a class in a CSS selector)."""
         return self.code.replace(".", "-")
-        verbose_name = _("举措")
-        verbose_name_plural = _("举措")
 
 
 class BottomLine(PlanRecord):

@@ -52,7 +52,12 @@ class ReportCounts:
 
 def notes_queryset():
     return ProgressNote.objects.select_related(
-        "status", "bottom_line", "updated_by", "reviewed_by", "reviewer_status", "measure",
+        "status",
+        "bottom_line",
+        "updated_by",
+        "reviewed_by",
+        "reviewer_status",
+        "measure",
         "period",
     ).annotate(evidence_count=Count("evidence", filter=Q(evidence__superseded=False)))
 
@@ -62,8 +67,10 @@ def measure_rows(county: County, period: Period) -> list[AreaRows]:
     if plan is None:
         return []
     notes = {n.measure_id: n for n in notes_queryset().filter(county=county, period=period)}
-    areas = TaskArea.objects.filter(plan=plan).order_by("order").prefetch_related(
-        Prefetch("measures", queryset=Measure.objects.order_by("order"))
+    areas = (
+        TaskArea.objects.filter(plan=plan)
+        .order_by("order")
+        .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("order")))
     )
     return [
         AreaRows(area, [MeasureRow(m, notes.get(m.pk)) for m in area.measures.all()])

@@ -33,8 +33,12 @@ def setup_reporting() -> dict[str, int]:
             start, end = quarter_bounds(year, quarter)
             _period, new = Period.objects.get_or_create(
                 code=f"{year}Q{quarter}",
-                defaults={"cadence": Period.Cadence.QUARTER, "starts_on": start, "ends_on": end,
-                          "deadline": end + datetime.timedelta(days=DEADLINE_DAYS)},
+                defaults={
+                    "cadence": Period.Cadence.QUARTER,
+                    "starts_on": start,
+                    "ends_on": end,
+                    "deadline": end + datetime.timedelta(days=DEADLINE_DAYS),
+                },
             )
             created["periods"] += new
     for order, (code, name, name_en, color) in enumerate(DEFAULT_STATUSES, start=1):

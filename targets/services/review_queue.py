@@ -29,8 +29,11 @@ def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, Quer
     if filters.get("county"):
         notes = notes.filter(county=filters["county"])
         values = values.filter(county=filters["county"])
-    note_only = {"task_area": "measure__task_area", "integration": "measure__integrations",
-                 "status": "status"}
+    note_only = {
+        "task_area": "measure__task_area",
+        "integration": "measure__integrations",
+        "status": "status",
+    }
     for name, lookup in note_only.items():
         if filters.get(name):
             notes = notes.filter(**{lookup: filters[name]})
@@ -43,26 +46,34 @@ def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, Quer
 
 def queue_page(counties: QuerySet[County], filters: dict, number) -> tuple[Page, list[QueueItem]]:
     notes, values = _filtered(counties, filters)
-    keys = notes.values_list("submitted_at", "id").annotate(
-        kind=Value("note", output_field=CharField())
-    ).union(values.values_list("submitted_at", "id").annotate(
-        kind=Value("value", output_field=CharField())
-    ), all=True).order_by("submitted_at", "kind", "id")
+    keys = (
+        notes.order_by()
+        .values_list("submitted_at", "id")
+        .annotate(kind=Value("note", output_field=CharField()))
+        .union(
+            values.order_by()
+            .values_list("submitted_at", "id")
+            .annotate(kind=Value("value", output_field=CharField())),
+            all=True,
+        )
+        .order_by("submitted_at", "kind", "id")
+    )
     page = Paginator(keys, PAGE_SIZE).get_page(number)
     wanted = {"note": [], "value": []}
     for _at, pk, kind in page.object_list:
         wanted[kind].append(pk)
     found = {
         ("note", n.pk): n
-        for n in ProgressNote.objects.filter(pk__in=wanted["note"]).select_related(
+        for n in ProgressNote.objects.filter(pk__in=wanted["note"])
+        .select_related(
             "county__prefecture", "measure", "period", "status", "bottom_line", "updated_by"
-        ).annotate(evidence_count=Count("evidence", filter=Q(evidence__superseded=False)))
+        )
+        .annotate(evidence_count=Count("evidence", filter=Q(evidence__superseded=False)))
     }
     found |= {
         ("value", v.pk): v
         for v in IndicatorValue.objects.filter(pk__in=wanted["value"]).select_related(
-            "county__prefecture", "indicator", "period", "updated_by", "target_2027",
-            "target_2035"
+            "county__prefecture", "indicator", "period", "updated_by", "target_2027", "target_2035"
         )
     }
     items = [QueueItem(kind, found[(kind, pk)]) for _at, pk, kind in page.object_list]
@@ -76,8 +87,14 @@ def records_for(keys: list[str], counties: QuerySet[County]) -> list:
         kind, _dash, pk = key.partition("-")
         if kind in ids and pk.isdigit():
             ids[kind].append(int(pk))
-    records = list(ProgressNote.objects.filter(pk__in=ids["note"], county__in=counties)
-                   .select_related("period", "county", "measure"))
-    records += list(IndicatorValue.objects.filter(pk__in=ids["value"], county__in=counties)
-                    .select_related("period", "county", "indicator"))
+    records = list(
+        ProgressNote.objects.filter(pk__in=ids["note"], county__in=counties).select_related(
+            "period", "county", "measure"
+        )
+    )
+    records += list(
+        IndicatorValue.objects.filter(pk__in=ids["value"], county__in=counties).select_related(
+            "period", "county", "indicator"
+        )
+    )
     return records

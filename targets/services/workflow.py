@@ -39,14 +39,18 @@ class StaleVersion(WorkflowError):
     def __init__(self, current):
         self.current = current
         super().__init__(
-            _("%(name)s 在您打开后已保存了新的版本。您的修改没有保存,仍在下方表单中;请对照对方保存的内容后再提交。")
+            _(
+                "%(name)s 在您打开后已保存了新的版本。您的修改没有保存,仍在下方表单中;请对照对方保存的内容后再提交。"
+            )
             % {"name": current.updated_by.get_full_name() or current.updated_by.get_username()}
         )
 
 
 def _check_open(period: Period) -> None:
     if period.locked:
-        raise WorkflowError(_("%(period)s 已锁定,不能再修改。如需修改,请联系管理员。") % {"period": period.code})
+        raise WorkflowError(
+            _("%(period)s 已锁定,不能再修改。如需修改,请联系管理员。") % {"period": period.code}
+        )
 
 
 @dataclass
@@ -60,24 +64,44 @@ class NoteInput:
 
 def _version(note: ProgressNote, event: str, user, comment: str = "") -> None:
     NoteVersion.objects.create(
-        note=note, number=note.version, state=note.state, status=note.status,
-        percent=note.percent, narrative=note.narrative, bottom_line=note.bottom_line,
-        risk_reason=note.risk_reason, event=event, comment=comment, by=user,
+        note=note,
+        number=note.version,
+        state=note.state,
+        status=note.status,
+        percent=note.percent,
+        narrative=note.narrative,
+        bottom_line=note.bottom_line,
+        risk_reason=note.risk_reason,
+        event=event,
+        comment=comment,
+        by=user,
     )
 
 
 def save_note(
-    *, user, county: County, measure: Measure, period: Period, data: NoteInput,
-    started_from: int | None, submit: bool, files: list[CheckedFile] = (), uploads=(),
-    supersede: list[int] = (), request=None,
+    *,
+    user,
+    county: County,
+    measure: Measure,
+    period: Period,
+    data: NoteInput,
+    started_from: int | None,
+    submit: bool,
+    files: list[CheckedFile] = (),
+    uploads=(),
+    supersede: list[int] = (),
+    request=None,
 ) -> ProgressNote:
     """Save a draft of the note (or submit it). ``started_from`` is the version the form showed
     (None for a new note); a different current version means someone else saved meanwhile."""
     try:
         with transaction.atomic():
             _check_open(period)
-            note = (ProgressNote.objects.select_for_update()
-                    .filter(county=county, measure=measure, period=period).first())
+            note = (
+                ProgressNote.objects.select_for_update()
+                .filter(county=county, measure=measure, period=period)
+                .first()
+            )
             if note is not None and note.version != started_from:
                 raise StaleVersion(note)
             if note is None and started_from is not None:
@@ -98,8 +122,12 @@ def save_note(
             for checked, upload in zip(files, uploads, strict=True):
                 upload.name = f"evidence.{checked.extension}"  # stored under a generated name
                 Evidence.objects.create(
-                    note=note, file=upload, name=checked.safe_name,
-                    content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+                    note=note,
+                    file=upload,
+                    name=checked.safe_name,
+                    content_type=checked.content_type,
+                    size=checked.size,
+                    sha256=checked.sha256,
                     uploaded_by=user,
                 )
             note.evidence.filter(pk__in=supersede).update(superseded=True)
@@ -111,8 +139,9 @@ def save_note(
             audit.record(f"note.{event}", request=request, actor=user, obj=note, changes=changes)
     except IntegrityError:
         # Another person created the same note at the same moment.
-        raise StaleVersion(ProgressNote.objects.get(county=county, measure=measure,
-                                                    period=period)) from None
+        raise StaleVersion(
+            ProgressNote.objects.get(county=county, measure=measure, period=period)
+        ) from None
     return note
 
 
@@ -121,24 +150,37 @@ def _targets_in_force(indicator: Indicator) -> dict:
 
 
 def save_value(
-    *, user, county: County, indicator: Indicator, period: Period, value: Decimal, source: str,
-    remark: str, started_from: int | None, submit: bool, request=None,
+    *,
+    user,
+    county: County,
+    indicator: Indicator,
+    period: Period,
+    value: Decimal,
+    source: str,
+    remark: str,
+    started_from: int | None,
+    submit: bool,
+    request=None,
 ) -> IndicatorValue:
     """Save (or submit) the period's value of a county-level indicator, recording the versions of
     the targets in force that it is judged against."""
     try:
         with transaction.atomic():
             _check_open(period)
-            record = (IndicatorValue.objects.select_for_update()
-                      .filter(county=county, indicator=indicator, period=period).first())
+            record = (
+                IndicatorValue.objects.select_for_update()
+                .filter(county=county, indicator=indicator, period=period)
+                .first()
+            )
             if record is not None and record.version != started_from:
                 raise StaleVersion(record)
             if record is not None and not record.editable:
                 raise WorkflowError(_("已提交的指标值不能修改,须等审核人退回后再改。"))
             before = audit.snapshot(record) if record else {}
             if record is None:
-                record = IndicatorValue(county=county, indicator=indicator, period=period,
-                                        version=0)
+                record = IndicatorValue(
+                    county=county, indicator=indicator, period=period, version=0
+                )
             record.value, record.source, record.remark = value, source, remark
             for field, target in _targets_in_force(indicator).items():
                 setattr(record, field, target)
@@ -149,16 +191,27 @@ def save_value(
                 record.submitted_at = timezone.now()
             record.save()
             event = "submit" if submit else "save"
-            audit.record(f"value.{event}", request=request, actor=user, obj=record,
-                         changes=audit.diff(before, audit.snapshot(record)))
+            audit.record(
+                f"value.{event}",
+                request=request,
+                actor=user,
+                obj=record,
+                changes=audit.diff(before, audit.snapshot(record)),
+            )
     except IntegrityError:
-        raise StaleVersion(IndicatorValue.objects.get(county=county, indicator=indicator,
-                                                      period=period)) from None
+        raise StaleVersion(
+            IndicatorValue.objects.get(county=county, indicator=indicator, period=period)
+        ) from None
     return record
 
 
 def review(
-    *, user, items: list, approve: bool, comment: str, rating: StatusOption | None = None,
+    *,
+    user,
+    items: list,
+    approve: bool,
+    comment: str,
+    rating: StatusOption | None = None,
     request=None,
 ) -> int:
     """Approve or return submitted notes and values, all or none, in one transaction; returns how
@@ -171,8 +224,10 @@ def review(
             current = type(item).objects.select_for_update().get(pk=item.pk)
             _check_open(item.period)
             if current.state != State.SUBMITTED:
-                raise WorkflowError(_("%(item)s 不是待审核状态(可能已被他人处理),本次操作未执行。")
-                                    % {"item": current})
+                raise WorkflowError(
+                    _("%(item)s 不是待审核状态(可能已被他人处理),本次操作未执行。")
+                    % {"item": current}
+                )
             before = audit.snapshot(current)
             current.state = State.APPROVED if approve else State.RETURNED
             current.version += 1
@@ -184,6 +239,11 @@ def review(
             if isinstance(current, ProgressNote):
                 _version(current, event, user, comment=current.review_comment)
             kind = "note" if isinstance(current, ProgressNote) else "value"
-            audit.record(f"{kind}.{event}", request=request, actor=user, obj=current,
-                         changes=audit.diff(before, audit.snapshot(current)))
+            audit.record(
+                f"{kind}.{event}",
+                request=request,
+                actor=user,
+                obj=current,
+                changes=audit.diff(before, audit.snapshot(current)),
+            )
     return len(items)

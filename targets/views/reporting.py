@@ -64,8 +64,13 @@ def report(request: HttpRequest, code: str, period: str) -> HttpResponse:
 
 def _note_context(request, county, period, measure, note, form, error=None):
     return {
-        "county": county, "period": period, "measure": measure, "note": note, "form": form,
-        "error": error, "evidence": list(note.evidence.all()) if note else [],
+        "county": county,
+        "period": period,
+        "measure": measure,
+        "note": note,
+        "form": form,
+        "error": error,
+        "evidence": list(note.evidence.all()) if note else [],
         "can_report": access_for(request).can_report_for(county) and not period.locked,
     }
 
@@ -77,18 +82,30 @@ def note(request: HttpRequest, code: str, period: str, measure: str) -> HttpResp
     county = county_for_user(request, code, write=True)
     period = get_object_or_404(Period, code=period)
     measure = get_object_or_404(Measure, code=measure)
-    current = report_page.notes_queryset().filter(county=county, period=period,
-                                                  measure=measure).first()
+    current = (
+        report_page.notes_queryset().filter(county=county, period=period, measure=measure).first()
+    )
     evidence = list(current.evidence.all()) if current else []
     if request.method == "GET":
-        initial = ({"status": current.status, "percent": current.percent,
-                    "narrative": current.narrative, "bottom_line": current.bottom_line,
-                    "risk_reason": current.risk_reason, "version": current.version}
-                   if current else {})
+        initial = (
+            {
+                "status": current.status,
+                "percent": current.percent,
+                "narrative": current.narrative,
+                "bottom_line": current.bottom_line,
+                "risk_reason": current.risk_reason,
+                "version": current.version,
+            }
+            if current
+            else {}
+        )
         form = NoteForm(initial=initial, evidence=evidence)
         context = _note_context(request, county, period, measure, current, form)
-        return render(request, "reporting/note.html#note-form" if request.htmx
-                      else "reporting/note.html", context)
+        return render(
+            request,
+            "reporting/note.html#note-form" if request.htmx else "reporting/note.html",
+            context,
+        )
 
     form = NoteForm(request.POST, request.FILES, evidence=evidence)
     error, status = None, 400
@@ -96,11 +113,21 @@ def note(request: HttpRequest, code: str, period: str, measure: str) -> HttpResp
         data = form.cleaned_data
         try:
             saved = save_note(
-                user=request.user, county=county, measure=measure, period=period,
-                data=NoteInput(*(data[f] for f in ("status", "percent", "narrative",
-                                                   "bottom_line", "risk_reason"))),
-                started_from=data["version"], submit=request.POST.get("action") == "submit",
-                files=form.checked_files, uploads=data["files"], supersede=data["supersede"],
+                user=request.user,
+                county=county,
+                measure=measure,
+                period=period,
+                data=NoteInput(
+                    *(
+                        data[f]
+                        for f in ("status", "percent", "narrative", "bottom_line", "risk_reason")
+                    )
+                ),
+                started_from=data["version"],
+                submit=request.POST.get("action") == "submit",
+                files=form.checked_files,
+                uploads=data["files"],
+                supersede=data["supersede"],
                 request=request,
             )
         except StaleVersion as stale:
@@ -133,24 +160,42 @@ def value(request: HttpRequest, code: str, period: str, indicator: str) -> HttpR
     """The period's value of one county-level indicator."""
     county = county_for_user(request, code, write=True)
     period = get_object_or_404(Period, code=period)
-    indicator = get_object_or_404(Indicator.objects.prefetch_related("targets"), code=indicator,
-                                  level=Indicator.Level.COUNTY)
-    current = IndicatorValue.objects.filter(county=county, period=period,
-                                            indicator=indicator).first()
+    indicator = get_object_or_404(
+        Indicator.objects.prefetch_related("targets"), code=indicator, level=Indicator.Level.COUNTY
+    )
+    current = IndicatorValue.objects.filter(
+        county=county, period=period, indicator=indicator
+    ).first()
     error, status = None, 400
     if request.method == "GET":
-        initial = ({"value": current.value, "source": current.source, "remark": current.remark,
-                    "version": current.version} if current else {})
+        initial = (
+            {
+                "value": current.value,
+                "source": current.source,
+                "remark": current.remark,
+                "version": current.version,
+            }
+            if current
+            else {}
+        )
         form = ValueForm(initial=initial, indicator=indicator)
     else:
         form = ValueForm(request.POST, indicator=indicator)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                save_value(user=request.user, county=county, indicator=indicator, period=period,
-                           value=data["value"], source=data["source"], remark=data["remark"],
-                           started_from=data["version"],
-                           submit=request.POST.get("action") == "submit", request=request)
+                save_value(
+                    user=request.user,
+                    county=county,
+                    indicator=indicator,
+                    period=period,
+                    value=data["value"],
+                    source=data["source"],
+                    remark=data["remark"],
+                    started_from=data["version"],
+                    submit=request.POST.get("action") == "submit",
+                    request=request,
+                )
             except StaleVersion as stale:
                 error, status, current = stale, 409, stale.current
             except WorkflowError as problem:
@@ -158,10 +203,17 @@ def value(request: HttpRequest, code: str, period: str, indicator: str) -> HttpR
             else:
                 url = reverse("report", args=[county.code, period.code])
                 return redirect(f"{url}#indicator-{indicator.code}")
-    context = {"county": county, "period": period, "indicator": indicator, "record": current,
-               "form": form, "error": error}
-    return render(request, "reporting/value.html", context,
-                  status=200 if request.method == "GET" else status)
+    context = {
+        "county": county,
+        "period": period,
+        "indicator": indicator,
+        "record": current,
+        "form": form,
+        "error": error,
+    }
+    return render(
+        request, "reporting/value.html", context, status=200 if request.method == "GET" else status
+    )
 
 
 @require_GET
@@ -170,8 +222,7 @@ def timeline(request: HttpRequest, code: str, measure: str) -> HttpResponse:
     """Every version of every note on one measure in the county, across all periods."""
     county = county_for_user(request, code)
     measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
-    context = {"county": county, "measure": measure,
-               "notes": report_page.timeline(county, measure)}
+    context = {"county": county, "measure": measure, "notes": report_page.timeline(county, measure)}
     return render(request, "reporting/timeline.html", context)
 
 
@@ -180,8 +231,12 @@ def timeline(request: HttpRequest, code: str, measure: str) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, as a download, to those who may see its note."""
     evidence = evidence_for_user(request, pk)
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True,
-                            filename=evidence.name, content_type=evidence.content_type)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

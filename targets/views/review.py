@@ -30,14 +30,22 @@ def queue(request: HttpRequest) -> HttpResponse:
             if len(records) != len(data["items"]):
                 raise Http404  # something outside the reviewer's scope, or not there
             try:
-                done = review(user=request.user, items=records,
-                              approve=data["decision"] == "approve", comment=data["comment"],
-                              rating=data["rating"], request=request)
+                done = review(
+                    user=request.user,
+                    items=records,
+                    approve=data["decision"] == "approve",
+                    comment=data["comment"],
+                    rating=data["rating"],
+                    request=request,
+                )
             except WorkflowError as problem:
                 messages.error(request, str(problem))
             else:
-                text = (_("已审核通过 %(count)d 条。") if data["decision"] == "approve"
-                        else _("已退回 %(count)d 条。"))
+                text = (
+                    _("已审核通过 %(count)d 条。")
+                    if data["decision"] == "approve"
+                    else _("已退回 %(count)d 条。")
+                )
                 messages.success(request, text % {"count": done})
                 decision = None
             if not request.htmx and decision is None:
@@ -46,8 +54,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     page, items = review_queue.queue_page(counties, cleaned, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filters": filters, "decision": decision or ReviewForm(), "page": page,
-               "items": items, "query": query.urlencode()}
+    context = {
+        "filters": filters,
+        "decision": decision or ReviewForm(),
+        "page": page,
+        "items": items,
+        "query": query.urlencode(),
+    }
     if request.htmx:
         return render(request, "review/queue.html#queue", context)
     return render(request, "review/queue.html", context, status=400 if decision else 200)

@@ -1,0 +1,94 @@
+"""Two people editing the same note: the second save is refused with what the other saved, and no
+update is lost, including when both saves reach PostgreSQL at the same moment."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from targets.models import County, Measure, NoteVersion, Period, ProgressNote, StatusOption
+from targets.services.divisions_data import load_divisions
+from targets.services.plan_data import load_plan
+from targets.services.reporting_setup import setup_reporting
+from targets.services.workflow import NoteInput, StaleVersion, save_note
+from tests.conftest import make_user
+
+NOTE = "/counties/510104/report/2026Q3/measures/T1.1/"
+
+
+@pytest.mark.django_db
+def test_the_second_save_is_refused_showing_what_the_first_saved(
+    client, reporter, period, note_data
+):
+    colleague = make_user("colleague", "county_reporter", county=reporter.roles.get().county)
+    client.force_login(reporter)
+    client.post(NOTE, {**note_data, "action": "save"})
+    # Both open the form at version 1; the colleague saves first.
+    client.force_login(colleague)
+    client.post(NOTE, {**note_data, "narrative": "同事的版本", "version": "1", "action": "save"})
+    client.force_login(reporter)
+    response = client.post(
+        NOTE, {**note_data, "narrative": "我的版本", "version": "1", "action": "save"}
+    )
+    assert response.status_code == 409
+    assert "在您打开后已保存了新的版本" in response.text
+    assert "同事的版本" in response.text  # what the other saved
+    assert "我的版本" in response.text  # what this user typed, still in the form
+    assert ProgressNote.objects.get().narrative == "同事的版本"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent connections")
+def test_simultaneous_saves_on_two_connections_lose_nothing():
+    load_divisions()
+    load_plan()
+    setup_reporting()
+    first, second = make_user("first"), make_user("second")
+    county, measure = County.objects.get(code="510104"), Measure.objects.get(code="T1.1")
+    period, status = Period.objects.get(code="2026Q3"), StatusOption.objects.get(code="behind")
+    save_note(
+        user=first,
+        county=county,
+        measure=measure,
+        period=period,
+        data=NoteInput(status, 10, "起点", None, ""),
+        started_from=None,
+        submit=False,
+    )
+    start = threading.Barrier(2)
+    outcomes = {}
+
+    def edit(user, text):
+        try:
+            start.wait()
+            save_note(
+                user=user,
+                county=county,
+                measure=measure,
+                period=period,
+                data=NoteInput(status, 20, text, None, ""),
+                started_from=1,
+                submit=False,
+            )
+            outcomes[text] = "saved"
+        except StaleVersion:
+            outcomes[text] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=edit, args=(first, "甲")),
+        threading.Thread(target=edit, args=(second, "乙")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["refused", "saved"]
+    winner = next(text for text, outcome in outcomes.items() if outcome == "saved")
+    note = ProgressNote.objects.get()
+    assert note.version == 2 and note.narrative == winner
+    assert list(NoteVersion.objects.order_by("number").values_list("narrative", flat=True)) == [
+        "起点",
+        winner,
+    ]

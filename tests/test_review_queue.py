@@ -1,0 +1,181 @@
+"""Reviewers work through submitted notes and values in their scope: approve or return, one at a
+time or in bulk, with their own rating beside the county's."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from targets.models import (
+    County,
+    Indicator,
+    Measure,
+    Period,
+    ProgressNote,
+    State,
+    StatusOption,
+)
+from targets.services.workflow import NoteInput, save_note, save_value
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted_note(
+    user,
+    county_code="510104",
+    measure_code="T1.1",
+    period_code="2026Q3",
+    status="on_schedule",
+    bottom_line=None,
+):
+    return save_note(
+        user=user,
+        county=County.objects.get(code=county_code),
+        measure=Measure.objects.get(code=measure_code),
+        period=Period.objects.get(code=period_code),
+        data=NoteInput(
+            StatusOption.objects.get(code=status),
+            50,
+            "进展顺利",
+            bottom_line,
+            "理由" if bottom_line else "",
+        ),
+        started_from=None,
+        submit=True,
+    )
+
+
+@pytest.fixture
+def queue(reporter, other_reporter):
+    return {
+        "jinjiang_a": submitted_note(reporter, measure_code="T1.1"),
+        "jinjiang_b": submitted_note(reporter, measure_code="T2.1", status="behind"),
+        "huili": submitted_note(other_reporter, county_code="513402", measure_code="T1.1"),
+    }
+
+
+def keys(response):
+    return [item.key for item in response.context["items"]]
+
+
+def test_a_prefecture_reviewer_sees_only_their_counties_oldest_first(
+    client_for, queue, prefecture_reviewer
+):
+    response = client_for(prefecture_reviewer).get("/review/")
+    assert response.status_code == 200
+    assert keys(response) == [f"note-{queue['jinjiang_a'].pk}", f"note-{queue['jinjiang_b'].pk}"]
+
+
+def test_the_provincial_reviewer_sees_all(client_for, queue, provincial_reviewer):
+    response = client_for(provincial_reviewer).get("/review/")
+    assert len(keys(response)) == 3
+
+
+def test_filters_combine(client_for, queue, provincial_reviewer):
+    client = client_for(provincial_reviewer)
+    behind = StatusOption.objects.get(code="behind")
+    assert keys(client.get("/review/", {"status": behind.pk})) == [f"note-{queue['jinjiang_b'].pk}"]
+    assert keys(client.get("/review/", {"county": "513402"})) == [f"note-{queue['huili'].pk}"]
+    area = Measure.objects.get(code="T2.1").task_area
+    assert keys(client.get("/review/", {"task_area": area.pk, "county": "510104"})) == [
+        f"note-{queue['jinjiang_b'].pk}"
+    ]
+    assert keys(client.get("/review/", {"flagged": "on"})) == []
+
+
+def test_approve_in_bulk_in_place_with_a_rating(client_for, queue, prefecture_reviewer):
+    client = client_for(prefecture_reviewer)
+    at_risk = StatusOption.objects.get(code="at_risk")
+    items = [f"note-{queue['jinjiang_a'].pk}", f"note-{queue['jinjiang_b'].pk}"]
+    response = client.post(
+        "/review/",
+        {"items": items, "decision": "approve", "rating": at_risk.pk},
+        headers={"hx-request": "true"},
+    )
+    assert response.status_code == 200
+    assert "已审核通过 2 条" in response.text
+    assert keys(response) == []
+    for note in ProgressNote.objects.filter(county__code="510104"):
+        assert note.state == State.APPROVED and note.reviewed_by == prefecture_reviewer
+        assert note.reviewer_status == at_risk and note.disagreement
+
+
+def test_return_needs_a_comment(client_for, queue, prefecture_reviewer):
+    client = client_for(prefecture_reviewer)
+    item = f"note-{queue['jinjiang_a'].pk}"
+    refused = client.post("/review/", {"items": [item], "decision": "return", "comment": " "})
+    assert refused.status_code == 400 and "退回时须填写审核意见" in refused.text
+    assert ProgressNote.objects.get(pk=queue["jinjiang_a"].pk).state == State.SUBMITTED
+    done = client.post("/review/", {"items": [item], "decision": "return", "comment": "补材料"})
+    assert done.status_code == 302
+    note = ProgressNote.objects.get(pk=queue["jinjiang_a"].pk)
+    assert note.state == State.RETURNED and note.review_comment == "补材料"
+
+
+def test_nothing_outside_the_scope_can_be_reviewed(client_for, queue, prefecture_reviewer):
+    items = [f"note-{queue['jinjiang_a'].pk}", f"note-{queue['huili'].pk}"]
+    response = client_for(prefecture_reviewer).post(
+        "/review/", {"items": items, "decision": "approve"}
+    )
+    assert response.status_code == 404
+    assert ProgressNote.objects.filter(state=State.SUBMITTED).count() == 3
+
+
+def test_an_item_already_handled_by_someone_else_changes_nothing(
+    client_for, queue, prefecture_reviewer, provincial_reviewer
+):
+    item = f"note-{queue['jinjiang_a'].pk}"
+    client_for(provincial_reviewer).post("/review/", {"items": [item], "decision": "approve"})
+    both = [item, f"note-{queue['jinjiang_b'].pk}"]
+    response = client_for(prefecture_reviewer).post(
+        "/review/", {"items": both, "decision": "return", "comment": "x"}, follow=True
+    )
+    assert "不是待审核状态" in response.text
+    assert ProgressNote.objects.get(pk=queue["jinjiang_b"].pk).state == State.SUBMITTED
+
+
+def test_values_are_reviewed_too(client_for, reporter, prefecture_reviewer, demo):
+    value = save_value(
+        user=reporter,
+        county=County.objects.get(code="510104"),
+        indicator=Indicator.objects.get(code="D01"),
+        period=Period.objects.get(code="2026Q3"),
+        value=61,
+        source="统计局",
+        remark="",
+        started_from=None,
+        submit=True,
+    )
+    client = client_for(prefecture_reviewer)
+    assert keys(client.get("/review/")) == [f"value-{value.pk}"]
+    client.post("/review/", {"items": [f"value-{value.pk}"], "decision": "approve"})
+    value.refresh_from_db()
+    assert value.state == State.APPROVED
+
+
+@pytest.mark.parametrize("persona", ["reporter", "department_user", "admin_user", "audit_admin"])
+def test_only_reviewers_open_the_queue(request, client_for, persona, queue):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get("/review/").status_code == 403
+    assert (
+        client.post(
+            "/review/", {"items": [f"note-{queue['jinjiang_a'].pk}"], "decision": "approve"}
+        ).status_code
+        == 403
+    )
+
+
+def test_anonymous_and_wrong_method(client, client_for, provincial_reviewer):
+    assert client.get("/review/")["Location"].startswith("/login/")
+    assert client_for(provincial_reviewer).put("/review/").status_code == 405
+
+
+def test_queries_do_not_grow_with_the_queue(client_for, reporter, provincial_reviewer):
+    client = client_for(provincial_reviewer)
+    submitted_note(reporter, measure_code="T1.1")
+    with CaptureQueriesContext(connection) as first:
+        client.get("/review/")
+    for code in ["T1.2", "T1.3", "T2.1", "T2.2", "T3.1", "T4.1"]:
+        submitted_note(reporter, measure_code=code)
+    with CaptureQueriesContext(connection) as second:
+        client.get("/review/")
+    assert len(second.captured_queries) == len(first.captured_queries)
