@@ -6,7 +6,7 @@ cannot open the county's note form."""
 import re
 from pathlib import Path
 
-import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -78,25 +78,6 @@ def state_of(row):
     return row.locator(".report-row__head .state")
 
 
-@pytest.fixture
-def shot(page, screenshot):
-    """``shot(suffix)``: the harness's full-page screenshot, minus a trace it leaves in the page.
-
-    To hide the text caret, Playwright sets an inline style on each input and leaves ``style=""``
-    behind; htmx's settle step then copies that attribute onto the swapped-in input of the same
-    id, which the Content Security Policy (``style-src 'self'``) refuses with a console error.
-    No user's browser does that, so the empty attributes are removed again."""
-
-    def take(suffix: str) -> Path:
-        path = screenshot(suffix)
-        page.evaluate(
-            """document.querySelectorAll('[style=""]').forEach((e) => e.removeAttribute("style"))"""
-        )
-        return path
-
-    return take
-
-
 def sign_in_as(page, login, username: str) -> None:
     """Sign the browser out (its cookies gone) and in again as someone else."""
     page.context.clear_cookies()
@@ -105,8 +86,6 @@ def sign_in_as(page, login, username: str) -> None:
 
 def submitted_note(username: str, measure: str, narrative: str) -> None:
     """A note submitted for 锦江区 straight through the workflow (the page reads that database)."""
-    from django.contrib.auth import get_user_model
-
     save_note(
         user=get_user_model().objects.get(username=username),
         county=County.objects.get(code=JINJIANG),
@@ -119,7 +98,7 @@ def submitted_note(username: str, measure: str, narrative: str) -> None:
 
 
 def test_a_reporter_drafts_then_submits_a_note_with_evidence(
-    app_data, live_server, page, login, shot, settings, tmp_path
+    app_data, live_server, page, login, screenshot, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     evidence = tmp_path / "进展佐证.pdf"
@@ -143,7 +122,7 @@ def test_a_reporter_drafts_then_submits_a_note_with_evidence(
     form.get_by_label(re.compile("^完成进度")).fill("40")
     form.get_by_label("进展情况").fill(NARRATIVE)
     form.get_by_label("佐证材料").set_input_files(evidence)
-    shot("1-form")
+    screenshot("1-form")
     form.get_by_role("button", name="保存草稿").click()
 
     expect(form).to_have_count(0)
@@ -158,7 +137,7 @@ def test_a_reporter_drafts_then_submits_a_note_with_evidence(
     expect(narrative).to_contain_text("<b>bold?</b>")
     expect(narrative.locator("br")).to_have_count(1)
     expect(row.locator("b")).to_have_count(0)
-    shot("2-draft")
+    screenshot("2-draft")
 
     # Open it again: what was saved is in the form, and the evidence downloads as uploaded.
     row.get_by_role("link", name="修改").click()
@@ -178,7 +157,7 @@ def test_a_reporter_drafts_then_submits_a_note_with_evidence(
     expect(row.get_by_role("link", name="填写")).to_have_count(0)
     expect(count(page, "已提交")).to_have_text("1")
     expect(count(page, "草稿")).to_have_text("0")
-    shot("3-submitted")
+    screenshot("3-submitted")
 
     # The same page on a phone: nothing scrolls sideways, with or without a form open (checked
     # at the end, so that one overflow does not hide the other).
@@ -186,13 +165,13 @@ def test_a_reporter_drafts_then_submits_a_note_with_evidence(
     page.reload()
     expect(state_of(row)).to_have_text("已提交")
     sideways = sideways_scroll(page, "the report page")
-    shot("4-phone")
+    screenshot("4-phone")
     other = page.locator("#measure-T1-3")
     other.get_by_role("link", name="填写").click()
     other_form = page.locator("#note-form-T1-3")
     expect(other_form.get_by_label("进展情况")).to_be_visible()
     sideways += sideways_scroll(page, "the report page with a note form open")
-    shot("5-phone-form")
+    screenshot("5-phone-form")
     other_form.get_by_role("button", name="取消").click()
     expect(other_form).to_have_count(0)
     expect(state_of(other)).to_have_text("未填报")
@@ -200,7 +179,7 @@ def test_a_reporter_drafts_then_submits_a_note_with_evidence(
 
 
 def test_a_return_reaches_the_reporter_who_resubmits_and_the_province_approves(
-    app_data, live_server, page, login, shot
+    app_data, live_server, page, login, screenshot
 ):
     period = period_code()
     report_url = f"{live_server.url}/counties/{JINJIANG}/report/{period}/"
@@ -220,14 +199,14 @@ def test_a_return_reaches_the_reporter_who_resubmits_and_the_province_approves(
     expect(queue.get_by_role("alert")).to_contain_text("退回时须填写审核意见。")
     expect(t12).to_be_checked()  # the choice survives the refusal
     expect(t13).to_have_count(1)
-    shot("1-return-refused")
+    screenshot("1-return-refused")
 
     queue.get_by_label("审核意见").fill("请补充佐证材料")
     queue.get_by_role("button", name="退回修改").click()
     expect(queue.get_by_role("status").filter(has_text="已退回 1 条。")).to_be_visible()
     expect(t12).to_have_count(0)
     expect(t13).to_have_count(1)
-    shot("2-returned")
+    screenshot("2-returned")
 
     # The reporter sees the return and its comment, corrects and resubmits.
     sign_in_as(page, login, "jinjiang")
@@ -238,7 +217,7 @@ def test_a_return_reaches_the_reporter_who_resubmits_and_the_province_approves(
     expect(row.locator(".review-comment")).to_contain_text("请补充佐证材料")
     expect(count(page, "已退回")).to_have_text("1")
     expect(count(page, "已提交")).to_have_text("1")
-    shot("3-reporter-sees-return")
+    screenshot("3-reporter-sees-return")
     row.get_by_role("link", name="修改").click()
     form = page.locator("#note-form-T1-2")
     expect(form.get_by_role("note")).to_contain_text("请补充佐证材料")
@@ -261,7 +240,7 @@ def test_a_return_reaches_the_reporter_who_resubmits_and_the_province_approves(
     expect(queue.get_by_role("status").filter(has_text="已审核通过 2 条。")).to_be_visible()
     expect(queue.get_by_label(re.compile("^选择 锦江区"))).to_have_count(0)
     expect(queue).to_contain_text("没有待审核的记录")
-    shot("4-approved")
+    screenshot("4-approved")
 
     # Back on the county's page, both are approved and closed to changes.
     sign_in_as(page, login, "jinjiang")
@@ -272,7 +251,7 @@ def test_a_return_reaches_the_reporter_who_resubmits_and_the_province_approves(
         expect(row.get_by_role("link", name="修改")).to_have_count(0)
     expect(count(page, "已审核通过")).to_have_text("2")
     expect(count(page, "已提交")).to_have_text("0")
-    shot("5-reporter-sees-approval")
+    screenshot("5-reporter-sees-approval")
 
     # The timeline keeps every version, newest first, with who did what.
     page.locator("#measure-T1-2").get_by_role("link", name="历次进展").click()
@@ -294,7 +273,7 @@ def test_a_return_reaches_the_reporter_who_resubmits_and_the_province_approves(
             expect(item).to_contain_text(text)
     expect(versions.nth(2).locator(".review-comment")).to_contain_text("请补充佐证材料")
     expect(page.locator(f"#period-{period} .state")).to_have_text("已审核通过")
-    shot("6-timeline")
+    screenshot("6-timeline")
 
 
 def test_another_countys_reporter_cannot_open_the_note_form(
