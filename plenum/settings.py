@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "targets.context_processors.roles",
+                "targets.context_processors.demo_notice",
             ],
         },
     },

@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from targets.views import account, audit, geography, health, home, plan, reporting, review
+from targets.views import (
+    account,
+    audit,
+    dashboards,
+    geography,
+    health,
+    home,
+    plan,
+    reporting,
+    review,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -10,7 +20,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("plan/", plan.plan_page, name="plan"),
-    path("province/", geography.province, name="province"),
+    path("province/", dashboards.overview, name="province"),
+    path("province/measures/<str:measure>/", dashboards.grid, name="grid"),
     path("counties/<str:code>/", geography.county, name="county"),
     path("counties/<str:code>/report/", reporting.report_current, name="report_current"),
     path("counties/<str:code>/report/<str:period>/", reporting.report, name="report"),

@@ -147,6 +147,7 @@ class ProgressNote(Reviewable):
         related_name="+",
         verbose_name=_("审核人评定"),
     )
+    is_demo = models.BooleanField(_("演示数据"), default=False, editable=False)
 
     class Meta:
         ordering = ["period", "county", "measure"]

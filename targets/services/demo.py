@@ -1,12 +1,28 @@
-"""Demonstration accounts and indicators, for a development machine only. Every demo indicator is
-flagged ``is_demo`` and labelled 演示数据 wherever it shows; its figures are not official."""
+"""Demonstration accounts, indicators and reports, for a development machine only. Every demo
+indicator is flagged ``is_demo`` and labelled 演示数据 wherever it shows; every demo note says so in
+its text and is written by the inactive account ``demo_data`` (演示数据). Nothing here is official."""
 
+import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from targets.models import AccountSecurity, County, Indicator, Plan, Prefecture, Role
+from targets.models import (
+    AccountSecurity,
+    County,
+    Indicator,
+    Measure,
+    NoteVersion,
+    Period,
+    Plan,
+    Prefecture,
+    ProgressNote,
+    Role,
+    State,
+    StatusOption,
+)
 from targets.services import audit
 from targets.services.targets import set_target
 
@@ -121,5 +137,65 @@ def seed_demo() -> list[str]:
             for horizon, value in targets.items():
                 if indicator.target_in_force(horizon) is None:
                     set_target(indicator, horizon, Decimal(value), reason="演示数据")
+    if plan is not None:
+        _demo_reports()
     audit.record("demo.seed", actor_name="system")
     return [username for username, *_rest in ACCOUNTS]
+
+
+DEMO_PERIOD = "2026Q3"
+DEMO_NARRATIVE = "【演示数据】本期推进情况为系统生成的演示内容,不是真实填报。"
+# state, share of the county × measure slots (the rest are not reported)
+DEMO_STATES = [(State.APPROVED, 0.62), (State.SUBMITTED, 0.12), (State.RETURNED, 0.06),
+               (State.DRAFT, 0.05)]
+
+
+def _demo_reports() -> None:
+    """Notes of every county on every measure for one period, in a realistic mix of states and
+    statuses, written by a demo account and saying so in their text. Idempotent."""
+    period = Period.objects.filter(code=DEMO_PERIOD).first()
+    if period is None or ProgressNote.objects.filter(period=period).exists():
+        return
+    User = get_user_model()
+    author, created = User.objects.get_or_create(username="demo_data",
+                                                 defaults={"first_name": "演示数据"})
+    if created:
+        author.set_unusable_password()
+        author.is_active = False
+        author.save()
+    reviewer = User.objects.get(username="province")
+    statuses = {s.code: s for s in StatusOption.objects.all()}
+    weights = {"on_schedule": 5, "completed": 1, "behind": 2, "at_risk": 1, "not_started": 1}
+    randomness = random.Random(2027)
+    now = timezone.now()
+    notes = []
+    for county in County.objects.all():
+        for measure in Measure.objects.all():
+            roll, state = randomness.random(), None
+            for candidate, share in DEMO_STATES:
+                if roll < share:
+                    state = candidate
+                    break
+                roll -= share
+            if state is None:
+                continue
+            code = randomness.choices(list(weights), weights=list(weights.values()))[0]
+            percent = {"completed": 100, "not_started": 0}.get(code, randomness.randint(20, 90))
+            reviewed = state in (State.APPROVED, State.RETURNED)
+            rating = None
+            if state == State.APPROVED and randomness.random() < 0.05:
+                rating = statuses["behind" if code != "behind" else "on_schedule"]
+            notes.append(ProgressNote(
+                county=county, measure=measure, period=period, state=state, version=1,
+                status=statuses[code], percent=percent, narrative=DEMO_NARRATIVE,
+                updated_by=author, submitted_at=now if state != State.DRAFT else None,
+                reviewed_by=reviewer if reviewed else None, reviewed_at=now if reviewed else None,
+                review_comment="【演示数据】请补充佐证材料。" if state == State.RETURNED else "",
+                reviewer_status=rating, is_demo=True,
+            ))
+    created_notes = ProgressNote.objects.bulk_create(notes, batch_size=2000)
+    NoteVersion.objects.bulk_create(
+        [NoteVersion(note=n, number=1, state=n.state, status=n.status, percent=n.percent,
+                     narrative=n.narrative, event="demo", by=author) for n in created_notes],
+        batch_size=2000,
+    )

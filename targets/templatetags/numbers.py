@@ -11,3 +11,11 @@ def plain(value: Decimal | None) -> str:
     if value is None:
         return ""
     return format(Decimal(value).normalize(), "f")
+
+
+@register.filter
+def days_before(moment, now) -> int | str:
+    """Whole days from ``moment`` to ``now`` ("" when there is no moment)."""
+    if not moment:
+        return ""
+    return (now - moment).days

@@ -3,20 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from targets.access import access_for, county_for_user, require_province_view
-from targets.models import Indicator, Region
+from targets.access import access_for, county_for_user
+from targets.models import Indicator
 from targets.services import plan_structure as structure
-
-
-@require_GET
-@login_required
-def province(request: HttpRequest) -> HttpResponse:
-    """Regions, prefectures and counties; counties the user may open are links."""
-    access = require_province_view(request)
-    regions = Region.objects.order_by("order").prefetch_related("prefectures__counties")
-    visible = set(access.visible_counties().values_list("pk", flat=True))
-    context = {"regions": regions, "visible": visible}
-    return render(request, "province/page.html", context)
 
 
 @require_GET

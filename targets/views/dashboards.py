@@ -1,0 +1,75 @@
+"""The province's dashboards: the overview with its cuts and drill-down, and a measure's grid
+across the counties. Progress figures come from approved notes only."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from targets.access import require_province_view
+from targets.forms import DashboardFilterForm
+from targets.models import Measure, StatusOption
+from targets.services import dashboard
+from targets.services.reporting_setup import current_period
+
+
+def _scope(request: HttpRequest):
+    access = require_province_view(request)
+    form = DashboardFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    period = filters.get("period") or current_period(timezone.localdate())
+    if period is None:
+        raise Http404
+    scope = dashboard.scope_from(filters, access.visible_counties(), period)
+    return form, filters, scope
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def overview(request: HttpRequest) -> HttpResponse:
+    """This round across the province (or the region, prefecture, type, task area filtered to):
+    completeness, statuses, bottom-line flags, who is furthest behind, the units to drill into,
+    and the cuts by task area, by integration and their cross-tab."""
+    form, filters, scope = _scope(request)
+    level = "county" if filters.get("prefecture") else (
+        "prefecture" if filters.get("region") else "region")
+    integrations, crosstab = dashboard.crosstab(scope)
+    status_mix = dashboard.status_mix(scope)
+    context = {
+        "form": form, "filters": filters, "period": scope.period, "level": level,
+        "completeness": dashboard.completeness(scope),
+        "status_mix": status_mix,
+        "status_chart": {"type": "bar", "labels": [s.label for s, _n in status_mix],
+                         "values": [n for _s, n in status_mix],
+                         "colours": [s.color for s, _n in status_mix]},
+        "flags": dashboard.flags(scope),
+        "behind": dashboard.furthest_behind(scope),
+        "units": dashboard.by_unit(scope, level),
+        "task_areas": dashboard.by_task_area(scope),
+        "integration_rows": dashboard.by_integration(scope),
+        "integrations": integrations, "crosstab": crosstab,
+        "as_of": timezone.now(), "last_approval": dashboard.last_approval(scope),
+        "query": request.GET.urlencode(),
+    }
+    template = "dashboards/overview.html#results" if request.htmx else "dashboards/overview.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def grid(request: HttpRequest, measure: str) -> HttpResponse:
+    """One measure across the counties in scope: status, percent, age of the last note, not
+    reported this round, and disagreement between county and reviewer; as a tile map grouped by
+    prefecture and as a table."""
+    form, filters, scope = _scope(request)
+    measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
+    context = {
+        "form": form, "period": scope.period, "measure": measure,
+        "groups": dashboard.measure_grid(measure, scope.period, scope.counties),
+        "statuses": StatusOption.objects.all(), "today": timezone.now(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "dashboards/grid.html", context)
