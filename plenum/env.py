@@ -47,6 +47,16 @@ def get_int(name: str, default: int, *, minimum: int = 0) -> int:
     return number
 
 
+def get_float(name: str, default: float) -> float:
+    value = get(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+
+
 def get_list(name: str, default: list[str]) -> list[str]:
     value = get(name)
     if value is None:

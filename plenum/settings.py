@@ -122,6 +122,13 @@ SESSION_MAX_HOURS = env.get_int("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
+# Pace (see the explanation page /province/pace/): an indicator is on track when its observed
+# growth reaches PACE_ON_TRACK of the growth needed, and shows limited progress below PACE_LIMITED;
+# a measure is far behind when its percent is more than MEASURE_BEHIND_POINTS below expected.
+PACE_ON_TRACK = env.get_float("PACE_ON_TRACK", 0.95)
+PACE_LIMITED = env.get_float("PACE_LIMITED", 0.60)
+MEASURE_BEHIND_POINTS = env.get_int("MEASURE_BEHIND_POINTS", 20, minimum=1)
+
 # Audit records are kept at least 180 days (Cybersecurity Law art. 21) and removed only after
 # they were exported for archiving (see the archive_audit command).
 AUDIT_RETENTION_DAYS = env.get_int("AUDIT_RETENTION_DAYS", 180, minimum=180)

@@ -19,3 +19,11 @@ def days_before(moment, now) -> int | str:
     if not moment:
         return ""
     return (now - moment).days
+
+
+@register.filter
+def as_percent(rate: float | None) -> str:
+    """A growth rate as a percentage: 0.0123 → 1.23%."""
+    if rate is None:
+        return "—"
+    return f"{rate * 100:.2f}%"

@@ -1,6 +1,7 @@
 """The province's dashboards: the overview with its cuts and drill-down, and a measure's grid
 across the counties. Progress figures come from approved notes only."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,8 +11,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_province_view
 from targets.forms import DashboardFilterForm
-from targets.models import Measure, StatusOption
-from targets.services import dashboard
+from targets.models import Indicator, Measure, StatusOption
+from targets.services import dashboard, indicator_view, plan_structure
 from targets.services.reporting_setup import current_period
 
 
@@ -42,6 +43,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "form": form, "filters": filters, "period": scope.period, "level": level,
         "completeness": dashboard.completeness(scope),
         "status_mix": status_mix,
+        "measures": Measure.objects.select_related("task_area").order_by("order"),
         "status_chart": {"type": "bar", "labels": [s.label for s, _n in status_mix],
                          "values": [n for _s, n in status_mix],
                          "colours": [s.color for s, _n in status_mix]},
@@ -73,3 +75,53 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "dashboards/grid.html", context)
+
+
+@require_GET
+@login_required
+def indicator(request: HttpRequest, code: str) -> HttpResponse:
+    """An indicator: the trend with the baseline and the 2027 and 2035 target lines, its pace with
+    the inputs behind it, the counties ranked within their county type, the values as a table."""
+    _form, _filters, scope = _scope(request)
+    indicator = get_object_or_404(Indicator.objects.prefetch_related("targets", "goals"),
+                                  code=code)
+    limits = indicator_view.thresholds()
+    points = indicator_view.trend(indicator, scope.counties)
+    context = {
+        "indicator": indicator, "points": points,
+        "pace": indicator_view.province_pace(indicator, points, limits),
+        "chart": indicator_view.chart_data(indicator, points),
+        "groups": indicator_view.county_rows(indicator, scope.counties, limits),
+        "thresholds": limits,
+    }
+    return render(request, "dashboards/indicator.html", context)
+
+
+@require_GET
+@login_required
+def goals(request: HttpRequest) -> HttpResponse:
+    """The goals for 2027 and 2035, each with its indicators and their pace."""
+    _form, _filters, scope = _scope(request)
+    limits = indicator_view.thresholds()
+    horizons = []
+    for horizon, members in plan_structure.goals_by_horizon(plan_structure.current_plan()):
+        rows = []
+        for goal in members:
+            indicators = [
+                (item, indicator_view.province_pace(
+                    item, indicator_view.trend(item, scope.counties), limits))
+                for item in goal.indicators.prefetch_related("targets")
+            ]
+            rows.append((goal, indicators))
+        horizons.append((horizon, rows))
+    return render(request, "dashboards/goals.html", {"horizons": horizons})
+
+
+@require_GET
+@login_required
+def pace_rules(request: HttpRequest) -> HttpResponse:
+    """How "on track" is computed, with the thresholds in force."""
+    require_province_view(request)
+    context = {"thresholds": indicator_view.thresholds(),
+               "behind_points": settings.MEASURE_BEHIND_POINTS}
+    return render(request, "dashboards/pace.html", context)

@@ -1,0 +1,57 @@
+// Charts of the dashboards, drawn with the vendored Apache ECharts from data the page carries in
+// a json_script element (no inline script: the CSP stays strict). Every chart has its data as a
+// table beside it; the chart is a picture of that table.
+(function () {
+  "use strict";
+
+  function bar(data) {
+    return {
+      grid: { left: 40, right: 10, top: 20, bottom: 40 },
+      xAxis: { type: "category", data: data.labels, axisLabel: { interval: 0 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{
+        type: "bar",
+        data: data.values.map((value, i) => ({ value, itemStyle: { color: data.colours[i] } })),
+        label: { show: true, position: "top" },
+      }],
+      tooltip: { trigger: "axis" },
+    };
+  }
+
+  function line(value, name, colour) {
+    return { yAxis: value, name, lineStyle: { color: colour, type: "dashed" },
+             label: { formatter: `${name} ${value}`, position: "insideEndTop" } };
+  }
+
+  function trend(data) {
+    const marks = [line(data.baseline, data.names.baseline, "#6e7781")];
+    if (data.target2027 !== null) marks.push(line(data.target2027, data.names.target2027, "#bf8700"));
+    if (data.target2035 !== null) marks.push(line(data.target2035, data.names.target2035, "#1a7f37"));
+    return {
+      grid: { left: 50, right: 20, top: 30, bottom: 40 },
+      xAxis: { type: "category", data: data.periods },
+      yAxis: { type: "value", scale: true, name: data.unit },
+      series: [{ type: "line", name: data.names.values, data: data.values, symbolSize: 8,
+                 label: { show: true }, markLine: { symbol: "none", data: marks } }],
+      tooltip: { trigger: "axis" },
+    };
+  }
+
+  const builders = { bar, trend };
+
+  function draw(root) {
+    if (!window.echarts) return;
+    for (const element of root.querySelectorAll("[data-chart]")) {
+      const source = document.getElementById(element.dataset.chart);
+      if (!source || window.echarts.getInstanceByDom(element)) continue;
+      const data = JSON.parse(source.textContent);
+      const chart = window.echarts.init(element, null, { renderer: "svg" });
+      chart.setOption(builders[data.type](data));
+      window.addEventListener("resize", () => chart.resize());
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => draw(document));
+  // Filters swap parts of the page with htmx: draw the charts that arrive with them.
+  document.addEventListener("htmx:afterSettle", (event) => draw(event.detail.elt));
+})();
