@@ -132,8 +132,8 @@ def client_for(client):
 
 @pytest.fixture
 def demo(db) -> list[str]:
-    """The demo accounts and demo indicators."""
-    return seed_demo()
+    """The demo accounts and demo indicators (without the demo round of reports)."""
+    return seed_demo(reports=False)
 
 
 @pytest.fixture

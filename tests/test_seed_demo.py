@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from targets.models import Indicator, Role
+from targets.models import Indicator, IndicatorValue, ProgressNote, Role
 from targets.services.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +45,15 @@ def test_demo_indicators_are_flagged_as_demo(settings):
     indicators = Indicator.objects.all()
     assert indicators.exists() and all(i.is_demo for i in indicators)
     assert all(i.target_in_force(2027) and i.target_in_force(2035) for i in indicators)
+
+
+def test_a_demo_round_of_reports_is_labelled(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    notes = ProgressNote.objects.all()
+    assert notes.count() > 2000 and all(n.is_demo for n in notes)
+    assert all(n.narrative.startswith("【演示数据】") for n in notes[:50])
+    assert not notes.first().updated_by.is_active
+    assert IndicatorValue.objects.filter(state="approved").exists()
+    call_command("seed_demo")  # twice: nothing doubles
+    assert ProgressNote.objects.count() == notes.count()

@@ -13,6 +13,7 @@ from targets.models import (
     AccountSecurity,
     County,
     Indicator,
+    IndicatorValue,
     Measure,
     NoteVersion,
     Period,
@@ -93,8 +94,9 @@ INDICATORS = [
 
 
 @transaction.atomic
-def seed_demo() -> list[str]:
-    """Create the demo accounts and indicators (again: idempotent); returns the usernames."""
+def seed_demo(*, reports: bool = True) -> list[str]:
+    """Create the demo accounts and indicators, and with ``reports`` a round of demo notes and
+    values (again: idempotent); returns the usernames."""
     User = get_user_model()
     for username, full_name, kind, scope in ACCOUNTS:
         user, _created = User.objects.get_or_create(username=username)
@@ -137,7 +139,7 @@ def seed_demo() -> list[str]:
             for horizon, value in targets.items():
                 if indicator.target_in_force(horizon) is None:
                     set_target(indicator, horizon, Decimal(value), reason="演示数据")
-    if plan is not None:
+    if plan is not None and reports:
         _demo_reports()
     audit.record("demo.seed", actor_name="system")
     return [username for username, *_rest in ACCOUNTS]
@@ -193,9 +195,37 @@ def _demo_reports() -> None:
                 review_comment="【演示数据】请补充佐证材料。" if state == State.RETURNED else "",
                 reviewer_status=rating, is_demo=True,
             ))
+    _demo_values(author, reviewer, randomness, now)
     created_notes = ProgressNote.objects.bulk_create(notes, batch_size=2000)
     NoteVersion.objects.bulk_create(
         [NoteVersion(note=n, number=1, state=n.state, status=n.status, percent=n.percent,
                      narrative=n.narrative, event="demo", by=author) for n in created_notes],
         batch_size=2000,
     )
+
+
+DEMO_VALUE_PERIODS = ["2024Q4", "2025Q4", "2026Q2", "2026Q3"]
+
+
+def _demo_values(author, reviewer, randomness: random.Random, now) -> None:
+    """Approved values of the demo county-level indicators for a few periods: each county drifts
+    from the baseline towards (or, now and then, away from) the 2027 target."""
+    periods = list(Period.objects.filter(code__in=DEMO_VALUE_PERIODS).order_by("starts_on"))
+    values = []
+    for indicator in Indicator.objects.filter(is_demo=True, level=Indicator.Level.COUNTY):
+        target = indicator.target_in_force(2027)
+        base = float(indicator.baseline_value)
+        step = (float(target.value) - base) / 8 if target else 0
+        low, high = float(indicator.minimum or 0), float(indicator.maximum or base * 2)
+        for county in County.objects.all():
+            level = base * randomness.uniform(0.8, 1.1)
+            pace = randomness.uniform(-0.5, 1.6)
+            for period in periods:
+                level = min(high, max(low, level + step * pace + randomness.uniform(-0.4, 0.4)))
+                values.append(IndicatorValue(
+                    county=county, indicator=indicator, period=period, state=State.APPROVED,
+                    value=round(level, 2), source="【演示数据】", updated_by=author,
+                    submitted_at=now, reviewed_by=reviewer, reviewed_at=now,
+                    target_2027=target, target_2035=indicator.target_in_force(2035),
+                ))
+    IndicatorValue.objects.bulk_create(values, batch_size=2000)

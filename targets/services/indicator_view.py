@@ -42,8 +42,10 @@ def _targets(indicator: Indicator) -> tuple:
 def pace_of(indicator: Indicator, base_time, base_value, latest: TrendPoint | None,
             thresholds: pace.PaceThresholds) -> pace.IndicatorPace:
     latest_time = latest.time if latest else None
-    chosen = pace.target_for(int(latest_time) if latest_time else pace.INTERIM_YEAR,
-                             *_targets(indicator))
+    t27, t35 = _targets(indicator)
+    chosen = pace.target_for(int(latest_time) if latest_time else pace.INTERIM_YEAR, t27, t35)
+    if chosen is None and t35 is not None:
+        chosen = (pace.FINAL_YEAR, t35)  # no 2027 target set: judge against 2035
     target_year, target_value = chosen if chosen else (None, None)
     return pace.indicator_pace(
         base_year=base_time, base_value=base_value, latest_year=latest_time,

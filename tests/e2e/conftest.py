@@ -179,7 +179,7 @@ def app_data(transactional_db) -> None:
     load_divisions()
     load_plan()
     setup_reporting()
-    seed_demo()
+    seed_demo(reports=False)
 
 
 @pytest.fixture
