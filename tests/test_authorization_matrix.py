@@ -92,6 +92,13 @@ MATRIX = {
     "evidence": ("/evidence/{evidence}/", row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404)),
     "review": ("/review/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
     "status_colours": ("/statuses.css", everyone(200)),
+    "grid": ("/province/measures/T1.1/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
+    "indicator": (
+        "/province/indicators/D01/",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
+    ),
+    "goals": ("/province/goals/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
+    "pace_rules": ("/province/pace/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
     "set_language": ("/i18n/setlang/", everyone(302)),
 }
 GET_ONLY = [

@@ -1,10 +1,9 @@
 """A county's page: its task areas, measures and indicators; seen only by those whose scope holds it."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from targets.models import County
+from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
 JINJIANG = "/counties/510104/"
@@ -58,13 +57,10 @@ def test_wrong_method_is_refused(client_for, reporter):
 
 def test_queries_are_fixed(client_for, provincial_reviewer, demo):
     client = client_for(provincial_reviewer)
-    with CaptureQueriesContext(connection) as first:
-        client.get(JINJIANG)
+    first = queries_of(client, JINJIANG)
     prefecture = County.objects.get(code="510104").prefecture
     County.objects.bulk_create(
         County(code=f"5199{n:02d}", name=f"新县{n}", kind="县", prefecture=prefecture)
         for n in range(40)
     )
-    with CaptureQueriesContext(connection) as second:
-        client.get(JINJIANG)
-    assert len(second.captured_queries) == len(first.captured_queries) <= 20
+    assert queries_of(client, JINJIANG) == first <= 20

@@ -2,8 +2,6 @@
 combine, drill-down, scope, and a fixed number of queries."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from targets.models import (
     BottomLine,
@@ -15,6 +13,7 @@ from targets.models import (
     State,
     StatusOption,
 )
+from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
 OVERVIEW = "/province/?period=2026Q3"
@@ -180,19 +179,11 @@ def test_the_grid_shows_each_county_this_round(client_for, provincial_reviewer, 
     assert response.text.count("未填报") >= 181
 
 
-def _queries(client, url) -> int:
-    """Queries of one request, savepoints aside (the session's save may or may not open one)."""
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return sum("SAVEPOINT" not in q["sql"] for q in context.captured_queries)
-
-
 def test_queries_do_not_grow_with_the_data(client_for, provincial_reviewer, round_, reporter):
     client = client_for(provincial_reviewer)
-    client.get(OVERVIEW)  # fills the caches (the security policy, whether demo data is held)
     overview, grid = (
-        _queries(client, OVERVIEW),
-        _queries(client, "/province/measures/T1.1/?period=2026Q3"),
+        queries_of(client, OVERVIEW),
+        queries_of(client, "/province/measures/T1.1/?period=2026Q3"),
     )
     for county in County.objects.filter(prefecture__code="510100")[:15]:
         for code in ["T1.1", "T3.1", "T4.2"]:
@@ -200,5 +191,5 @@ def test_queries_do_not_grow_with_the_data(client_for, provincial_reviewer, roun
                 county=county, measure__code=code, period__code="2026Q3"
             ).exists():
                 note(county.code, code, State.APPROVED, author=reporter)
-    assert _queries(client, OVERVIEW) == overview
-    assert _queries(client, "/province/measures/T1.1/?period=2026Q3") == grid
+    assert queries_of(client, OVERVIEW) == overview
+    assert queries_of(client, "/province/measures/T1.1/?period=2026Q3") == grid

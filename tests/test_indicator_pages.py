@@ -14,9 +14,14 @@ pytestmark = pytest.mark.django_db
 def value(county, period, amount, state=State.APPROVED, author=None):
     indicator = Indicator.objects.get(code="D02")
     return IndicatorValue.objects.create(
-        county=County.objects.get(code=county), indicator=indicator,
-        period=Period.objects.get(code=period), value=Decimal(amount), source="x",
-        state=state, updated_by=author)
+        county=County.objects.get(code=county),
+        indicator=indicator,
+        period=Period.objects.get(code=period),
+        value=Decimal(amount),
+        source="x",
+        state=state,
+        updated_by=author,
+    )
 
 
 @pytest.fixture
@@ -29,25 +34,29 @@ def ratio_values(demo, reporter):
     value("510106", "2025Q4", "9.99", state=State.SUBMITTED, author=reporter)
 
 
-def test_the_trend_and_pace_follow_the_worked_example(client_for, provincial_reviewer,
-                                                      ratio_values):
+def test_the_trend_and_pace_follow_the_worked_example(
+    client_for, provincial_reviewer, ratio_values
+):
     indicator = Indicator.objects.get(code="D02")
     indicator.targets.filter(horizon=2027).delete()  # no 2027 target: judged against 2035
     response = client_for(provincial_reviewer).get("/province/indicators/D02/")
     assert response.status_code == 200
     assert [(p.period, p.value, p.counties) for p in response.context["points"]] == [
-        ("2025Q4", 2.19, 2)]
+        ("2025Q4", 2.19, 2)
+    ]
     pace = response.context["pace"]
     assert pace.base_year == 2023 and pace.latest_year == 2025.0 and pace.target_year == 2035
     assert pace.status == "on_track" and round(pace.ratio, 2) == 1.54
-    chart = json.loads(response.text.split('id="trend-data" type="application/json">')[1]
-                       .split("</script>")[0])
+    chart = json.loads(
+        response.text.split('id="trend-data" type="application/json">')[1].split("</script>")[0]
+    )
     assert chart["values"] == [2.19] and chart["baseline"] == 2.26 and chart["target2035"] == 2.0
     assert "进度正常" in response.text and "1.54" in response.text
 
 
-def test_counties_are_ranked_within_their_type(client_for, provincial_reviewer, ratio_values,
-                                               reporter):
+def test_counties_are_ranked_within_their_type(
+    client_for, provincial_reviewer, ratio_values, reporter
+):
     urban = CountyType.objects.get(code="urban-core")
     County.objects.filter(code__in=["510104", "510105"]).update(county_type=urban)
     value("510104", "2026Q3", "2.10", author=reporter)
@@ -73,7 +82,10 @@ def test_goals_list_their_indicators_with_pace(client_for, provincial_reviewer, 
     goal.indicators.add(Indicator.objects.get(code="D02"))
     response = client_for(provincial_reviewer).get("/province/goals/")
     assert response.status_code == 200
-    assert "城乡居民收入更加均衡" in response.text and 'href="/province/indicators/D02/"' in response.text
+    assert (
+        "城乡居民收入更加均衡" in response.text
+        and 'href="/province/indicators/D02/"' in response.text
+    )
 
 
 def test_the_rules_page_shows_the_thresholds_in_force(client_for, provincial_reviewer, settings):
@@ -82,8 +94,9 @@ def test_the_rules_page_shows_the_thresholds_in_force(client_for, provincial_rev
     assert "R ≥ 0.9" in page and "CAGRo" in page
 
 
-@pytest.mark.parametrize("url", ["/province/indicators/D01/", "/province/goals/",
-                                 "/province/pace/"])
+@pytest.mark.parametrize(
+    "url", ["/province/indicators/D01/", "/province/goals/", "/province/pace/"]
+)
 def test_outsiders_and_methods(client, client_for, reporter, provincial_reviewer, demo, url):
     assert client.get(url)["Location"].startswith("/login/")
     assert client_for(reporter).get(url).status_code == 403

@@ -1,10 +1,9 @@
 """The plan page: the Decision as structured, its cross-tab, and the clauses nothing tracks yet."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from targets.models import Clause, Measure
+from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -80,15 +79,9 @@ def test_wrong_method_is_refused(client_for, reporter):
     assert client_for(reporter).post("/plan/").status_code == 405
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 def test_queries_do_not_grow_with_the_plan(client_for, reporter):
     client = client_for(reporter)
-    before = _queries(client, "/plan/")
+    before = queries_of(client, "/plan/")
     area = Measure.objects.first().task_area
     for number in range(10):
         extra = Measure.objects.create(
@@ -96,4 +89,4 @@ def test_queries_do_not_grow_with_the_plan(client_for, reporter):
         )
         extra.integrations.set(Measure.objects.first().integrations.all())
         extra.clauses.set(Clause.objects.filter(number=10))
-    assert _queries(client, "/plan/") == before
+    assert queries_of(client, "/plan/") == before

@@ -3,11 +3,10 @@
 import json
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from targets.models import AuditRecord, BottomLine, NoteVersion, ProgressNote, State
 from targets.services.workflow import review
+from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
 PAGE = "/counties/510104/report/2026Q3/"
@@ -158,20 +157,14 @@ def test_anonymous_and_wrong_method(client, client_for, reporter, period):
     assert client_for(reporter).post(PAGE).status_code == 405
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 def test_the_page_does_not_make_more_queries_with_more_notes(
     client_for, reporter, period, note_data, demo
 ):
     client = client_for(reporter)
-    before = _queries(client, PAGE)
+    before = queries_of(client, PAGE)
     for code in ["T1.1", "T1.2", "T2.1", "T3.1", "T5.4"]:
         client.post(
             f"/counties/510104/report/2026Q3/measures/{code}/", {**note_data, "action": "submit"}
         )
     assert ProgressNote.objects.count() == 5
-    assert _queries(client, PAGE) == before
+    assert queries_of(client, PAGE) == before
