@@ -2,8 +2,6 @@
 time or in bulk, with their own rating beside the county's."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from targets.models import (
     County,
@@ -15,6 +13,7 @@ from targets.models import (
     StatusOption,
 )
 from targets.services.workflow import NoteInput, save_note, save_value
+from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -172,10 +171,7 @@ def test_anonymous_and_wrong_method(client, client_for, provincial_reviewer):
 def test_queries_do_not_grow_with_the_queue(client_for, reporter, provincial_reviewer):
     client = client_for(provincial_reviewer)
     submitted_note(reporter, measure_code="T1.1")
-    with CaptureQueriesContext(connection) as first:
-        client.get("/review/")
+    first = queries_of(client, "/review/")
     for code in ["T1.2", "T1.3", "T2.1", "T2.2", "T3.1", "T4.1"]:
         submitted_note(reporter, measure_code=code)
-    with CaptureQueriesContext(connection) as second:
-        client.get("/review/")
-    assert len(second.captured_queries) == len(first.captured_queries)
+    assert queries_of(client, "/review/") == first
