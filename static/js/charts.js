@@ -24,13 +24,17 @@
   }
 
   function trend(data) {
+    const levels = [...data.values, data.baseline, data.target2027, data.target2035]
+      .filter((v) => v !== null);
+    const low = Math.min(...levels), high = Math.max(...levels), margin = (high - low) * 0.1 || 1;
     const marks = [line(data.baseline, data.names.baseline, "#6e7781")];
     if (data.target2027 !== null) marks.push(line(data.target2027, data.names.target2027, "#bf8700"));
     if (data.target2035 !== null) marks.push(line(data.target2035, data.names.target2035, "#1a7f37"));
     return {
       grid: { left: 50, right: 20, top: 30, bottom: 40 },
       xAxis: { type: "category", data: data.periods },
-      yAxis: { type: "value", scale: true, name: data.unit },
+      yAxis: { type: "value", name: data.unit, min: +(low - margin).toFixed(2),
+               max: +(high + margin).toFixed(2) },
       series: [{ type: "line", name: data.names.values, data: data.values, symbolSize: 8,
                  label: { show: true }, markLine: { symbol: "none", data: marks } }],
       tooltip: { trigger: "axis" },
@@ -46,7 +50,7 @@
       if (!source || window.echarts.getInstanceByDom(element)) continue;
       const data = JSON.parse(source.textContent);
       const chart = window.echarts.init(element, null, { renderer: "svg" });
-      chart.setOption(builders[data.type](data));
+      chart.setOption({ animation: false, ...builders[data.type](data) });
       window.addEventListener("resize", () => chart.resize());
     }
   }

@@ -218,7 +218,7 @@ def _demo_values(author, reviewer, randomness: random.Random, now) -> None:
         step = (float(target.value) - base) / 8 if target else 0
         low, high = float(indicator.minimum or 0), float(indicator.maximum or base * 2)
         for county in County.objects.all():
-            level = base * randomness.uniform(0.8, 1.1)
+            level = base * randomness.uniform(0.97, 1.03)
             pace = randomness.uniform(-0.5, 1.6)
             for period in periods:
                 level = min(high, max(low, level + step * pace + randomness.uniform(-0.4, 0.4)))

@@ -113,7 +113,7 @@ def chart_data(indicator: Indicator, points: list[TrendPoint]) -> dict:
     return {
         "type": "trend",
         "periods": [p.period for p in points],
-        "values": [round(p.value, 4) for p in points],
+        "values": [round(p.value, 2) for p in points],
         "baseline": float(indicator.baseline_value),
         "target2027": float(t27) if t27 is not None else None,
         "target2035": float(t35) if t35 is not None else None,

@@ -91,6 +91,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         "indicator": indicator, "points": points,
         "pace": indicator_view.province_pace(indicator, points, limits),
         "chart": indicator_view.chart_data(indicator, points),
+        "latest_period": points[-1].period if points else None,
         "groups": indicator_view.county_rows(indicator, scope.counties, limits),
         "thresholds": limits,
     }
