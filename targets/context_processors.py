@@ -16,7 +16,9 @@ def demo_notice(request: HttpRequest) -> dict:
     """Whether the database holds demonstration data, so that every page can say so."""
     holds_demo = cache.get(DEMO_CACHE_KEY)
     if holds_demo is None:
-        holds_demo = (Indicator.objects.filter(is_demo=True).exists()
-                      or ProgressNote.objects.filter(is_demo=True).exists())
+        holds_demo = (
+            Indicator.objects.filter(is_demo=True).exists()
+            or ProgressNote.objects.filter(is_demo=True).exists()
+        )
         cache.set(DEMO_CACHE_KEY, holds_demo, 60)
     return {"holds_demo_data": holds_demo}

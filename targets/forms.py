@@ -196,24 +196,52 @@ class QueueFilterForm(forms.Form):
 class DashboardFilterForm(forms.Form):
     """Filters that combine, carried in the query string so that every view can be bookmarked."""
 
-    FLAGS = [("county_domain", _("县域")), ("underdeveloped", _("欠发达县域")),
-             ("pilot", _("试点示范县"))]
+    FLAGS = [
+        ("county_domain", _("县域")),
+        ("underdeveloped", _("欠发达县域")),
+        ("pilot", _("试点示范县")),
+    ]
 
-    period = forms.ModelChoiceField(label=_("填报周期"), queryset=Period.objects.all(),
-                                    required=False, to_field_name="code", empty_label=_("本期"))
-    region = forms.ModelChoiceField(label=_("经济区"), queryset=Region.objects.all(),
-                                    required=False, to_field_name="code", empty_label=_("全部"))
-    prefecture = forms.ModelChoiceField(label=_("市州"), queryset=Prefecture.objects.all(),
-                                        required=False, to_field_name="code",
-                                        empty_label=_("全部"))
-    county_type = forms.ModelChoiceField(label=_("县域类型"), queryset=CountyType.objects.all(),
-                                         required=False, to_field_name="code",
-                                         empty_label=_("全部"))
-    flag = forms.ChoiceField(label=_("县域标记"), choices=[("", _("全部")), *FLAGS],
-                             required=False)
-    task_area = forms.ModelChoiceField(label=_("重点任务"), queryset=TaskArea.objects.all(),
-                                       required=False, to_field_name="code",
-                                       empty_label=_("全部"))
-    integration = forms.ModelChoiceField(label=_("融合方向"), queryset=Integration.objects.all(),
-                                         required=False, to_field_name="code",
-                                         empty_label=_("全部"))
+    period = forms.ModelChoiceField(
+        label=_("填报周期"),
+        queryset=Period.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("本期"),
+    )
+    region = forms.ModelChoiceField(
+        label=_("经济区"),
+        queryset=Region.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("全部"),
+    )
+    prefecture = forms.ModelChoiceField(
+        label=_("市州"),
+        queryset=Prefecture.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("全部"),
+    )
+    county_type = forms.ModelChoiceField(
+        label=_("县域类型"),
+        queryset=CountyType.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("全部"),
+    )
+    flag = forms.ChoiceField(label=_("县域标记"), choices=[("", _("全部")), *FLAGS], required=False)
+    task_area = forms.ModelChoiceField(
+        label=_("重点任务"),
+        queryset=TaskArea.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("全部"),
+    )
+    integration = forms.ModelChoiceField(
+        label=_("融合方向"),
+        queryset=Integration.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("全部"),
+    )

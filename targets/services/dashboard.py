@@ -68,20 +68,25 @@ def completeness(scope: Scope) -> Completeness:
 
 
 def status_mix(scope: Scope) -> list[tuple[StatusOption, int]]:
-    counts = dict(scope.notes.filter(APPROVED).values_list("status").annotate(n=Count("id"))
-                  .order_by())
+    counts = dict(
+        scope.notes.filter(APPROVED).values_list("status").annotate(n=Count("id")).order_by()
+    )
     return [(status, counts.get(status.pk, 0)) for status in StatusOption.objects.all()]
 
 
 def flags(scope: Scope) -> list[tuple[BottomLine, int]]:
     """Bottom-line risks flagged in submitted or approved notes."""
     counts = dict(
-        scope.notes.filter(bottom_line__isnull=False,
-                           state__in=[State.SUBMITTED, State.APPROVED])
-        .values_list("bottom_line").annotate(n=Count("id")).order_by()
+        scope.notes.filter(bottom_line__isnull=False, state__in=[State.SUBMITTED, State.APPROVED])
+        .values_list("bottom_line")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    return [(line, counts[line.pk]) for line in BottomLine.objects.order_by("order")
-            if line.pk in counts]
+    return [
+        (line, counts[line.pk])
+        for line in BottomLine.objects.order_by("order")
+        if line.pk in counts
+    ]
 
 
 def last_approval(scope: Scope):
@@ -115,8 +120,9 @@ AGGREGATES = {
     "approved": Count("id", filter=APPROVED),
     "behind": Count("id", filter=APPROVED & Q(status__code__in=BEHIND_STATUSES)),
     "mean_percent": Avg("percent", filter=APPROVED),
-    "disagreements": Count("id", filter=APPROVED & Q(reviewer_status__isnull=False)
-                           & ~Q(reviewer_status=F("status"))),
+    "disagreements": Count(
+        "id", filter=APPROVED & Q(reviewer_status__isnull=False) & ~Q(reviewer_status=F("status"))
+    ),
 }
 
 
@@ -127,15 +133,25 @@ def _grouped(scope: Scope, key: str) -> dict:
 
 def _row(key, label, slots, numbers: dict | None) -> UnitRow:
     numbers = numbers or {}
-    return UnitRow(key, label, slots, numbers.get("reported", 0), numbers.get("approved", 0),
-                   numbers.get("behind", 0), numbers.get("mean_percent"),
-                   numbers.get("disagreements", 0))
+    return UnitRow(
+        key,
+        label,
+        slots,
+        numbers.get("reported", 0),
+        numbers.get("approved", 0),
+        numbers.get("behind", 0),
+        numbers.get("mean_percent"),
+        numbers.get("disagreements", 0),
+    )
 
 
 def by_unit(scope: Scope, level: str) -> list[UnitRow]:
     """Per region, prefecture or county of the scope."""
-    key = {"region": "county__prefecture__region", "prefecture": "county__prefecture",
-           "county": "county"}[level]
+    key = {
+        "region": "county__prefecture__region",
+        "prefecture": "county__prefecture",
+        "county": "county",
+    }[level]
     numbers = _grouped(scope, key)
     measures = scope.measures.count()
     county_key = {"region": "prefecture__region", "prefecture": "prefecture", "county": "pk"}[level]
@@ -158,16 +174,20 @@ def by_task_area(scope: Scope) -> list[UnitRow]:
     numbers = _grouped(scope, "measure__task_area")
     counties = scope.counties.count()
     sizes = dict(scope.measures.values_list("task_area").annotate(n=Count("id")).order_by())
-    return [_row(area.code, area.label, sizes.get(area.pk, 0) * counties, numbers.get(area.pk))
-            for area in TaskArea.objects.filter(pk__in=sizes).order_by("order")]
+    return [
+        _row(area.code, area.label, sizes.get(area.pk, 0) * counties, numbers.get(area.pk))
+        for area in TaskArea.objects.filter(pk__in=sizes).order_by("order")
+    ]
 
 
 def by_integration(scope: Scope) -> list[UnitRow]:
     numbers = _grouped(scope, "measure__integrations")
     counties = scope.counties.count()
     sizes = dict(scope.measures.values_list("integrations").annotate(n=Count("id")).order_by())
-    return [_row(i.code, i.name_label, sizes.get(i.pk, 0) * counties, numbers.get(i.pk))
-            for i in Integration.objects.filter(pk__in=sizes).order_by("order")]
+    return [
+        _row(i.code, i.name_label, sizes.get(i.pk, 0) * counties, numbers.get(i.pk))
+        for i in Integration.objects.filter(pk__in=sizes).order_by("order")
+    ]
 
 
 @dataclass
@@ -177,14 +197,18 @@ class CrossCell:
 
 def crosstab(scope: Scope) -> tuple[list[Integration], list[tuple[TaskArea, list[CrossCell]]]]:
     """Task areas × integrations: progress and gaps where their measures meet."""
-    rows = scope.notes.values("measure__task_area", "measure__integrations").annotate(
-        **AGGREGATES).order_by()
+    rows = (
+        scope.notes.values("measure__task_area", "measure__integrations")
+        .annotate(**AGGREGATES)
+        .order_by()
+    )
     numbers = {(r["measure__task_area"], r["measure__integrations"]): r for r in rows}
     counties = scope.counties.count()
     sizes = dict(
         ((area, integration), n)
         for area, integration, n in scope.measures.values_list("task_area", "integrations")
-        .annotate(n=Count("id")).order_by()
+        .annotate(n=Count("id"))
+        .order_by()
     )
     integrations = list(Integration.objects.order_by("order"))
     table = []
@@ -192,15 +216,27 @@ def crosstab(scope: Scope) -> tuple[list[Integration], list[tuple[TaskArea, list
         cells = []
         for integration in integrations:
             size = sizes.get((area.pk, integration.pk), 0)
-            cells.append(CrossCell(
-                _row((area.pk, integration.pk), "", size * counties,
-                     numbers.get((area.pk, integration.pk))) if size else None))
+            cells.append(
+                CrossCell(
+                    _row(
+                        (area.pk, integration.pk),
+                        "",
+                        size * counties,
+                        numbers.get((area.pk, integration.pk)),
+                    )
+                    if size
+                    else None
+                )
+            )
         table.append((area, cells))
     return integrations, table
 
 
-FLAG_FIELDS = {"county_domain": "is_county_domain", "underdeveloped": "is_underdeveloped",
-               "pilot": "is_pilot"}
+FLAG_FIELDS = {
+    "county_domain": "is_county_domain",
+    "underdeveloped": "is_underdeveloped",
+    "pilot": "is_pilot",
+}
 
 
 def scope_from(filters: dict, counties: QuerySet[County], period: Period) -> Scope:
@@ -237,12 +273,16 @@ def measure_grid(measure: Measure, period: Period, counties: QuerySet[County]):
     the last note."""
     notes = {
         n.county_id: n
-        for n in ProgressNote.objects.filter(measure=measure, period=period,
-                                             county__in=counties)
-        .select_related("status", "reviewer_status", "bottom_line")
+        for n in ProgressNote.objects.filter(
+            measure=measure, period=period, county__in=counties
+        ).select_related("status", "reviewer_status", "bottom_line")
     }
-    latest = dict(ProgressNote.objects.filter(measure=measure, county__in=counties)
-                  .values_list("county").annotate(at=Max("updated_at")).order_by())
+    latest = dict(
+        ProgressNote.objects.filter(measure=measure, county__in=counties)
+        .values_list("county")
+        .annotate(at=Max("updated_at"))
+        .order_by()
+    )
     groups: dict = {}
     for county in counties.select_related("prefecture").order_by("code"):
         cell = GridCell(county, notes.get(county.pk), latest.get(county.pk))

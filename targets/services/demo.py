@@ -148,60 +148,110 @@ def seed_demo(*, reports: bool = True) -> list[str]:
 DEMO_PERIOD = "2026Q3"
 DEMO_NARRATIVE = "【演示数据】本期推进情况为系统生成的演示内容,不是真实填报。"
 # state, share of the county × measure slots (the rest are not reported)
-DEMO_STATES = [(State.APPROVED, 0.62), (State.SUBMITTED, 0.12), (State.RETURNED, 0.06),
-               (State.DRAFT, 0.05)]
+DEMO_STATES = [
+    (State.APPROVED, 0.62),
+    (State.SUBMITTED, 0.12),
+    (State.RETURNED, 0.06),
+    (State.DRAFT, 0.05),
+]
 
 
-def _demo_reports() -> None:
-    """Notes of every county on every measure for one period, in a realistic mix of states and
-    statuses, written by a demo account and saying so in their text. Idempotent."""
-    period = Period.objects.filter(code=DEMO_PERIOD).first()
-    if period is None or ProgressNote.objects.filter(period=period).exists():
-        return
-    User = get_user_model()
-    author, created = User.objects.get_or_create(username="demo_data",
-                                                 defaults={"first_name": "演示数据"})
+def _demo_author():
+    author, created = get_user_model().objects.get_or_create(
+        username="demo_data", defaults={"first_name": "演示数据"}
+    )
     if created:
         author.set_unusable_password()
         author.is_active = False
         author.save()
-    reviewer = User.objects.get(username="province")
+    return author
+
+
+def _demo_reports(period_codes: list[str] = (DEMO_PERIOD,)) -> int:
+    """Notes of every county on every measure for the periods, in a realistic mix of states and
+    statuses, written by a demo account and saying so in their text. Periods that already have
+    notes are left alone. Bulk inserts; returns how many notes were made."""
+    author = _demo_author()
+    reviewer = get_user_model().objects.get(username="province")
     statuses = {s.code: s for s in StatusOption.objects.all()}
     weights = {"on_schedule": 5, "completed": 1, "behind": 2, "at_risk": 1, "not_started": 1}
     randomness = random.Random(2027)
     now = timezone.now()
-    notes = []
-    for county in County.objects.all():
-        for measure in Measure.objects.all():
-            roll, state = randomness.random(), None
-            for candidate, share in DEMO_STATES:
-                if roll < share:
-                    state = candidate
-                    break
-                roll -= share
-            if state is None:
-                continue
-            code = randomness.choices(list(weights), weights=list(weights.values()))[0]
-            percent = {"completed": 100, "not_started": 0}.get(code, randomness.randint(20, 90))
-            reviewed = state in (State.APPROVED, State.RETURNED)
-            rating = None
-            if state == State.APPROVED and randomness.random() < 0.05:
-                rating = statuses["behind" if code != "behind" else "on_schedule"]
-            notes.append(ProgressNote(
-                county=county, measure=measure, period=period, state=state, version=1,
-                status=statuses[code], percent=percent, narrative=DEMO_NARRATIVE,
-                updated_by=author, submitted_at=now if state != State.DRAFT else None,
-                reviewed_by=reviewer if reviewed else None, reviewed_at=now if reviewed else None,
-                review_comment="【演示数据】请补充佐证材料。" if state == State.RETURNED else "",
-                reviewer_status=rating, is_demo=True,
-            ))
-    _demo_values(author, reviewer, randomness, now)
-    created_notes = ProgressNote.objects.bulk_create(notes, batch_size=2000)
-    NoteVersion.objects.bulk_create(
-        [NoteVersion(note=n, number=1, state=n.state, status=n.status, percent=n.percent,
-                     narrative=n.narrative, event="demo", by=author) for n in created_notes],
-        batch_size=2000,
+    counties, measures = list(County.objects.all()), list(Measure.objects.all())
+    done = set(
+        ProgressNote.objects.filter(period__code__in=period_codes)
+        .values_list("period__code", flat=True)
+        .distinct()
     )
+    made = 0
+    periods = Period.objects.filter(code__in=period_codes).exclude(code__in=done)
+    for period in periods.order_by("starts_on"):
+        notes = []
+        for county in counties:
+            for measure in measures:
+                roll, state = randomness.random(), None
+                for candidate, share in DEMO_STATES:
+                    if roll < share:
+                        state = candidate
+                        break
+                    roll -= share
+                if state is None:
+                    continue
+                code = randomness.choices(list(weights), weights=list(weights.values()))[0]
+                percent = {"completed": 100, "not_started": 0}.get(code, randomness.randint(20, 90))
+                reviewed = state in (State.APPROVED, State.RETURNED)
+                rating = None
+                if state == State.APPROVED and randomness.random() < 0.05:
+                    rating = statuses["behind" if code != "behind" else "on_schedule"]
+                notes.append(
+                    ProgressNote(
+                        county=county,
+                        measure=measure,
+                        period=period,
+                        state=state,
+                        version=1,
+                        status=statuses[code],
+                        percent=percent,
+                        narrative=DEMO_NARRATIVE,
+                        updated_by=author,
+                        submitted_at=now if state != State.DRAFT else None,
+                        reviewed_by=reviewer if reviewed else None,
+                        reviewed_at=now if reviewed else None,
+                        review_comment="【演示数据】请补充佐证材料。"
+                        if state == State.RETURNED
+                        else "",
+                        reviewer_status=rating,
+                        is_demo=True,
+                    )
+                )
+        created = ProgressNote.objects.bulk_create(notes, batch_size=5000)
+        NoteVersion.objects.bulk_create(
+            [
+                NoteVersion(
+                    note=n,
+                    number=1,
+                    state=n.state,
+                    status=n.status,
+                    percent=n.percent,
+                    narrative=n.narrative,
+                    event="demo",
+                    by=author,
+                )
+                for n in created
+            ],
+            batch_size=5000,
+        )
+        made += len(created)
+    if not IndicatorValue.objects.filter(indicator__is_demo=True).exists():
+        _demo_values(author, reviewer, randomness, now)
+    return made
+
+
+def seed_scale(scale: str) -> int:
+    """``sichuan``: a round of demo notes for every period, 2024Q1 to 2035Q4 (about 200,000)."""
+    if scale != "sichuan":
+        raise ValueError(f"unknown scale {scale!r}")
+    return _demo_reports(list(Period.objects.values_list("code", flat=True)))
 
 
 DEMO_VALUE_PERIODS = ["2024Q4", "2025Q4", "2026Q2", "2026Q3"]
@@ -222,10 +272,20 @@ def _demo_values(author, reviewer, randomness: random.Random, now) -> None:
             pace = randomness.uniform(-0.5, 1.6)
             for period in periods:
                 level = min(high, max(low, level + step * pace + randomness.uniform(-0.4, 0.4)))
-                values.append(IndicatorValue(
-                    county=county, indicator=indicator, period=period, state=State.APPROVED,
-                    value=round(level, 2), source="【演示数据】", updated_by=author,
-                    submitted_at=now, reviewed_by=reviewer, reviewed_at=now,
-                    target_2027=target, target_2035=indicator.target_in_force(2035),
-                ))
+                values.append(
+                    IndicatorValue(
+                        county=county,
+                        indicator=indicator,
+                        period=period,
+                        state=State.APPROVED,
+                        value=round(level, 2),
+                        source="【演示数据】",
+                        updated_by=author,
+                        submitted_at=now,
+                        reviewed_by=reviewer,
+                        reviewed_at=now,
+                        target_2027=target,
+                        target_2035=indicator.target_in_force(2035),
+                    )
+                )
     IndicatorValue.objects.bulk_create(values, batch_size=2000)

@@ -27,20 +27,31 @@ class TrendPoint:
 
 def trend(indicator: Indicator, counties: QuerySet[County]) -> list[TrendPoint]:
     """Per period, the mean of the approved county values."""
-    rows = (IndicatorValue.objects.filter(indicator=indicator, county__in=counties,
-                                          state=State.APPROVED)
-            .values("period__code", "period__ends_on")
-            .annotate(mean=Avg("value"), n=Count("id")).order_by("period__ends_on"))
-    return [TrendPoint(r["period__code"], period_time(r["period__ends_on"]), float(r["mean"]),
-                       r["n"]) for r in rows]
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator=indicator, county__in=counties, state=State.APPROVED
+        )
+        .values("period__code", "period__ends_on")
+        .annotate(mean=Avg("value"), n=Count("id"))
+        .order_by("period__ends_on")
+    )
+    return [
+        TrendPoint(r["period__code"], period_time(r["period__ends_on"]), float(r["mean"]), r["n"])
+        for r in rows
+    ]
 
 
 def _targets(indicator: Indicator) -> tuple:
     return tuple(t.value if t else None for t in indicator.targets_in_force)
 
 
-def pace_of(indicator: Indicator, base_time, base_value, latest: TrendPoint | None,
-            thresholds: pace.PaceThresholds) -> pace.IndicatorPace:
+def pace_of(
+    indicator: Indicator,
+    base_time,
+    base_value,
+    latest: TrendPoint | None,
+    thresholds: pace.PaceThresholds,
+) -> pace.IndicatorPace:
     latest_time = latest.time if latest else None
     t27, t35 = _targets(indicator)
     chosen = pace.target_for(int(latest_time) if latest_time else pace.INTERIM_YEAR, t27, t35)
@@ -48,17 +59,27 @@ def pace_of(indicator: Indicator, base_time, base_value, latest: TrendPoint | No
         chosen = (pace.FINAL_YEAR, t35)  # no 2027 target set: judge against 2035
     target_year, target_value = chosen if chosen else (None, None)
     return pace.indicator_pace(
-        base_year=base_time, base_value=base_value, latest_year=latest_time,
-        latest_value=latest.value if latest else None, target_year=target_year,
+        base_year=base_time,
+        base_value=base_value,
+        latest_year=latest_time,
+        latest_value=latest.value if latest else None,
+        target_year=target_year,
         target_value=target_value,
         higher_is_better=indicator.direction == Indicator.Direction.HIGHER,
-        thresholds=thresholds)
+        thresholds=thresholds,
+    )
 
 
-def province_pace(indicator: Indicator, points: list[TrendPoint],
-                  thresholds: pace.PaceThresholds) -> pace.IndicatorPace:
-    return pace_of(indicator, indicator.baseline_year, indicator.baseline_value,
-                   points[-1] if points else None, thresholds)
+def province_pace(
+    indicator: Indicator, points: list[TrendPoint], thresholds: pace.PaceThresholds
+) -> pace.IndicatorPace:
+    return pace_of(
+        indicator,
+        indicator.baseline_year,
+        indicator.baseline_value,
+        points[-1] if points else None,
+        thresholds,
+    )
 
 
 @dataclass
@@ -69,25 +90,40 @@ class CountyRow:
     rank: int | None = None
 
 
-def county_rows(indicator: Indicator, counties: QuerySet[County],
-                thresholds: pace.PaceThresholds) -> list[tuple[object, list[CountyRow]]]:
+def county_rows(
+    indicator: Indicator, counties: QuerySet[County], thresholds: pace.PaceThresholds
+) -> list[tuple[object, list[CountyRow]]]:
     """Each county's first and latest approved values and its pace from the first to the latest,
     ranked within its county type (by pace ratio, then by the latest value in the better
     direction); counties without a type are grouped as unclassified."""
-    values = (IndicatorValue.objects.filter(indicator=indicator, county__in=counties,
-                                            state=State.APPROVED)
-              .select_related("period").order_by("county_id", "period__ends_on"))
+    values = (
+        IndicatorValue.objects.filter(
+            indicator=indicator, county__in=counties, state=State.APPROVED
+        )
+        .select_related("period")
+        .order_by("county_id", "period__ends_on")
+    )
     series = {county: list(rows) for county, rows in groupby(values, key=lambda v: v.county_id)}
     higher = indicator.direction == Indicator.Direction.HIGHER
     rows = []
     for county in counties.select_related("county_type", "prefecture").order_by("code"):
         own = series.get(county.pk, [])
         first = own[0] if own else None
-        latest = TrendPoint(own[-1].period.code, period_time(own[-1].period.ends_on),
-                            float(own[-1].value), 1) if own else None
+        latest = (
+            TrendPoint(
+                own[-1].period.code, period_time(own[-1].period.ends_on), float(own[-1].value), 1
+            )
+            if own
+            else None
+        )
         base_time = period_time(first.period.ends_on) if first else None
-        rows.append(CountyRow(county, latest, pace_of(
-            indicator, base_time, first.value if first else None, latest, thresholds)))
+        rows.append(
+            CountyRow(
+                county,
+                latest,
+                pace_of(indicator, base_time, first.value if first else None, latest, thresholds),
+            )
+        )
 
     def order(row: CountyRow):
         ratio = row.pace.ratio if row.pace.ratio is not None else float("-inf")
@@ -97,7 +133,7 @@ def county_rows(indicator: Indicator, counties: QuerySet[County],
 
     groups = []
     for county_type, members in groupby(
-        sorted(rows, key=lambda r: (r.county.county_type.order if r.county.county_type else 99)),
+        sorted(rows, key=lambda r: r.county.county_type.order if r.county.county_type else 99),
         key=lambda r: r.county.county_type,
     ):
         ranked = sorted(members, key=order)
@@ -118,8 +154,12 @@ def chart_data(indicator: Indicator, points: list[TrendPoint]) -> dict:
         "target2027": float(t27) if t27 is not None else None,
         "target2035": float(t35) if t35 is not None else None,
         "unit": indicator.unit,
-        "names": {"values": str(_("各县平均值")), "baseline": str(_("基期值")),
-                  "target2027": str(_("2027年目标")), "target2035": str(_("2035年目标"))},
+        "names": {
+            "values": str(_("各县平均值")),
+            "baseline": str(_("基期值")),
+            "target2027": str(_("2027年目标")),
+            "target2035": str(_("2035年目标")),
+        },
     }
 
 

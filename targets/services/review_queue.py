@@ -66,7 +66,12 @@ def queue_page(counties: QuerySet[County], filters: dict, number) -> tuple[Page,
         ("note", n.pk): n
         for n in ProgressNote.objects.filter(pk__in=wanted["note"])
         .select_related(
-            "county__prefecture", "measure", "period", "status", "bottom_line", "updated_by",
+            "county__prefecture",
+            "measure",
+            "period",
+            "status",
+            "bottom_line",
+            "updated_by",
             "reviewer_status",
         )
         .annotate(evidence_count=Count("evidence", filter=Q(evidence__superseded=False)))

@@ -35,25 +35,36 @@ def overview(request: HttpRequest) -> HttpResponse:
     completeness, statuses, bottom-line flags, who is furthest behind, the units to drill into,
     and the cuts by task area, by integration and their cross-tab."""
     form, filters, scope = _scope(request)
-    level = "county" if filters.get("prefecture") else (
-        "prefecture" if filters.get("region") else "region")
+    level = (
+        "county"
+        if filters.get("prefecture")
+        else ("prefecture" if filters.get("region") else "region")
+    )
     integrations, crosstab = dashboard.crosstab(scope)
     status_mix = dashboard.status_mix(scope)
     context = {
-        "form": form, "filters": filters, "period": scope.period, "level": level,
+        "form": form,
+        "filters": filters,
+        "period": scope.period,
+        "level": level,
         "completeness": dashboard.completeness(scope),
         "status_mix": status_mix,
         "measures": Measure.objects.select_related("task_area").order_by("order"),
-        "status_chart": {"type": "bar", "labels": [s.label for s, _n in status_mix],
-                         "values": [n for _s, n in status_mix],
-                         "colours": [s.color for s, _n in status_mix]},
+        "status_chart": {
+            "type": "bar",
+            "labels": [s.label for s, _n in status_mix],
+            "values": [n for _s, n in status_mix],
+            "colours": [s.color for s, _n in status_mix],
+        },
         "flags": dashboard.flags(scope),
         "behind": dashboard.furthest_behind(scope),
         "units": dashboard.by_unit(scope, level),
         "task_areas": dashboard.by_task_area(scope),
         "integration_rows": dashboard.by_integration(scope),
-        "integrations": integrations, "crosstab": crosstab,
-        "as_of": timezone.now(), "last_approval": dashboard.last_approval(scope),
+        "integrations": integrations,
+        "crosstab": crosstab,
+        "as_of": timezone.now(),
+        "last_approval": dashboard.last_approval(scope),
         "query": request.GET.urlencode(),
     }
     template = "dashboards/overview.html#results" if request.htmx else "dashboards/overview.html"
@@ -69,9 +80,12 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     form, filters, scope = _scope(request)
     measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
     context = {
-        "form": form, "period": scope.period, "measure": measure,
+        "form": form,
+        "period": scope.period,
+        "measure": measure,
         "groups": dashboard.measure_grid(measure, scope.period, scope.counties),
-        "statuses": StatusOption.objects.all(), "today": timezone.now(),
+        "statuses": StatusOption.objects.all(),
+        "today": timezone.now(),
         "query": request.GET.urlencode(),
     }
     return render(request, "dashboards/grid.html", context)
@@ -83,12 +97,12 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     """An indicator: the trend with the baseline and the 2027 and 2035 target lines, its pace with
     the inputs behind it, the counties ranked within their county type, the values as a table."""
     _form, _filters, scope = _scope(request)
-    indicator = get_object_or_404(Indicator.objects.prefetch_related("targets", "goals"),
-                                  code=code)
+    indicator = get_object_or_404(Indicator.objects.prefetch_related("targets", "goals"), code=code)
     limits = indicator_view.thresholds()
     points = indicator_view.trend(indicator, scope.counties)
     context = {
-        "indicator": indicator, "points": points,
+        "indicator": indicator,
+        "points": points,
         "pace": indicator_view.province_pace(indicator, points, limits),
         "chart": indicator_view.chart_data(indicator, points),
         "latest_period": points[-1].period if points else None,
@@ -109,8 +123,12 @@ def goals(request: HttpRequest) -> HttpResponse:
         rows = []
         for goal in members:
             indicators = [
-                (item, indicator_view.province_pace(
-                    item, indicator_view.trend(item, scope.counties), limits))
+                (
+                    item,
+                    indicator_view.province_pace(
+                        item, indicator_view.trend(item, scope.counties), limits
+                    ),
+                )
                 for item in goal.indicators.prefetch_related("targets")
             ]
             rows.append((goal, indicators))
@@ -123,6 +141,8 @@ def goals(request: HttpRequest) -> HttpResponse:
 def pace_rules(request: HttpRequest) -> HttpResponse:
     """How "on track" is computed, with the thresholds in force."""
     require_province_view(request)
-    context = {"thresholds": indicator_view.thresholds(),
-               "behind_points": settings.MEASURE_BEHIND_POINTS}
+    context = {
+        "thresholds": indicator_view.thresholds(),
+        "behind_points": settings.MEASURE_BEHIND_POINTS,
+    }
     return render(request, "dashboards/pace.html", context)

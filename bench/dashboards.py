@@ -1,0 +1,64 @@
+"""Server time of the province overview and the 183-county grid at Sichuan scale.
+
+Run against a PostgreSQL database filled by `seed_demo --scale sichuan` (see bench/README.md):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench HTTPS=false \\
+        ALLOWED_HOSTS=testserver .venv/bin/python bench/dashboards.py
+
+Each page is requested through Django's test client in this process (no network, no browser),
+so the time is the server's: views, queries and templates. Prints median and p95 over the runs,
+and the number of SQL queries of one request.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenum.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from targets.models import ProgressNote  # noqa: E402
+
+RUNS = int(os.environ.get("RUNS", "30"))
+PAGES = {
+    "province overview": "/province/?period=2026Q3",
+    "province overview, filtered": "/province/?period=2026Q3&region=chengdu-plain&task_area=T2",
+    "183-county grid": "/province/measures/T1.1/?period=2026Q3",
+    "indicator page": "/province/indicators/D01/",
+}
+
+
+def main() -> None:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="province"))
+    print(f"notes in the database: {ProgressNote.objects.count()}; runs per page: {RUNS}")
+    for name, url in PAGES.items():
+        client.get(url)  # warm: caches, connections
+        times = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        times.sort()
+        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+        print(f"{name:32} median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
+              f"queries {len(queries.captured_queries)}")
+
+
+if __name__ == "__main__":
+    main()
