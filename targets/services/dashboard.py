@@ -29,12 +29,18 @@ class Scope:
     period: Period
     counties: QuerySet[County]
     measures: QuerySet[Measure]
+    # Whether the scope is every county (measure): the notes then need no filter on it.
+    all_counties: bool = False
+    all_measures: bool = False
 
     @property
     def notes(self) -> QuerySet[ProgressNote]:
-        return ProgressNote.objects.filter(
-            period=self.period, county__in=self.counties, measure__in=self.measures
-        )
+        notes = ProgressNote.objects.filter(period=self.period)
+        if not self.all_counties:
+            notes = notes.filter(county__in=self.counties)
+        if not self.all_measures:
+            notes = notes.filter(measure__in=self.measures)
+        return notes
 
 
 @dataclass
@@ -61,17 +67,20 @@ class Completeness:
         return round(100 * self.missing / self.slots) if self.slots else 0
 
 
-def completeness(scope: Scope) -> Completeness:
+def completeness_and_statuses(
+    scope: Scope,
+) -> tuple[Completeness, list[tuple[StatusOption, int]]]:
+    """The round's notes by state, and the approved ones by status, from one grouped query."""
     slots = scope.counties.count() * scope.measures.count()
-    rows = scope.notes.values("state").annotate(n=Count("id")).order_by()
-    return Completeness(slots, {row["state"]: row["n"] for row in rows})
-
-
-def status_mix(scope: Scope) -> list[tuple[StatusOption, int]]:
-    counts = dict(
-        scope.notes.filter(APPROVED).values_list("status").annotate(n=Count("id")).order_by()
-    )
-    return [(status, counts.get(status.pk, 0)) for status in StatusOption.objects.all()]
+    by_state: dict[str, int] = {}
+    approved: dict[int, int] = {}
+    rows = scope.notes.values_list("state", "status").annotate(n=Count("id")).order_by()
+    for state, status, n in rows:
+        by_state[state] = by_state.get(state, 0) + n
+        if state == State.APPROVED:
+            approved[status] = n
+    statuses = [(status, approved.get(status.pk, 0)) for status in StatusOption.objects.all()]
+    return Completeness(slots, by_state), statuses
 
 
 def flags(scope: Scope) -> list[tuple[BottomLine, int]]:
@@ -239,8 +248,13 @@ FLAG_FIELDS = {
 }
 
 
-def scope_from(filters: dict, counties: QuerySet[County], period: Period) -> Scope:
-    """The counties visible to the user, narrowed by the filters; the plan's measures, likewise."""
+def scope_from(filters: dict, counties: QuerySet[County], period: Period,
+               whole_province: bool = False) -> Scope:
+    """The counties visible to the user (``whole_province`` when that is all of them), narrowed by
+    the filters; the plan's measures, likewise."""
+    county_filters = ("region", "prefecture", "county_type", "flag")
+    all_counties = whole_province and not any(filters.get(f) for f in county_filters)
+    all_measures = not (filters.get("task_area") or filters.get("integration"))
     if filters.get("region"):
         counties = counties.filter(prefecture__region=filters["region"])
     if filters.get("prefecture"):
@@ -254,7 +268,7 @@ def scope_from(filters: dict, counties: QuerySet[County], period: Period) -> Sco
         measures = measures.filter(task_area=filters["task_area"])
     if filters.get("integration"):
         measures = measures.filter(integrations=filters["integration"])
-    return Scope(period, counties, measures)
+    return Scope(period, counties, measures, all_counties, all_measures)
 
 
 @dataclass

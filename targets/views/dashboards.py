@@ -23,7 +23,8 @@ def _scope(request: HttpRequest):
     period = filters.get("period") or current_period(timezone.localdate())
     if period is None:
         raise Http404
-    scope = dashboard.scope_from(filters, access.visible_counties(), period)
+    scope = dashboard.scope_from(filters, access.visible_counties(), period,
+                                 whole_province=access.sees_whole_province)
     return form, filters, scope
 
 
@@ -41,13 +42,13 @@ def overview(request: HttpRequest) -> HttpResponse:
         else ("prefecture" if filters.get("region") else "region")
     )
     integrations, crosstab = dashboard.crosstab(scope)
-    status_mix = dashboard.status_mix(scope)
+    completeness, status_mix = dashboard.completeness_and_statuses(scope)
     context = {
         "form": form,
         "filters": filters,
         "period": scope.period,
         "level": level,
-        "completeness": dashboard.completeness(scope),
+        "completeness": completeness,
         "status_mix": status_mix,
         "measures": Measure.objects.select_related("task_area").order_by("order"),
         "status_chart": {

@@ -136,8 +136,8 @@ def test_a_provincial_reviewer_drills_down_to_a_county_and_back(
     expect(page).to_have_url(region_url)
     assert query_of(page.url) == {"period": [PERIOD], "region": [REGION]}
     expect(units_heading(page)).to_have_text("各市州")
-    expect(page.get_by_label("经济区")).to_have_value(REGION)
-    expect(page.get_by_label("填报周期")).to_have_value(PERIOD)
+    expect(page.get_by_label("经济区", exact=True)).to_have_value(REGION)
+    expect(page.get_by_label("填报周期", exact=True)).to_have_value(PERIOD)
     expect(page.locator("#units").get_by_role("link", name="成都市", exact=True)).to_be_visible()
     expect_completeness(page, region_counties * MEASURES, approved=3, submitted=1, returned=1)
 
@@ -162,10 +162,10 @@ def test_filters_combine_through_htmx_and_can_be_bookmarked(
     # The swaps replace #results and leave the rest of the page (marked here) in place.
     page.evaluate("document.querySelector('h1').dataset.kept = 'yes'")
 
-    page.get_by_label("重点任务").select_option("T1")
+    page.get_by_label("重点任务", exact=True).select_option("T1")
     expect(page).to_have_url(re.compile(r"[?&]task_area=T1(&|$)"))
     expect(count(page, "应填报")).to_have_text(str(COUNTIES * 5))  # T1 has 5 measures
-    page.get_by_label("市州").select_option(CHENGDU)
+    page.get_by_label("市州", exact=True).select_option(CHENGDU)
     expect(page).to_have_url(re.compile(rf"[?&]prefecture={CHENGDU}(&|$)"))
 
     query = query_of(page.url)
@@ -190,8 +190,8 @@ def test_filters_combine_through_htmx_and_can_be_bookmarked(
     fresh.on("pageerror", lambda e: page_problems.console_errors.append(f"fresh: {e}"))
     fresh.goto(bookmark)
     expect(fresh.get_by_role("heading", level=1)).to_have_text("全省概览")
-    expect(fresh.get_by_label("重点任务")).to_have_value("T1")
-    expect(fresh.get_by_label("市州")).to_have_value(CHENGDU)
+    expect(fresh.get_by_label("重点任务", exact=True)).to_have_value("T1")
+    expect(fresh.get_by_label("市州", exact=True)).to_have_value(CHENGDU)
     expect_completeness(fresh, 100, approved=2, submitted=1, returned=0)
     expect(fresh.locator("#units tbody tr")).to_have_count(20)
     expect(fresh.locator('[data-chart="status-chart-data"] svg')).to_have_count(1)
@@ -243,14 +243,14 @@ def test_the_status_and_trend_charts_are_drawn_as_svg(notes, live_server, page, 
     expect(trend_chart.locator("svg")).to_be_visible()
     expect(trend_chart.locator("svg")).to_contain_text(PERIOD)
     trend_rows = page.locator("section[aria-labelledby=trend-heading] tbody tr")
-    expect(trend_rows.filter(has_text=PREVIOUS).locator("td")).to_have_text(["61.5", "2"])
-    expect(trend_rows.filter(has_text=PERIOD).locator("td")).to_have_text(["62.5", "2"])
+    expect(trend_rows.filter(has_text=PREVIOUS).locator("td")).to_have_text(["61.50", "2"])
+    expect(trend_rows.filter(has_text=PERIOD).locator("td")).to_have_text(["62.50", "2"])
 
     facts = page.locator(".pace-inputs > div")
     # 2.75 years from the end of 2023 to the end of 2026Q3: (62.5/59.49)^(1/2.75) - 1 = 1.81%,
     # against (63/59.49)^(1/4) - 1 = 1.44% needed for 2027; R = 1.25
     expect(facts.filter(has_text="进度判断").locator("dd")).to_have_text("进度正常")
-    expect(facts.filter(has_text="最新值").locator("dd")).to_have_text(f"{PERIOD}: 62.5")
+    expect(facts.filter(has_text="最新值").locator("dd")).to_have_text(f"{PERIOD}: 62.50")
     expect(facts.filter(has_text="对照目标").locator("dd")).to_have_text("2027: 63")
     expect(facts.filter(has_text="实际年均增速").locator("dd")).to_have_text("1.81%")
     expect(facts.filter(has_text="所需年均增速").locator("dd")).to_have_text("1.44%")
