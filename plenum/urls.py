@@ -24,6 +24,7 @@ urlpatterns = [
     path("province/measures/<str:measure>/", dashboards.grid, name="grid"),
     path("province/indicators/<str:code>/", dashboards.indicator, name="indicator"),
     path("province/goals/", dashboards.goals, name="goals"),
+    path("province/boundaries/<int:pk>.geojson", dashboards.boundaries, name="boundaries"),
     path("province/pace/", dashboards.pace_rules, name="pace_rules"),
     path("counties/<str:code>/", geography.county, name="county"),
     path("counties/<str:code>/report/", reporting.report_current, name="report_current"),

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from targets.models import (
     ADMIN_KINDS,
     AuditRecord,
     BottomLine,
+    BoundaryMap,
     Clause,
     County,
     CountyType,
@@ -37,6 +38,7 @@ from targets.models import (
     TaskArea,
 )
 from targets.services import audit
+from targets.services.boundaries import check_geojson
 from targets.services.targets import set_target
 
 User = get_user_model()
@@ -316,6 +318,34 @@ class CountyAdmin(AuditedAdmin):
     list_editable = ["county_type", "is_county_domain", "is_underdeveloped", "is_pilot"]
     list_select_related = ["prefecture", "county_type"]
     search_fields = ["code", "name"]
+
+
+class BoundaryMapForm(forms.ModelForm):
+    class Meta:
+        model = BoundaryMap
+        fields = ["name", "source", "file", "code_property"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload and hasattr(upload, "content_type") and cleaned.get("code_property"):
+            codes = set(County.objects.values_list("code", flat=True))
+            try:
+                self.instance.counties_matched = check_geojson(
+                    upload, cleaned["code_property"], codes
+                )
+            except ValidationError as error:
+                self.add_error("file", error)
+        return cleaned
+
+
+@admin.register(BoundaryMap)
+class BoundaryMapAdmin(AuditedAdmin):
+    """An uploaded map of county boundaries offers a choropleth beside the tile map."""
+
+    form = BoundaryMapForm
+    list_display = ["name", "source", "counties_matched", "uploaded_at"]
+    readonly_fields = ["counties_matched", "uploaded_at"]
 
 
 @admin.register(Department)

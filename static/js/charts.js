@@ -41,7 +41,29 @@
     };
   }
 
-  const builders = { bar, trend };
+  // A choropleth on boundaries an admin uploaded: fetched from the app, then drawn.
+  function map(data, chart) {
+    fetch(data.url, { credentials: "same-origin" })
+      .then((response) => response.json())
+      .then((geojson) => {
+        window.echarts.registerMap("counties", geojson);
+        const byCode = new Map(data.areas.map((area) => [area.code, area]));
+        chart.setOption({
+          animation: false,
+          tooltip: { formatter: (p) => (p.data ? `${p.data.county}: ${p.data.label}` : p.name) },
+          series: [{
+            type: "map", map: "counties", nameProperty: data.property, roam: true,
+            data: [...byCode.values()].map((area) => ({
+              name: area.code, county: area.name, label: area.label,
+              itemStyle: { areaColor: area.colour },
+            })),
+          }],
+        });
+      });
+    return null;
+  }
+
+  const builders = { bar, trend, map };
 
   function draw(root) {
     if (!window.echarts) return;
@@ -50,7 +72,8 @@
       if (!source || window.echarts.getInstanceByDom(element)) continue;
       const data = JSON.parse(source.textContent);
       const chart = window.echarts.init(element, null, { renderer: "svg" });
-      chart.setOption({ animation: false, ...builders[data.type](data) });
+      const option = builders[data.type](data, chart);
+      if (option) chart.setOption({ animation: false, ...option });
       window.addEventListener("resize", () => chart.resize());
     }
   }

@@ -6,7 +6,7 @@ from targets.models.access import (
     SecuritySettings,
 )
 from targets.models.audit import AuditArchive, AuditRecord
-from targets.models.geography import County, CountyType, Prefecture, Region
+from targets.models.geography import BoundaryMap, County, CountyType, Prefecture, Region
 from targets.models.plan import (
     BottomLine,
     Clause,
@@ -42,6 +42,7 @@ __all__ = [
     "AuditArchive",
     "AuditRecord",
     "BottomLine",
+    "BoundaryMap",
     "Clause",
     "County",
     "CountyType",

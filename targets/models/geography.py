@@ -1,5 +1,7 @@
 """Sichuan's economic regions, prefectures and counties (GB/T 2260 codes)."""
 
+import uuid
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -104,3 +106,35 @@ class County(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+def boundary_path(instance: "BoundaryMap", filename: str) -> str:
+    return f"boundaries/{uuid.uuid4().hex}.geojson"
+
+
+class BoundaryMap(models.Model):
+    """County boundaries that an admin uploaded (a GeoJSON FeatureCollection whose features carry
+    the county's six-digit code). No boundary data ships with the app: published maps of China
+    need an approved source (审图号), which the uploader is responsible for naming."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    source = models.CharField(
+        _("来源及审图号"), max_length=200, help_text=_("地图数据的来源和审图号,页面上会显示。")
+    )
+    file = models.FileField(_("GeoJSON 文件"), upload_to=boundary_path)
+    code_property = models.CharField(
+        _("区划代码字段"),
+        max_length=50,
+        default="code",
+        help_text=_("每个要素 properties 中存放六位区划代码的字段名,如 code 或 adcode。"),
+    )
+    counties_matched = models.PositiveSmallIntegerField(_("匹配的县数"), default=0, editable=False)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("县界地图")
+        verbose_name_plural = _("县界地图")
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,6 +5,8 @@ returned, missing) describe the reporting round itself."""
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from targets.models import (
     BottomLine,
@@ -248,8 +250,9 @@ FLAG_FIELDS = {
 }
 
 
-def scope_from(filters: dict, counties: QuerySet[County], period: Period,
-               whole_province: bool = False) -> Scope:
+def scope_from(
+    filters: dict, counties: QuerySet[County], period: Period, whole_province: bool = False
+) -> Scope:
     """The counties visible to the user (``whole_province`` when that is all of them), narrowed by
     the filters; the plan's measures, likewise."""
     county_filters = ("region", "prefecture", "county_type", "flag")
@@ -302,3 +305,31 @@ def measure_grid(measure: Measure, period: Period, counties: QuerySet[County]):
         cell = GridCell(county, notes.get(county.pk), latest.get(county.pk))
         groups.setdefault(county.prefecture, []).append(cell)
     return list(groups.items())
+
+
+def map_chart(groups, boundaries) -> dict:
+    """What the choropleth needs: each county's code, name, status label and colour (or the
+    workflow state when nothing is approved), and where the boundaries are."""
+    areas = []
+    for _prefecture, cells in groups:
+        for cell in cells:
+            if cell.approved:
+                label, colour = cell.note.status.label, cell.note.status.color
+            elif cell.note is not None and cell.note.state == State.SUBMITTED:
+                label, colour = str(_("待审核")), "#c8d7ee"
+            else:
+                label, colour = str(_("未填报")), "#f2c4c4"
+            areas.append(
+                {
+                    "code": cell.county.code,
+                    "name": cell.county.name,
+                    "label": label,
+                    "colour": colour,
+                }
+            )
+    return {
+        "type": "map",
+        "url": reverse("boundaries", args=[boundaries.pk]),
+        "property": boundaries.code_property,
+        "areas": areas,
+    }

@@ -3,7 +3,7 @@ across the counties. Progress figures come from approved notes only."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_province_view
 from targets.forms import DashboardFilterForm
-from targets.models import Indicator, Measure, StatusOption
+from targets.models import BoundaryMap, Indicator, Measure, StatusOption
 from targets.services import dashboard, indicator_view, plan_structure
 from targets.services.reporting_setup import current_period
 
@@ -23,8 +23,9 @@ def _scope(request: HttpRequest):
     period = filters.get("period") or current_period(timezone.localdate())
     if period is None:
         raise Http404
-    scope = dashboard.scope_from(filters, access.visible_counties(), period,
-                                 whole_province=access.sees_whole_province)
+    scope = dashboard.scope_from(
+        filters, access.visible_counties(), period, whole_province=access.sees_whole_province
+    )
     return form, filters, scope
 
 
@@ -80,11 +81,15 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     prefecture and as a table."""
     form, filters, scope = _scope(request)
     measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
+    groups = dashboard.measure_grid(measure, scope.period, scope.counties)
+    boundaries = BoundaryMap.objects.first()  # the latest upload
     context = {
         "form": form,
         "period": scope.period,
         "measure": measure,
-        "groups": dashboard.measure_grid(measure, scope.period, scope.counties),
+        "groups": groups,
+        "boundaries": boundaries,
+        "map_chart": dashboard.map_chart(groups, boundaries) if boundaries else None,
         "statuses": StatusOption.objects.all(),
         "today": timezone.now(),
         "query": request.GET.urlencode(),
@@ -147,3 +152,12 @@ def pace_rules(request: HttpRequest) -> HttpResponse:
         "behind_points": settings.MEASURE_BEHIND_POINTS,
     }
     return render(request, "dashboards/pace.html", context)
+
+
+@require_GET
+@login_required
+def boundaries(request: HttpRequest, pk: int) -> FileResponse:
+    """The uploaded county boundaries, for the choropleth (same origin: no map service)."""
+    require_province_view(request)
+    boundary_map = get_object_or_404(BoundaryMap, pk=pk)
+    return FileResponse(boundary_map.file.open("rb"), content_type="application/geo+json")

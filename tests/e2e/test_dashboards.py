@@ -98,9 +98,7 @@ def query_of(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
 
-def test_a_provincial_reviewer_drills_down_to_a_county_and_back(
-    notes, live_server, page, login
-):
+def test_a_provincial_reviewer_drills_down_to_a_county_and_back(notes, live_server, page, login):
     login("province")
     overview = f"{live_server.url}/province/?period={PERIOD}"
     page.goto(overview)
