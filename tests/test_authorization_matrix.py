@@ -103,10 +103,6 @@ MATRIX = {
         row(302, 403, 403, 404, 404, 404, 404, 404, 403, 403),
     ),
     "pace_rules": ("/province/pace/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
-    "boundaries": (
-        "/province/boundaries/0.geojson",
-        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 403),
-    ),
     "set_language": ("/i18n/setlang/", everyone(302)),
 }
 GET_ONLY = [
@@ -144,7 +140,6 @@ ADMIN_MATRIX = {
     "targets.role": SECURITY,
     "auth.user": BOTH,
     "targets.securitysettings": row(302, *[403] * 7, 302, 403),
-    "targets.boundarymap": SYSTEM,
     "targets.boundarymap": SYSTEM,
     "targets.period": SYSTEM,
     "targets.statusoption": SYSTEM,
