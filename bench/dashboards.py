@@ -56,8 +56,10 @@ def main() -> None:
             client.get(url)
         times.sort()
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-        print(f"{name:32} median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
-              f"queries {len(queries.captured_queries)}")
+        print(
+            f"{name:32} median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
+            f"queries {len(queries.captured_queries)}"
+        )
 
 
 if __name__ == "__main__":

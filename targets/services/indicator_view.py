@@ -1,6 +1,7 @@
 """An indicator's page: the trend of approved values, the pace by Open SDG's method with the
 inputs behind it, and the counties ranked within their county type. Quarters are placed on a year
-axis at their end (2026Q2 → 2026.5; an annual baseline for 2023 → 2023.0, the end of 2023)."""
+axis at their end, a year's value at that year's end (an annual baseline for 2023 → 2023.0;
+2026Q2, ending mid-2026, → 2025.5; 2026Q4 → 2026.0)."""
 
 from dataclasses import dataclass
 from itertools import groupby

@@ -44,11 +44,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
     integrations, crosstab = dashboard.crosstab(scope)
     completeness, status_mix = dashboard.completeness_and_statuses(scope)
+    prefecture = filters.get("prefecture")
     context = {
         "form": form,
         "filters": filters,
         "period": scope.period,
         "level": level,
+        "crumb_region": filters.get("region") or (prefecture.region if prefecture else None),
         "completeness": completeness,
         "status_mix": status_mix,
         "measures": Measure.objects.select_related("task_area").order_by("order"),

@@ -140,10 +140,6 @@ def test_a_provincial_reviewer_drills_down_to_a_county_and_back(notes, live_serv
     expect_completeness(page, region_counties * MEASURES, approved=3, submitted=1, returned=1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: a prefecture reached from its region loses the region in the breadcrumbs",
-)
 def test_the_breadcrumbs_keep_the_region_of_a_prefecture(notes, live_server, page, login):
     login("province")
     page.goto(f"{live_server.url}/province/?period={PERIOD}&region={REGION}")
@@ -194,6 +190,22 @@ def test_filters_combine_through_htmx_and_can_be_bookmarked(
     expect(fresh.locator("#units tbody tr")).to_have_count(20)
     expect(fresh.locator('[data-chart="status-chart-data"] svg')).to_have_count(1)
     fresh.close()
+
+
+def test_the_back_button_after_a_filter_swap_shows_the_filters_of_the_results(
+    notes, live_server, page, login
+):
+    login("province")
+    page.goto(f"{live_server.url}/province/?period={PERIOD}")
+    page.get_by_label("重点任务", exact=True).select_option("T1")
+    expect(count(page, "应填报")).to_have_text(str(COUNTIES * 5))
+    page.get_by_label("市州", exact=True).select_option(CHENGDU)
+    expect(count(page, "应填报")).to_have_text("100")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"[?&]task_area=T1(&|$)"))
+    expect(count(page, "应填报")).to_have_text(str(COUNTIES * 5))
+    expect(page.get_by_label("重点任务", exact=True)).to_have_value("T1")
 
 
 def make_values() -> None:
