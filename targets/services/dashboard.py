@@ -279,6 +279,7 @@ class GridCell:
     county: County
     note: ProgressNote | None
     last_saved: object  # the latest save of any period's note on the measure, or None
+    timeline_url: str
 
     @property
     def approved(self) -> bool:
@@ -300,9 +301,17 @@ def measure_grid(measure: Measure, period: Period, counties: QuerySet[County]):
         .annotate(at=Max("updated_at"))
         .order_by()
     )
+    # One reverse() for 183 links: the county's code goes into the place of a marker.
+    marker = "000000"
+    timeline = reverse("timeline", args=[marker, measure.code])
     groups: dict = {}
     for county in counties.select_related("prefecture").order_by("code"):
-        cell = GridCell(county, notes.get(county.pk), latest.get(county.pk))
+        cell = GridCell(
+            county,
+            notes.get(county.pk),
+            latest.get(county.pk),
+            timeline.replace(marker, county.code, 1),
+        )
         groups.setdefault(county.prefecture, []).append(cell)
     return list(groups.items())
 
