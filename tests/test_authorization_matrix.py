@@ -97,6 +97,10 @@ MATRIX = {
         "/province/indicators/D01/",
         row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
     ),
+    "task_area_grid": (
+        "/province/task-areas/T1/",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
+    ),
     "goals": ("/province/goals/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
     "boundaries": (
         "/province/boundaries/0.geojson",
@@ -106,6 +110,7 @@ MATRIX = {
     "set_language": ("/i18n/setlang/", everyone(302)),
 }
 GET_ONLY = [
+    "task_area_grid",
     "evidence",
     "home",
     "plan",

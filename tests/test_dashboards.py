@@ -193,3 +193,33 @@ def test_queries_do_not_grow_with_the_data(client_for, provincial_reviewer, roun
                 note(county.code, code, State.APPROVED, author=reporter)
     assert queries_of(client, OVERVIEW) == overview
     assert queries_of(client, "/province/measures/T1.1/?period=2026Q3") == grid
+
+
+def test_a_task_area_across_the_counties(client_for, provincial_reviewer, round_):
+    response = client_for(provincial_reviewer).get("/province/task-areas/T1/?period=2026Q3")
+    assert response.status_code == 200
+    assert [m.code for m in response.context["measures"]] == [
+        "T1.1",
+        "T1.2",
+        "T1.3",
+        "T1.4",
+        "T1.5",
+    ]
+    rows = {
+        county.code: notes for _p, group in response.context["groups"] for county, notes in group
+    }
+    assert len(rows) == 183
+    assert [n.state if n else None for n in rows["510104"]][:2] == ["approved", "approved"]
+    assert "滞后" in response.text and "待审核" in response.text
+
+
+def test_the_task_area_grid_keeps_to_the_scope(client_for, prefecture_reviewer, reporter):
+    client = client_for(prefecture_reviewer)
+    response = client.get("/province/task-areas/T1/?period=2026Q3")
+    assert sum(len(group) for _p, group in response.context["groups"]) == 20
+    assert client_for(reporter).get("/province/task-areas/T1/").status_code == 403
+
+
+def test_goals_filtered_by_horizon(client_for, provincial_reviewer):
+    page = client_for(provincial_reviewer).get("/province/goals/?horizon=2035").text
+    assert "城乡融合发展的体制机制更加完善" in page and "县城综合承载能力明显增强" not in page

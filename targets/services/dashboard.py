@@ -342,3 +342,20 @@ def map_chart(groups, boundaries) -> dict:
         "property": boundaries.code_property,
         "areas": areas,
     }
+
+
+def task_area_grid(area: TaskArea, period: Period, counties: QuerySet[County]):
+    """The task area's measures (columns) across the counties (rows, grouped by prefecture):
+    this round's note of each county on each measure."""
+    measures = list(area.measures.order_by("order"))
+    notes = {
+        (n.county_id, n.measure_id): n
+        for n in ProgressNote.objects.filter(
+            period=period, county__in=counties, measure__in=measures
+        ).select_related("status")
+    }
+    groups: dict = {}
+    for county in counties.select_related("prefecture").order_by("code"):
+        row = [notes.get((county.pk, measure.pk)) for measure in measures]
+        groups.setdefault(county.prefecture, []).append((county, row))
+    return measures, list(groups.items())

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_province_view
 from targets.forms import DashboardFilterForm
-from targets.models import BoundaryMap, Indicator, Measure, StatusOption
+from targets.models import BoundaryMap, Horizon, Indicator, Measure, StatusOption, TaskArea
 from targets.services import dashboard, indicator_view, plan_structure
 from targets.services.reporting_setup import current_period
 
@@ -101,6 +101,25 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
 
 @require_GET
 @login_required
+def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
+    """A whole task area across the counties: one column per measure."""
+    form, _filters, scope = _scope(request)
+    area = get_object_or_404(TaskArea, code=code)
+    measures, groups = dashboard.task_area_grid(area, scope.period, scope.counties)
+    context = {
+        "form": form,
+        "period": scope.period,
+        "area": area,
+        "measures": measures,
+        "groups": groups,
+        "statuses": StatusOption.objects.all(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "dashboards/task_area_grid.html", context)
+
+
+@require_GET
+@login_required
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
     """An indicator: the trend with the baseline and the 2027 and 2035 target lines, its pace with
     the inputs behind it, the counties ranked within their county type, the values as a table."""
@@ -126,8 +145,11 @@ def goals(request: HttpRequest) -> HttpResponse:
     """The goals for 2027 and 2035, each with its indicators and their pace."""
     _form, _filters, scope = _scope(request)
     limits = indicator_view.thresholds()
+    chosen = request.GET.get("horizon", "")
     horizons = []
     for horizon, members in plan_structure.goals_by_horizon(plan_structure.current_plan()):
+        if chosen and not any(str(goal.horizon) == chosen for goal in members):
+            continue
         rows = []
         for goal in members:
             indicators = [
@@ -141,7 +163,8 @@ def goals(request: HttpRequest) -> HttpResponse:
             ]
             rows.append((goal, indicators))
         horizons.append((horizon, rows))
-    return render(request, "dashboards/goals.html", {"horizons": horizons})
+    context = {"horizons": horizons, "chosen": chosen, "choices": Horizon.choices}
+    return render(request, "dashboards/goals.html", context)
 
 
 @require_GET
