@@ -23,6 +23,7 @@ urlpatterns = [
     path("province/", dashboards.overview, name="province"),
     path("province/measures/<str:measure>/", dashboards.grid, name="grid"),
     path("province/indicators/<str:code>/", dashboards.indicator, name="indicator"),
+    path("province/notes/", dashboards.notes, name="notes"),
     path("province/task-areas/<str:code>/", dashboards.task_area_grid, name="task_area_grid"),
     path("province/goals/", dashboards.goals, name="goals"),
     path("province/boundaries/<int:pk>.geojson", dashboards.boundaries, name="boundaries"),

@@ -97,6 +97,7 @@ MATRIX = {
         "/province/indicators/D01/",
         row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
     ),
+    "notes": ("/province/notes/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
     "task_area_grid": (
         "/province/task-areas/T1/",
         row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
@@ -110,6 +111,7 @@ MATRIX = {
     "set_language": ("/i18n/setlang/", everyone(302)),
 }
 GET_ONLY = [
+    "notes",
     "task_area_grid",
     "evidence",
     "home",

@@ -223,3 +223,17 @@ def test_the_task_area_grid_keeps_to_the_scope(client_for, prefecture_reviewer, 
 def test_goals_filtered_by_horizon(client_for, provincial_reviewer):
     page = client_for(provincial_reviewer).get("/province/goals/?horizon=2035").text
     assert "城乡融合发展的体制机制更加完善" in page and "县城综合承载能力明显增强" not in page
+
+
+def test_the_records_behind_a_figure(client_for, provincial_reviewer, round_):
+    client = client_for(provincial_reviewer)
+    behind = client.get("/province/notes/?period=2026Q3&status=behind")
+    assert [(n.county.code, n.measure.code) for n in behind.context["page"].object_list] == [
+        ("510104", "T1.1")
+    ]
+    returned = client.get("/province/notes/?period=2026Q3&state=returned")
+    assert [n.county.code for n in returned.context["page"].object_list] == ["513402"]
+    overview = client.get(OVERVIEW).text
+    assert 'href="/province/notes/?period=2026Q3&amp;status=behind"' in overview
+    scoped = client_for(provincial_reviewer).get("/province/notes/?period=2026Q3&prefecture=513400")
+    assert {n.county.code for n in scoped.context["page"].object_list} == {"513402"}

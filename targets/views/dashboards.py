@@ -3,6 +3,7 @@ across the counties. Progress figures come from approved notes only."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -11,7 +12,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_province_view
 from targets.forms import DashboardFilterForm
-from targets.models import BoundaryMap, Horizon, Indicator, Measure, StatusOption, TaskArea
+from targets.models import (
+    BoundaryMap,
+    Horizon,
+    Indicator,
+    Measure,
+    State,
+    StatusOption,
+    TaskArea,
+)
 from targets.services import dashboard, indicator_view, plan_structure
 from targets.services.reporting_setup import current_period
 
@@ -97,6 +106,34 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "dashboards/grid.html", context)
+
+
+@require_GET
+@login_required
+def notes(request: HttpRequest) -> HttpResponse:
+    """The notes behind a figure of the overview: this round's notes in the scope, by state and,
+    for approved ones, by status."""
+    form, _filters, scope = _scope(request)
+    found = scope.notes.select_related("county__prefecture", "measure", "status").order_by(
+        "county__code", "measure__order"
+    )
+    state, status = request.GET.get("state"), request.GET.get("status")
+    if state in State.values:
+        found = found.filter(state=state)
+    if status:
+        found = found.filter(state=State.APPROVED, status__code=status)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "period": scope.period,
+        "page": page,
+        "query": query.urlencode(),
+        "status": StatusOption.objects.filter(code=status).first(),
+        "state": State(state).label if state in State.values else None,
+    }
+    return render(request, "dashboards/notes.html", context)
 
 
 @require_GET
