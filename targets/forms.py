@@ -10,6 +10,7 @@ from targets.models import (
     BottomLine,
     County,
     CountyType,
+    Horizon,
     Indicator,
     Integration,
     Period,
@@ -244,4 +245,16 @@ class DashboardFilterForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label=_("全部"),
+    )
+
+
+class GoalsFilterForm(DashboardFilterForm):
+    """The goals cut: the common filters, and the goal horizon."""
+
+    horizon = forms.TypedChoiceField(
+        label=_("目标年份"),
+        choices=[("", _("全部")), *Horizon.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )

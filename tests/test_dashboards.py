@@ -221,7 +221,7 @@ def test_the_task_area_grid_keeps_to_the_scope(client_for, prefecture_reviewer, 
 
 
 def test_goals_filtered_by_horizon(client_for, provincial_reviewer):
-    page = client_for(provincial_reviewer).get("/province/goals/?horizon=2035").text
+    page = client_for(provincial_reviewer).get("/province/goals/?horizon=2035&region=panxi").text
     assert "城乡融合发展的体制机制更加完善" in page and "县城综合承载能力明显增强" not in page
 
 

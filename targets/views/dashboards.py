@@ -11,10 +11,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_province_view
-from targets.forms import DashboardFilterForm
+from targets.forms import DashboardFilterForm, GoalsFilterForm
 from targets.models import (
     BoundaryMap,
-    Horizon,
     Indicator,
     Measure,
     State,
@@ -25,9 +24,9 @@ from targets.services import dashboard, indicator_view, plan_structure
 from targets.services.reporting_setup import current_period
 
 
-def _scope(request: HttpRequest):
+def _scope(request: HttpRequest, form_class=DashboardFilterForm):
     access = require_province_view(request)
-    form = DashboardFilterForm(request.GET)
+    form = form_class(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     period = filters.get("period") or current_period(timezone.localdate())
     if period is None:
@@ -179,13 +178,12 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @login_required
 def goals(request: HttpRequest) -> HttpResponse:
-    """The goals for 2027 and 2035, each with its indicators and their pace."""
-    _form, _filters, scope = _scope(request)
+    """The goals for 2027 and 2035, each with its indicators and their pace, in the scope."""
+    form, filters, scope = _scope(request, GoalsFilterForm)
     limits = indicator_view.thresholds()
-    chosen = request.GET.get("horizon", "")
     horizons = []
-    for horizon, members in plan_structure.goals_by_horizon(plan_structure.current_plan()):
-        if chosen and not any(str(goal.horizon) == chosen for goal in members):
+    for label, members in plan_structure.goals_by_horizon(plan_structure.current_plan()):
+        if filters.get("horizon") and members and members[0].horizon != filters["horizon"]:
             continue
         rows = []
         for goal in members:
@@ -199,9 +197,8 @@ def goals(request: HttpRequest) -> HttpResponse:
                 for item in goal.indicators.prefetch_related("targets")
             ]
             rows.append((goal, indicators))
-        horizons.append((horizon, rows))
-    context = {"horizons": horizons, "chosen": chosen, "choices": Horizon.choices}
-    return render(request, "dashboards/goals.html", context)
+        horizons.append((label, rows))
+    return render(request, "dashboards/goals.html", {"form": form, "horizons": horizons})
 
 
 @require_GET

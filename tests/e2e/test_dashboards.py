@@ -172,7 +172,12 @@ def test_filters_combine_through_htmx_and_can_be_bookmarked(
     expect(page.locator("#units tbody tr")).to_have_count(20)
     areas = page.locator("section[aria-labelledby=areas-heading] tbody tr")
     expect(areas).to_have_count(1)
-    expect(areas.get_by_role("link")).to_have_attribute("href", re.compile(r"task_area=T1$"))
+    expect(areas.get_by_role("link", name="提升县城综合承载能力和服务功能")).to_have_attribute(
+        "href", re.compile(r"task_area=T1$")
+    )
+    expect(areas.get_by_role("link", name="各县明细")).to_have_attribute(
+        "href", re.compile(r"^/province/task-areas/T1/\?period=2026Q3$")
+    )
     expect(page.locator('[data-chart="status-chart-data"] svg')).to_have_count(1)
 
     bookmark = page.url
