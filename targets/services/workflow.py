@@ -1,6 +1,7 @@
 """The transitions of notes and indicator values: save, submit, approve, return, resubmit. Each is
 one transaction, checks the version the user started from, and writes an audit record."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -78,6 +79,39 @@ def _version(note: ProgressNote, event: str, user, comment: str = "") -> None:
     )
 
 
+@contextmanager
+def _editing(model, lookup: dict, started_from: int | None, not_editable: str):
+    """One transaction in which a note or value is changed: the period must be open, the record
+    still at the version the form showed, and editable. Yields the record (new if there was none)
+    and its fields before the change."""
+    try:
+        with transaction.atomic():
+            _check_open(lookup["period"])
+            record = model.objects.select_for_update().filter(**lookup).first()
+            if record is not None and record.version != started_from:
+                raise StaleVersion(record)
+            if record is None and started_from is not None:
+                raise WorkflowError(_("这条记录已不存在,请刷新页面。"))
+            if record is not None and not record.editable:
+                raise WorkflowError(not_editable)
+            before = audit.snapshot(record) if record else {}
+            yield record or model(**lookup, version=0), before
+    except IntegrityError:
+        # Another person created the same record at the same moment.
+        raise StaleVersion(model.objects.get(**lookup)) from None
+
+
+def _save(record, user, submit: bool) -> str:
+    """Count the save, stamp who saved it, submit it if asked; returns the event's name."""
+    record.version += 1
+    record.updated_by = user
+    if submit:
+        record.state = State.SUBMITTED
+        record.submitted_at = timezone.now()
+    record.save()
+    return "submit" if submit else "save"
+
+
 def save_note(
     *,
     user,
@@ -94,59 +128,30 @@ def save_note(
 ) -> ProgressNote:
     """Save a draft of the note (or submit it). ``started_from`` is the version the form showed
     (None for a new note); a different current version means someone else saved meanwhile."""
-    try:
-        with transaction.atomic():
-            _check_open(period)
-            note = (
-                ProgressNote.objects.select_for_update()
-                .filter(county=county, measure=measure, period=period)
-                .first()
+    lookup = {"county": county, "measure": measure, "period": period}
+    refused = _("已提交的进展不能修改,须等审核人退回后再改。")
+    with _editing(ProgressNote, lookup, started_from, refused) as (note, before):
+        for field in NOTE_FIELDS:
+            setattr(note, field, getattr(data, field))
+        event = _save(note, user, submit)
+        for checked, upload in zip(files, uploads, strict=True):
+            upload.name = f"evidence.{checked.extension}"  # stored under a generated name
+            Evidence.objects.create(
+                note=note,
+                file=upload,
+                name=checked.safe_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=user,
             )
-            if note is not None and note.version != started_from:
-                raise StaleVersion(note)
-            if note is None and started_from is not None:
-                raise WorkflowError(_("这条进展已不存在,请刷新页面。"))
-            if note is not None and not note.editable:
-                raise WorkflowError(_("已提交的进展不能修改,须等审核人退回后再改。"))
-            before = audit.snapshot(note) if note else {}
-            if note is None:
-                note = ProgressNote(county=county, measure=measure, period=period, version=0)
-            for field in NOTE_FIELDS:
-                setattr(note, field, getattr(data, field))
-            note.version += 1
-            note.updated_by = user
-            if submit:
-                note.state = State.SUBMITTED
-                note.submitted_at = timezone.now()
-            note.save()
-            for checked, upload in zip(files, uploads, strict=True):
-                upload.name = f"evidence.{checked.extension}"  # stored under a generated name
-                Evidence.objects.create(
-                    note=note,
-                    file=upload,
-                    name=checked.safe_name,
-                    content_type=checked.content_type,
-                    size=checked.size,
-                    sha256=checked.sha256,
-                    uploaded_by=user,
-                )
-            note.evidence.filter(pk__in=supersede).update(superseded=True)
-            event = "submit" if submit else "save"
-            _version(note, event, user)
-            changes = audit.diff(before, audit.snapshot(note))
-            if files:
-                changes["evidence"] = [None, [c.safe_name for c in files]]
-            audit.record(f"note.{event}", request=request, actor=user, obj=note, changes=changes)
-    except IntegrityError:
-        # Another person created the same note at the same moment.
-        raise StaleVersion(
-            ProgressNote.objects.get(county=county, measure=measure, period=period)
-        ) from None
+        note.evidence.filter(pk__in=supersede).update(superseded=True)
+        _version(note, event, user)
+        changes = audit.diff(before, audit.snapshot(note))
+        if files:
+            changes["evidence"] = [None, [c.safe_name for c in files]]
+        audit.record(f"note.{event}", request=request, actor=user, obj=note, changes=changes)
     return note
-
-
-def _targets_in_force(indicator: Indicator) -> dict:
-    return {f"target_{h.value}": indicator.target_in_force(h.value) for h in Horizon}
 
 
 def save_value(
@@ -164,44 +169,20 @@ def save_value(
 ) -> IndicatorValue:
     """Save (or submit) the period's value of a county-level indicator, recording the versions of
     the targets in force that it is judged against."""
-    try:
-        with transaction.atomic():
-            _check_open(period)
-            record = (
-                IndicatorValue.objects.select_for_update()
-                .filter(county=county, indicator=indicator, period=period)
-                .first()
-            )
-            if record is not None and record.version != started_from:
-                raise StaleVersion(record)
-            if record is not None and not record.editable:
-                raise WorkflowError(_("已提交的指标值不能修改,须等审核人退回后再改。"))
-            before = audit.snapshot(record) if record else {}
-            if record is None:
-                record = IndicatorValue(
-                    county=county, indicator=indicator, period=period, version=0
-                )
-            record.value, record.source, record.remark = value, source, remark
-            for field, target in _targets_in_force(indicator).items():
-                setattr(record, field, target)
-            record.version += 1
-            record.updated_by = user
-            if submit:
-                record.state = State.SUBMITTED
-                record.submitted_at = timezone.now()
-            record.save()
-            event = "submit" if submit else "save"
-            audit.record(
-                f"value.{event}",
-                request=request,
-                actor=user,
-                obj=record,
-                changes=audit.diff(before, audit.snapshot(record)),
-            )
-    except IntegrityError:
-        raise StaleVersion(
-            IndicatorValue.objects.get(county=county, indicator=indicator, period=period)
-        ) from None
+    lookup = {"county": county, "indicator": indicator, "period": period}
+    refused = _("已提交的指标值不能修改,须等审核人退回后再改。")
+    with _editing(IndicatorValue, lookup, started_from, refused) as (record, before):
+        record.value, record.source, record.remark = value, source, remark
+        for horizon in Horizon:
+            setattr(record, f"target_{horizon.value}", indicator.target_in_force(horizon.value))
+        event = _save(record, user, submit)
+        audit.record(
+            f"value.{event}",
+            request=request,
+            actor=user,
+            obj=record,
+            changes=audit.diff(before, audit.snapshot(record)),
+        )
     return record
 
 
