@@ -1,6 +1,7 @@
 """Who may see and change what. Every view reaches its objects through one helper per object type:
 404 for what the user may not see, 403 for what they may see but not change."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -122,26 +123,25 @@ def county_for_user(request: HttpRequest, code: str, *, write: bool = False) -> 
     return county
 
 
-def require_plan_view(request: HttpRequest) -> Access:
+def _require(request: HttpRequest, allowed: Callable[[Access], bool]) -> Access:
+    """The user's access, if ``allowed``; else 403."""
     access = access_for(request)
-    if not access.reads_plan:
+    if not allowed(access):
         raise PermissionDenied
     return access
+
+
+def require_plan_view(request: HttpRequest) -> Access:
+    return _require(request, lambda access: access.reads_plan)
 
 
 def require_province_view(request: HttpRequest) -> Access:
     """For pages across the province (the overview): reviewers and the system admin."""
-    access = access_for(request)
-    if not (access.is_reviewer or access.is_system_admin):
-        raise PermissionDenied
-    return access
+    return _require(request, lambda access: access.is_reviewer or access.is_system_admin)
 
 
 def require_reviewer(request: HttpRequest) -> Access:
-    access = access_for(request)
-    if not access.reviews:
-        raise PermissionDenied
-    return access
+    return _require(request, lambda access: access.reviews)
 
 
 def evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
@@ -153,7 +153,4 @@ def evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
 
 
 def require_audit_view(request: HttpRequest) -> Access:
-    access = access_for(request)
-    if not access.is_audit_admin:
-        raise PermissionDenied
-    return access
+    return _require(request, lambda access: access.is_audit_admin)

@@ -1,6 +1,7 @@
 """A county's reporting: the period's page, the note and value forms, the timeline, evidence."""
 
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,15 @@ from targets.models import (
 )
 from targets.services import report_page
 from targets.services.reporting_setup import current_period
-from targets.services.workflow import NoteInput, StaleVersion, WorkflowError, save_note, save_value
+from targets.services.workflow import (
+    NOTE_FIELDS,
+    VALUE_FIELDS,
+    NoteInput,
+    StaleVersion,
+    WorkflowError,
+    save_note,
+    save_value,
+)
 
 REPORT_CHANGED = "reportChanged"
 
@@ -87,18 +96,7 @@ def note(request: HttpRequest, code: str, period: str, measure: str) -> HttpResp
     )
     evidence = list(current.evidence.all()) if current else []
     if request.method == "GET":
-        initial = (
-            {
-                "status": current.status,
-                "percent": current.percent,
-                "narrative": current.narrative,
-                "bottom_line": current.bottom_line,
-                "risk_reason": current.risk_reason,
-                "version": current.version,
-            }
-            if current
-            else {}
-        )
+        initial = model_to_dict(current, fields=[*NOTE_FIELDS, "version"]) if current else {}
         form = NoteForm(initial=initial, evidence=evidence)
         context = _note_context(request, county, period, measure, current, form)
         return render(
@@ -168,16 +166,7 @@ def value(request: HttpRequest, code: str, period: str, indicator: str) -> HttpR
     ).first()
     error, status = None, 400
     if request.method == "GET":
-        initial = (
-            {
-                "value": current.value,
-                "source": current.source,
-                "remark": current.remark,
-                "version": current.version,
-            }
-            if current
-            else {}
-        )
+        initial = model_to_dict(current, fields=[*VALUE_FIELDS, "version"]) if current else {}
         form = ValueForm(initial=initial, indicator=indicator)
     else:
         form = ValueForm(request.POST, indicator=indicator)
