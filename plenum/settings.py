@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "targets.context_processors.roles",
                 "targets.context_processors.demo_notice",
+                "targets.context_processors.notifications",
             ],
         },
     },
@@ -124,14 +125,38 @@ SESSION_SAVE_EVERY_REQUEST = True
 
 # Pace (see the explanation page /province/pace/): an indicator is on track when its observed
 # growth reaches PACE_ON_TRACK of the growth needed, and shows limited progress below PACE_LIMITED;
-# a measure is far behind when its percent is more than MEASURE_BEHIND_POINTS below expected.
+# a measure's thresholds are the warning-light rules that admins set in the app.
 PACE_ON_TRACK = env.get_float("PACE_ON_TRACK", 0.95)
 PACE_LIMITED = env.get_float("PACE_LIMITED", 0.60)
-MEASURE_BEHIND_POINTS = env.get_int("MEASURE_BEHIND_POINTS", 20, minimum=1)
 
 # Audit records are kept at least 180 days (Cybersecurity Law art. 21) and removed only after
 # they were exported for archiving (see the archive_audit command).
 AUDIT_RETENTION_DAYS = env.get_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
+
+# Reminders go out by email as well as in the app: printed to the console in development, by SMTP
+# when EMAIL_HOST is set. PUBLIC_URL is the address users open the app at, for the links in emails.
+PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+EMAIL_HOST = env.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_HOST,
+                "port": env.get_int("EMAIL_PORT", 25),
+                "username": env.get("EMAIL_HOST_USER", ""),
+                "password": env.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env.get_bool("EMAIL_USE_TLS", False),
+                "timeout": 10,
+            },
+        }
+    }
+elif DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {}  # no mail server: reminders are shown in the app only
+del EMAIL_HOST  # a deprecated setting name in Django 6.1; MAILERS carries it
 
 LOGIN_URL = "login"
 PASSWORD_CHANGE_URL = "password_change"

@@ -9,9 +9,11 @@ from targets.views import (
     geography,
     health,
     home,
+    notifications,
     plan,
     reporting,
     review,
+    supervision,
 )
 
 urlpatterns = [
@@ -44,6 +46,12 @@ urlpatterns = [
     path("counties/<str:code>/measures/<str:measure>/", reporting.timeline, name="timeline"),
     path("evidence/<int:pk>/", reporting.evidence_file, name="evidence"),
     path("review/", review.queue, name="review"),
+    path("review/late/", supervision.late, name="late"),
+    path("review/late/remind/", supervision.remind, name="remind"),
+    path("review/reminders/", supervision.reminder_log, name="reminder_log"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read/", notifications.read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/open/", notifications.open_notification, name="notification_open"),
     path("statuses.css", reporting.status_colours, name="status_colours"),
     path("audit/", audit.audit_page, name="audit"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),

@@ -522,3 +522,7 @@ class AccessLogAdminForSecurity(SecurityAdminOnly, AccessLogAdmin):
 @admin.register(AccessFailureLog)
 class AccessFailureLogAdminForSecurity(SecurityAdminOnly, AccessFailureLogAdmin):
     pass
+
+
+# Registered from their own module; imported last because it builds on AuditedAdmin above.
+from targets import admin_supervision  # noqa: E402, F401

@@ -3,6 +3,7 @@ from django.http import HttpRequest
 
 from targets.access import access_for
 from targets.models import Indicator, ProgressNote
+from targets.services.reminders import unread_count
 
 DEMO_CACHE_KEY = "holds-demo-data"
 
@@ -22,3 +23,10 @@ def demo_notice(request: HttpRequest) -> dict:
         )
         cache.set(DEMO_CACHE_KEY, holds_demo, 60)
     return {"holds_demo_data": holds_demo}
+
+
+def notifications(request: HttpRequest) -> dict:
+    """How many notifications the signed-in user has not read, for the page header."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(request.user)}

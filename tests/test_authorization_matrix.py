@@ -109,6 +109,12 @@ MATRIX = {
     ),
     "pace_rules": ("/province/pace/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
     "set_language": ("/i18n/setlang/", everyone(302)),
+    "late": ("/review/late/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
+    "remind": ("/review/late/remind/", everyone(405)),
+    "reminder_log": ("/review/reminders/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
+    "notifications": ("/notifications/", row(302, *[200] * 9)),
+    "notifications_read_all": ("/notifications/read/", everyone(405)),
+    "notification_open": ("/notifications/1/open/", everyone(405)),
 }
 GET_ONLY = [
     "notes",
@@ -125,6 +131,9 @@ GET_ONLY = [
     "report",
     "timeline",
     "status_colours",
+    "late",
+    "reminder_log",
+    "notifications",
 ]
 
 SYSTEM, SECURITY = row(302, *[403] * 6, 200, 403, 403), row(302, *[403] * 7, 200, 403)
@@ -150,6 +159,8 @@ ADMIN_MATRIX = {
     "targets.boundarymap": SYSTEM,
     "targets.period": SYSTEM,
     "targets.statusoption": SYSTEM,
+    "targets.supervisionrules": row(302, *[403] * 6, 302, 403, 403),
+    "targets.periodreopening": SYSTEM,
     "axes.accessattempt": SECURITY,
     "axes.accesslog": SECURITY,
     "axes.accessfailurelog": SECURITY,

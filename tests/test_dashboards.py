@@ -206,7 +206,9 @@ def test_a_task_area_across_the_counties(client_for, provincial_reviewer, round_
         "T1.5",
     ]
     rows = {
-        county.code: notes for _p, group in response.context["groups"] for county, notes in group
+        county.code: notes
+        for _p, group in response.context["groups"]
+        for county, _light, notes in group
     }
     assert len(rows) == 183
     assert [n.state if n else None for n in rows["510104"]][:2] == ["approved", "approved"]

@@ -28,8 +28,12 @@ from targets.models.progress import (
     State,
     StatusOption,
 )
+from targets.models.supervision import Notification, PeriodReopening, SupervisionRules
 
 __all__ = [
+    "Notification",
+    "PeriodReopening",
+    "SupervisionRules",
     "Evidence",
     "IndicatorValue",
     "NoteVersion",

@@ -2,6 +2,7 @@
 set of measures). Progress figures come from approved notes only; workflow counts (submitted,
 returned, missing) describe the reporting round itself."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
@@ -21,6 +22,7 @@ from targets.models import (
     StatusOption,
     TaskArea,
 )
+from targets.services.lights import Judge, Light, Slot
 
 BEHIND_STATUSES = ["behind", "at_risk"]
 APPROVED = Q(state=State.APPROVED)
@@ -116,6 +118,8 @@ class UnitRow:
     behind: int
     mean_percent: float | None
     disagreements: int = 0
+    light: Light | None = None  # a county's warning light
+    lights: Counter | None = None  # a region's or prefecture's counties, by light colour
 
     @property
     def missing(self) -> int:
@@ -174,6 +178,21 @@ def by_unit(scope: Scope, level: str) -> list[UnitRow]:
     else:
         units = scope.counties.order_by("code").values_list("pk", "code", "name")
     return [_row(code, label, sizes[pk] * measures, numbers.get(pk)) for pk, code, label in units]
+
+
+def attach_lights(rows: list[UnitRow], scope: Scope, level: str, county_lights: dict) -> None:
+    """Give each county row its light, and each region or prefecture row its counties' tally."""
+    if level == "county":
+        codes = dict(scope.counties.values_list("code", "pk"))
+        for row in rows:
+            row.light = county_lights[codes[row.key]]
+        return
+    unit = {"region": "prefecture__region__code", "prefecture": "prefecture__code"}[level]
+    tallies: dict[str, Counter] = {}
+    for pk, code in scope.counties.values_list("pk", unit):
+        tallies.setdefault(code, Counter())[county_lights[pk].colour] += 1
+    for row in rows:
+        row.lights = tallies.get(row.key, Counter())
 
 
 def furthest_behind(scope: Scope, limit: int = 10) -> list[UnitRow]:
@@ -280,15 +299,17 @@ class GridCell:
     note: ProgressNote | None
     last_saved: object  # the latest save of any period's note on the measure, or None
     timeline_url: str
+    light: Light
 
     @property
     def approved(self) -> bool:
         return self.note is not None and self.note.state == State.APPROVED
 
 
-def measure_grid(measure: Measure, period: Period, counties: QuerySet[County]):
-    """The measure across the counties, grouped by prefecture: this round's note and the age of
-    the last note."""
+def measure_grid(measure: Measure, judge: Judge, counties: QuerySet[County]):
+    """The measure across the counties, grouped by prefecture: this round's note, its warning
+    light, and the age of the last note."""
+    period = judge.period
     notes = {
         n.county_id: n
         for n in ProgressNote.objects.filter(
@@ -311,6 +332,7 @@ def measure_grid(measure: Measure, period: Period, counties: QuerySet[County]):
             notes.get(county.pk),
             latest.get(county.pk),
             timeline.replace(marker, county.code, 1),
+            judge.slot(Slot.of(notes.get(county.pk))),
         )
         groups.setdefault(county.prefecture, []).append(cell)
     return list(groups.items())
@@ -344,9 +366,10 @@ def map_chart(groups, boundaries) -> dict:
     }
 
 
-def task_area_grid(area: TaskArea, period: Period, counties: QuerySet[County]):
+def task_area_grid(area: TaskArea, judge: Judge, counties: QuerySet[County]):
     """The task area's measures (columns) across the counties (rows, grouped by prefecture):
-    this round's note of each county on each measure."""
+    this round's note of each county on each measure, and the county's light on the area."""
+    period = judge.period
     measures = list(area.measures.order_by("order"))
     notes = {
         (n.county_id, n.measure_id): n
@@ -357,5 +380,6 @@ def task_area_grid(area: TaskArea, period: Period, counties: QuerySet[County]):
     groups: dict = {}
     for county in counties.select_related("prefecture").order_by("code"):
         row = [notes.get((county.pk, measure.pk)) for measure in measures]
-        groups.setdefault(county.prefecture, []).append((county, row))
+        light = judge.county(judge.slot(Slot.of(note)) for note in row)
+        groups.setdefault(county.prefecture, []).append((county, light, row))
     return measures, list(groups.items())

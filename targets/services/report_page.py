@@ -17,6 +17,7 @@ from targets.models import (
     State,
     TaskArea,
 )
+from targets.services.lights import Judge, Light, Slot
 from targets.services.plan_structure import current_plan
 
 
@@ -24,6 +25,7 @@ from targets.services.plan_structure import current_plan
 class MeasureRow:
     measure: Measure
     note: ProgressNote | None
+    light: Light | None = None
 
     @property
     def state(self) -> str:
@@ -76,6 +78,14 @@ def measure_rows(county: County, period: Period) -> list[AreaRows]:
         AreaRows(area, [MeasureRow(m, notes.get(m.pk)) for m in area.measures.all()])
         for area in areas
     ]
+
+
+def light_rows(areas: list[AreaRows], judge: Judge) -> Light:
+    """Light each measure's row; returns the county's light (the worst of them)."""
+    for area in areas:
+        for row in area.rows:
+            row.light = judge.slot(Slot.of(row.note))
+    return judge.county(row.light for area in areas for row in area.rows)
 
 
 def counts(areas: list[AreaRows]) -> ReportCounts:

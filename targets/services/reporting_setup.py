@@ -1,14 +1,13 @@
-"""The reporting periods (quarters 2024Q1 to 2035Q4, deadline 15 days after the quarter) and the
-default progress statuses. Idempotent, and never overwrites what admins changed."""
-
-import datetime
+"""A new installation's reporting set-up: the periods of the chosen cadence (deadline 15 days
+after the period by default), the default progress statuses and the supervision rules.
+Idempotent, and never overwrites what admins changed."""
 
 from django.db import transaction
 
-from targets.models import Period, StatusOption
+from targets.models import StatusOption
+from targets.services import supervision_rules
+from targets.services.periods import ensure_periods
 
-FIRST_YEAR, LAST_YEAR = 2024, 2035
-DEADLINE_DAYS = 15
 # code, name, English name, colour (each distinguishable, and always shown with its label)
 DEFAULT_STATUSES = [
     ("not_started", "未启动", "Not started", "#6e7781"),
@@ -19,37 +18,14 @@ DEFAULT_STATUSES = [
 ]
 
 
-def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(year, 3 * quarter - 2, 1)
-    following = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
-    return start, following - datetime.timedelta(days=1)
-
-
 @transaction.atomic
 def setup_reporting() -> dict[str, int]:
     created = {"periods": 0, "statuses": 0}
-    for year in range(FIRST_YEAR, LAST_YEAR + 1):
-        for quarter in range(1, 5):
-            start, end = quarter_bounds(year, quarter)
-            _period, new = Period.objects.get_or_create(
-                code=f"{year}Q{quarter}",
-                defaults={
-                    "cadence": Period.Cadence.QUARTER,
-                    "starts_on": start,
-                    "ends_on": end,
-                    "deadline": end + datetime.timedelta(days=DEADLINE_DAYS),
-                },
-            )
-            created["periods"] += new
     for order, (code, name, name_en, color) in enumerate(DEFAULT_STATUSES, start=1):
         _status, new = StatusOption.objects.get_or_create(
             code=code, defaults={"name": name, "name_en": name_en, "color": color, "order": order}
         )
         created["statuses"] += new
+    rules = supervision_rules.stored()
+    created["periods"] = ensure_periods(rules.cadence, rules.deadline_days)
     return created
-
-
-def current_period(today: datetime.date) -> Period | None:
-    """The round being reported: the first period whose deadline has not passed (else the last)."""
-    upcoming = Period.objects.filter(deadline__gte=today).order_by("deadline").first()
-    return upcoming or Period.objects.order_by("-deadline").first()

@@ -1,11 +1,13 @@
 """The review queue: submitted notes and indicator values in a reviewer's scope, oldest first."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Count, Q, QuerySet, Value
 
 from targets.models import County, IndicatorValue, ProgressNote, State
+from targets.services.lights import Judge, Light, Slot
 
 PAGE_SIZE = 50
 
@@ -14,6 +16,7 @@ PAGE_SIZE = 50
 class QueueItem:
     kind: str  # "note" or "value"
     record: ProgressNote | IndicatorValue
+    light: Light | None = None  # notes only
 
     @property
     def key(self) -> str:
@@ -44,7 +47,9 @@ def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, Quer
     return notes.distinct(), values
 
 
-def queue_page(counties: QuerySet[County], filters: dict, number) -> tuple[Page, list[QueueItem]]:
+def queue_page(
+    counties: QuerySet[County], filters: dict, number, today: datetime.date
+) -> tuple[Page, list[QueueItem]]:
     notes, values = _filtered(counties, filters)
     keys = (
         notes.order_by()
@@ -83,6 +88,12 @@ def queue_page(counties: QuerySet[County], filters: dict, number) -> tuple[Page,
         )
     }
     items = [QueueItem(kind, found[(kind, pk)]) for _at, pk, kind in page.object_list]
+    judges: dict[int, Judge] = {}
+    for item in items:
+        if item.kind == "note":
+            period = item.record.period
+            judge = judges.setdefault(period.pk, Judge(period, today))
+            item.light = judge.slot(Slot.of(item.record))
     return page, items
 
 

@@ -23,7 +23,7 @@ from targets.models import (
     State,
     StatusOption,
 )
-from targets.services import audit
+from targets.services import audit, periods
 from targets.services.evidence_files import CheckedFile
 
 NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
@@ -47,11 +47,11 @@ class StaleVersion(WorkflowError):
         )
 
 
-def _check_open(period: Period) -> None:
-    if period.locked:
-        raise WorkflowError(
-            _("%(period)s 已锁定,不能再修改。如需修改,请联系管理员。") % {"period": period.code}
-        )
+def _check_open(period: Period, county: County) -> None:
+    try:
+        periods.check_open(period, county, timezone.localdate())
+    except periods.PeriodLocked as locked:
+        raise WorkflowError(str(locked)) from None
 
 
 @dataclass
@@ -86,7 +86,7 @@ def _editing(model, lookup: dict, started_from: int | None, not_editable: str):
     and its fields before the change."""
     try:
         with transaction.atomic():
-            _check_open(lookup["period"])
+            _check_open(lookup["period"], lookup["county"])
             record = model.objects.select_for_update().filter(**lookup).first()
             if record is not None and record.version != started_from:
                 raise StaleVersion(record)
@@ -203,7 +203,7 @@ def review(
     with transaction.atomic():
         for item in items:
             current = type(item).objects.select_for_update().get(pk=item.pk)
-            _check_open(item.period)
+            _check_open(item.period, item.county)
             if current.state != State.SUBMITTED:
                 raise WorkflowError(
                     _("%(item)s 不是待审核状态(可能已被他人处理),本次操作未执行。")

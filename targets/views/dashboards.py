@@ -1,7 +1,6 @@
 """The province's dashboards: the overview with its cuts and drill-down, and a measure's grid
 across the counties. Progress figures come from approved notes only."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,8 +19,8 @@ from targets.models import (
     StatusOption,
     TaskArea,
 )
-from targets.services import dashboard, indicator_view, plan_structure
-from targets.services.reporting_setup import current_period
+from targets.services import dashboard, indicator_view, lights, plan_structure, supervision_rules
+from targets.services.periods import current_period
 
 
 def _scope(request: HttpRequest, form_class=DashboardFilterForm):
@@ -53,6 +52,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     integrations, crosstab = dashboard.crosstab(scope)
     completeness, status_mix = dashboard.completeness_and_statuses(scope)
     prefecture = filters.get("prefecture")
+    judge = lights.Judge(scope.period, timezone.localdate())
+    county_lights = lights.county_lights(judge, scope.counties, scope.measures)
+    units, behind = dashboard.by_unit(scope, level), dashboard.furthest_behind(scope)
+    dashboard.attach_lights(units, scope, level, county_lights)
+    dashboard.attach_lights(behind, scope, "county", county_lights)
     context = {
         "form": form,
         "filters": filters,
@@ -69,8 +73,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "colours": [s.color for s, _n in status_mix],
         },
         "flags": dashboard.flags(scope),
-        "behind": dashboard.furthest_behind(scope),
-        "units": dashboard.by_unit(scope, level),
+        "light_tally": lights.tally(county_lights.values()),
+        "behind": behind,
+        "units": units,
         "task_areas": dashboard.by_task_area(scope),
         "integration_rows": dashboard.by_integration(scope),
         "integrations": integrations,
@@ -91,7 +96,8 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     prefecture and as a table."""
     form, filters, scope = _scope(request)
     measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
-    groups = dashboard.measure_grid(measure, scope.period, scope.counties)
+    judge = lights.Judge(scope.period, timezone.localdate())
+    groups = dashboard.measure_grid(measure, judge, scope.counties)
     boundaries = BoundaryMap.objects.first()  # the latest upload
     context = {
         "form": form,
@@ -122,12 +128,14 @@ def notes(request: HttpRequest) -> HttpResponse:
     if status:
         found = found.filter(state=State.APPROVED, status__code=status)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
+    judge = lights.Judge(scope.period, timezone.localdate())
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "period": scope.period,
         "page": page,
+        "rows": [(note, judge.slot(lights.Slot.of(note))) for note in page.object_list],
         "query": query.urlencode(),
         "status": StatusOption.objects.filter(code=status).first(),
         "state": State(state).label if state in State.values else None,
@@ -141,7 +149,8 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
     """A whole task area across the counties: one column per measure."""
     form, _filters, scope = _scope(request)
     area = get_object_or_404(TaskArea, code=code)
-    measures, groups = dashboard.task_area_grid(area, scope.period, scope.counties)
+    judge = lights.Judge(scope.period, timezone.localdate())
+    measures, groups = dashboard.task_area_grid(area, judge, scope.counties)
     context = {
         "form": form,
         "period": scope.period,
@@ -208,7 +217,7 @@ def pace_rules(request: HttpRequest) -> HttpResponse:
     require_province_view(request)
     context = {
         "thresholds": indicator_view.thresholds(),
-        "behind_points": settings.MEASURE_BEHIND_POINTS,
+        "rules": supervision_rules.current(),
     }
     return render(request, "dashboards/pace.html", context)
 

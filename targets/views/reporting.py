@@ -21,8 +21,7 @@ from targets.models import (
     ProgressNote,
     StatusOption,
 )
-from targets.services import report_page
-from targets.services.reporting_setup import current_period
+from targets.services import lights, periods, report_page
 from targets.services.workflow import (
     NOTE_FIELDS,
     VALUE_FIELDS,
@@ -42,7 +41,7 @@ def report_current(request: HttpRequest, code: str) -> HttpResponse:
     """The current round (or the one chosen in the period switch)."""
     county = county_for_user(request, code)
     chosen = Period.objects.filter(code=request.GET.get("period", "")).first()
-    period = chosen or current_period(timezone.localdate())
+    period = chosen or periods.current_period(timezone.localdate())
     if period is None:
         raise Http404
     return redirect("report", code=county.code, period=period.code)
@@ -56,15 +55,20 @@ def report(request: HttpRequest, code: str, period: str) -> HttpResponse:
     the county-level indicators' values."""
     county = county_for_user(request, code)
     period = get_object_or_404(Period, code=period)
+    today = timezone.localdate()
     areas = report_page.measure_rows(county, period)
+    reopened = periods.reopening(period, county, today)
     context = {
         "county": county,
         "period": period,
         "periods": Period.objects.only("code"),
         "areas": areas,
+        "light": report_page.light_rows(areas, lights.Judge(period, today)),
         "counts": report_page.counts(areas),
         "indicator_rows": report_page.indicator_rows(county, period),
-        "can_report": access_for(request).can_report_for(county) and not period.locked,
+        "reopened": reopened,
+        "can_report": access_for(request).can_report_for(county)
+        and (not period.locked or reopened is not None),
     }
     if request.htmx and request.htmx.target == "report-counts":
         return render(request, "reporting/page.html#counts", context)
@@ -80,7 +84,8 @@ def _note_context(request, county, period, measure, note, form, error=None):
         "form": form,
         "error": error,
         "evidence": list(note.evidence.all()) if note else [],
-        "can_report": access_for(request).can_report_for(county) and not period.locked,
+        "can_report": access_for(request).can_report_for(county)
+        and periods.is_open_for(period, county, timezone.localdate()),
     }
 
 
@@ -146,7 +151,9 @@ def _note_saved(request, county, period, saved: ProgressNote) -> HttpResponse:
     if not request.htmx:
         url = reverse("report", args=[county.code, period.code])
         return redirect(f"{url}#measure-{saved.measure.anchor}")
-    row = report_page.MeasureRow(saved.measure, report_page.notes_queryset().get(pk=saved.pk))
+    note = report_page.notes_queryset().get(pk=saved.pk)
+    judge = lights.Judge(period, timezone.localdate())
+    row = report_page.MeasureRow(saved.measure, note, judge.slot(lights.Slot.of(note)))
     context = {"county": county, "period": period, "row": row, "can_report": True}
     response = render(request, "reporting/page.html#measure-row", context)
     return trigger_client_event(response, REPORT_CHANGED)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -51,7 +52,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             if not request.htmx and decision is None:
                 return redirect(f"{request.path}?{request.GET.urlencode()}")
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page, items = review_queue.queue_page(counties, cleaned, request.GET.get("page"))
+    page, items = review_queue.queue_page(
+        counties, cleaned, request.GET.get("page"), timezone.localdate()
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from targets.models import County, Measure, Period, StatusOption
-from targets.services.reporting_setup import current_period
+from targets.services.periods import current_period
 from targets.services.workflow import NoteInput, save_note
 
 JINJIANG = "510104"

@@ -1,0 +1,31 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from targets.services.reminders import send_due_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the day's reminders (催办) to county reporters, and to reviewers of counties long "
+        "overdue, in the app and by email. Meant for a daily timer; running it again on the "
+        "same day sends nothing twice."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--date", help="the day to send for, YYYY-MM-DD (default: today in Asia/Shanghai)"
+        )
+
+    def handle(self, *args, date: str | None, **options) -> None:
+        try:
+            today = datetime.date.fromisoformat(date) if date else timezone.localdate()
+        except ValueError as exc:
+            raise CommandError(f"--date {date!r} is not a date of the form YYYY-MM-DD") from exc
+        result = send_due_reminders(today)
+        emailed = sum(n.emailed for n in result.sent)
+        self.stdout.write(
+            f"{today}: {len(result.sent)} reminders sent ({emailed} by email); "
+            f"{result.already} had already been sent today."
+        )

@@ -1,0 +1,188 @@
+"""Supervision of the reporting rounds (督查督办): the rules an admin sets for the cadence, the
+warning lights and the reminders; periods reopened for one county; and the notifications sent."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from targets.models.progress import Period
+
+
+def validate_days_list(value: str) -> None:
+    try:
+        days = [int(part) for part in value.split(",")]
+    except ValueError:
+        days = []
+    if not days or any(d < 1 or d > 60 for d in days):
+        raise ValidationError(_("请填写1至60之间的天数,用英文逗号分隔,例如 7,1。"))
+
+
+class SupervisionRules(models.Model):
+    """The one row of rules for the rounds. They differ from place to place, so admins set them;
+    the defaults are the province's usual practice."""
+
+    cadence = models.CharField(
+        _("填报周期"),
+        max_length=10,
+        choices=Period.Cadence.choices,
+        default=Period.Cadence.QUARTER,
+        help_text=_("改为月度后,将自动生成2024年至2035年的月度填报周期;已有的周期和数据不变。"),
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("截止日期(周期结束后第几天)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("用于新生成的周期;已有周期的截止日期在“填报周期”中逐个修改。"),
+    )
+    red_statuses = models.ManyToManyField(
+        "targets.StatusOption",
+        verbose_name=_("亮红灯的进展状态"),
+        related_name="+",
+        blank=True,
+        help_text=_("已提交的进展选了这些状态时亮红灯。"),
+    )
+    red_points_behind = models.PositiveSmallIntegerField(
+        _("低于序时进度多少个百分点亮红灯"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("低于序时进度但不超过此数时亮黄灯。"),
+    )
+    yellow_days_before_deadline = models.PositiveSmallIntegerField(
+        _("截止前几天仍未提交亮黄灯"),
+        default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+    )
+    yellow_days_after_return = models.PositiveSmallIntegerField(
+        _("退回后几天仍未重新提交亮黄灯"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    remind_days_before = models.CharField(
+        _("截止前第几天催办"),
+        max_length=30,
+        default="7,1",
+        validators=[validate_days_list],
+        help_text=_("用英文逗号分隔;截止当天总会提醒。"),
+    )
+    remind_every_days_after = models.PositiveSmallIntegerField(
+        _("逾期后每隔几天催办"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("逾期几天后同时告知审核人"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    stop_after_days = models.PositiveSmallIntegerField(
+        _("逾期几天后停止自动催办"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("之后仍可由审核人手动催办。"),
+    )
+
+    class Meta:
+        verbose_name = _("督办规则")
+        verbose_name_plural = _("督办规则")
+
+    def __str__(self) -> str:
+        return str(_("督办规则"))
+
+    @property
+    def reminder_days_before(self) -> list[int]:
+        return sorted({int(part) for part in self.remind_days_before.split(",")}, reverse=True)
+
+
+class PeriodReopening(models.Model):
+    """A locked period opened again for one county, until a date, for a recorded reason."""
+
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="reopenings", verbose_name=_("填报周期")
+    )
+    county = models.ForeignKey(
+        "targets.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
+    )
+    until = models.DateField(_("开放至(含当日)"))
+    reason = models.TextField(_("原因"), max_length=1000)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    opened_at = models.DateTimeField(_("操作时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("重新开放")
+        verbose_name_plural = _("重新开放")
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.county.name}"
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the app and sent by email: the reminders (催办), automatic
+    or sent by a reviewer. The rows are also the reminders' log."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("截止前提醒")
+        DUE_TODAY = "due_today", _("截止当日提醒")
+        OVERDUE = "overdue", _("逾期催办")
+        ESCALATION = "escalation", _("逾期告知审核人")
+        MANUAL = "manual", _("人工催办")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("接收人"),
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="+", verbose_name=_("填报周期")
+    )
+    county = models.ForeignKey(
+        "targets.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
+    )
+    days = models.IntegerField(_("距截止日期天数"), help_text=_("负数为截止前,正数为逾期。"))
+    pending = models.PositiveIntegerField(_("未提交举措数"))
+    message = models.TextField(_("附言"), blank=True, max_length=500)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("催办人"),
+    )
+    sent_on = models.DateField(_("发送日期"))
+    created_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    emailed = models.BooleanField(_("已发邮件"), default=False)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        constraints = [
+            # A second run on the same day finds its reminders already there.
+            models.UniqueConstraint(
+                fields=["recipient", "period", "county", "kind", "sent_on"],
+                condition=Q(sender__isnull=True),
+                name="one_automatic_reminder_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "period", "county"],
+                condition=Q(kind="escalation"),
+                name="one_escalation_per_round",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["county", "period"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.county.name} {self.period.code}"

@@ -1,0 +1,63 @@
+"""The supervision rules in force (cadence, warning lights, reminders), read through a short cache
+so that every page does not ask the database. A change reaches every app process within
+CACHE_SECONDS."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+
+from targets.models import StatusOption, SupervisionRules
+
+CACHE_KEY = "supervision-rules"
+CACHE_SECONDS = 30
+DEFAULT_RED_STATUSES = ["behind", "at_risk"]
+
+
+@dataclass(frozen=True)
+class Rules:
+    cadence: str
+    deadline_days: int
+    red_status_ids: frozenset[int]
+    red_points_behind: int
+    yellow_days_before_deadline: int
+    yellow_days_after_return: int
+    reminder_days_before: tuple[int, ...]
+    remind_every_days_after: int
+    escalate_after_days: int
+    stop_after_days: int
+
+
+def stored() -> SupervisionRules:
+    """The row, made with the defaults on first use."""
+    rules, created = SupervisionRules.objects.get_or_create(pk=1)
+    if created:
+        rules.red_statuses.set(StatusOption.objects.filter(code__in=DEFAULT_RED_STATUSES))
+    return rules
+
+
+def current() -> Rules:
+    rules = cache.get(CACHE_KEY)
+    if rules is None:
+        row = stored()
+        rules = Rules(
+            cadence=row.cadence,
+            deadline_days=row.deadline_days,
+            red_status_ids=frozenset(row.red_statuses.values_list("pk", flat=True)),
+            red_points_behind=row.red_points_behind,
+            yellow_days_before_deadline=row.yellow_days_before_deadline,
+            yellow_days_after_return=row.yellow_days_after_return,
+            reminder_days_before=tuple(row.reminder_days_before),
+            remind_every_days_after=row.remind_every_days_after,
+            escalate_after_days=row.escalate_after_days,
+            stop_after_days=row.stop_after_days,
+        )
+        cache.set(CACHE_KEY, rules, CACHE_SECONDS)
+    return rules
+
+
+@receiver(post_save, sender=SupervisionRules)
+@receiver(m2m_changed, sender=SupervisionRules.red_statuses.through)
+def forget_cached_rules(**kwargs) -> None:
+    cache.delete(CACHE_KEY)

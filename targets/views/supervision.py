@@ -1,0 +1,196 @@
+"""Supervision for reviewers: the late-and-stale view of a round, reminders sent by hand (催办),
+and the log of every reminder sent in their counties."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from targets.access import require_reviewer
+from targets.models import Notification, Prefecture
+from targets.services import late_view, reminders
+from targets.services.periods import last_ended_period
+from targets.supervision_forms import LateFilterForm, ReminderLogFilterForm, RemindForm
+
+DEFAULT_STALE_PERIODS = 2
+
+
+def _late_context(request: HttpRequest) -> dict:
+    access = require_reviewer(request)
+    counties = access.reviewable_counties()
+    prefectures = Prefecture.objects.filter(pk__in=counties.values("prefecture"))
+    form = LateFilterForm(request.GET, prefectures=prefectures)
+    filters = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    period = filters.get("period") or last_ended_period(today)
+    if period is None:
+        raise Http404
+    if filters.get("prefecture"):
+        counties = counties.filter(prefecture=filters["prefecture"])
+    stale_periods = filters.get("stale_periods") or DEFAULT_STALE_PERIODS
+    rows = late_view.late_rows(period, counties, today, stale_periods)
+    if filters.get("show") != "all":
+        rows = [row for row in rows if row.has_problem]
+    sort = filters.get("sort") or "light"
+    query = request.GET.copy()
+    query.pop("sort", None)
+    return {
+        "form": form,
+        "period": period,
+        "today": today,
+        "stale_periods": stale_periods,
+        "rows": late_view.sorted_rows(rows, sort),
+        "sort": sort,
+        "sorts": {key: label for key, (label, _key) in late_view.SORTS.items()},
+        "query": query.urlencode(),
+    }
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def late(request: HttpRequest) -> HttpResponse:
+    """Counties with something not reported in the round, returns not answered, measures silent
+    for several periods, and days since the last submission: sortable, exportable, and each
+    county can be sent a reminder from here."""
+    context = _late_context(request)
+    if request.GET.get("export") == "csv":
+        return _late_csv(context)
+    if request.htmx:
+        return render(request, "supervision/late.html#late-table", context)
+    return render(request, "supervision/late.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _late_csv(context: dict) -> StreamingHttpResponse:
+    """The rows on screen, as CSV that Excel opens as UTF-8 (with a byte-order mark)."""
+    writer = csv.writer(_Echo())
+    header = [
+        _("市州"),
+        _("县(市、区)代码"),
+        _("县(市、区)"),
+        _("预警"),
+        _("预警原因"),
+        _("举措数"),
+        _("已提交"),
+        _("未提交"),
+        _("退回未重报"),
+        _("退回最久天数"),
+        _("长期未报举措"),
+        _("最近提交时间"),
+        _("距上次提交天数"),
+        _("最近催办日期"),
+    ]
+
+    def lines():
+        yield "\ufeff" + writer.writerow(header)
+        for row in context["rows"]:
+            yield writer.writerow(
+                [
+                    row.county.prefecture.name,
+                    row.county.code,
+                    row.county.name,
+                    row.light.label,
+                    row.light.text,
+                    row.slots,
+                    row.reported,
+                    row.missing,
+                    row.returned,
+                    "" if row.oldest_return_days is None else row.oldest_return_days,
+                    row.stale,
+                    timezone.localtime(row.last_submitted).strftime("%Y-%m-%d %H:%M")
+                    if row.last_submitted
+                    else "",
+                    "" if row.days_since is None else row.days_since,
+                    row.last_reminder.isoformat() if row.last_reminder else "",
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    name = f"late-{context['period'].code}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+@login_required
+def remind(request: HttpRequest) -> HttpResponse:
+    """催办 by hand: the reporters of the chosen counties (one, or all the late ones on the late
+    view) are notified and emailed, where something is due in the round; recorded."""
+    access = require_reviewer(request)
+    counties = access.reviewable_counties()
+    codes = request.POST.getlist("counties")
+    allowed = set(counties.filter(code__in=codes).values_list("code", flat=True))
+    if set(codes) - allowed:
+        raise Http404  # a county outside the reviewer's scope
+    form = RemindForm(request.POST, county_codes=sorted(allowed))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back or "late")
+    data = form.cleaned_data
+    chosen = counties.filter(code__in=data["counties"])
+    sent = reminders.send_manual(
+        sender=request.user,
+        period=data["period"],
+        counties=list(chosen.order_by("code")),
+        message=data["message"].strip(),
+        today=timezone.localdate(),
+        request=request,
+    )
+    reached = len({n.county_id for n in sent})
+    if sent:
+        messages.success(
+            request,
+            _("已向 %(counties)d 个县的 %(people)d 名填报员发送催办。")
+            % {"counties": reached, "people": len(sent)},
+        )
+    else:
+        messages.info(request, _("所选的县本期已全部提交(或没有填报员),没有发送催办。"))
+    return redirect(back or "late")
+
+
+@require_GET
+@login_required
+def reminder_log(request: HttpRequest) -> HttpResponse:
+    """Every reminder sent to or about the reviewer's counties, newest first."""
+    access = require_reviewer(request)
+    form = ReminderLogFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    log = Notification.objects.filter(county__in=access.reviewable_counties()).select_related(
+        "county", "period", "recipient", "sender"
+    )
+    if filters.get("period"):
+        log = log.filter(period=filters["period"])
+    if filters.get("kind"):
+        log = log.filter(kind=filters["kind"])
+    if filters.get("county"):
+        term = filters["county"].strip()
+        log = log.filter(Q(county__code=term) | Q(county__name__contains=term))
+    page = Paginator(log, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "entries": [(n, reminders.describe(n)) for n in page.object_list],
+        "query": query.urlencode(),
+    }
+    return render(request, "supervision/reminder_log.html", context)
