@@ -28,6 +28,7 @@ run: setup
 	DEBUG=true $(RUN) python manage.py load_plan
 	DEBUG=true $(RUN) python manage.py setup_reporting
 	DEBUG=true $(RUN) python manage.py seed_demo
+	DEBUG=true $(RUN) python manage.py send_reminders
 	DEBUG=true $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
 # The tests, on the database of DATABASE_URL (PostgreSQL in CI); browser tests use Debian's Chromium.

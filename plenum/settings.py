@@ -133,17 +133,20 @@ PACE_LIMITED = env.get_float("PACE_LIMITED", 0.60)
 # they were exported for archiving (see the archive_audit command).
 AUDIT_RETENTION_DAYS = env.get_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 
-# Reminders go out by email as well as in the app: printed to the console in development, by SMTP
-# when EMAIL_HOST is set. PUBLIC_URL is the address users open the app at, for the links in emails.
+# Reminders go out by email as well as in the app: printed to the console in development, else by
+# SMTP to EMAIL_HOST (default: a mail relay on this machine). A failed email is logged; the in-app
+# notification stands. PUBLIC_URL is the address users open the app at, for the links in emails.
 PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 EMAIL_HOST = env.get("EMAIL_HOST", "")
-if EMAIL_HOST:
+if DEBUG and not EMAIL_HOST:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": EMAIL_HOST,
+                "host": EMAIL_HOST or "localhost",
                 "port": env.get_int("EMAIL_PORT", 25),
                 "username": env.get("EMAIL_HOST_USER", ""),
                 "password": env.get("EMAIL_HOST_PASSWORD", ""),
@@ -152,10 +155,6 @@ if EMAIL_HOST:
             },
         }
     }
-elif DEBUG:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-else:
-    MAILERS = {}  # no mail server: reminders are shown in the app only
 del EMAIL_HOST  # a deprecated setting name in Django 6.1; MAILERS carries it
 
 LOGIN_URL = "login"

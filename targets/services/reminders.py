@@ -253,8 +253,6 @@ def email(notifications: list[Notification]) -> int:
     """One email to each recipient with an address, holding all their notifications of this
     run, in the site's language, with the measures still due. A failure is logged and the
     in-app notifications stand. Returns how many notifications went out by email."""
-    if not settings.MAILERS:
-        return 0  # no mail server configured
     by_recipient: dict[int, list[Notification]] = {}
     for n in notifications:
         if n.recipient.email:
