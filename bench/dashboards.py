@@ -1,4 +1,5 @@
-"""Server time of the province overview and the 183-county grid at Sichuan scale.
+"""Server time of the province overview, the 183-county grid, a county's report page and the
+late-and-silent view at Sichuan scale.
 
 Run against a PostgreSQL database filled by `seed_demo --scale sichuan` (see bench/README.md):
 
@@ -36,6 +37,8 @@ PAGES = {
     "province overview, filtered": "/province/?period=2026Q3&region=chengdu-plain&task_area=T2",
     "183-county grid": "/province/measures/T1.1/?period=2026Q3",
     "indicator page": "/province/indicators/D01/",
+    "county report page": "/counties/510104/report/2026Q3/",
+    "late and silent view": "/review/late/?period=2026Q3",
 }
 
 
