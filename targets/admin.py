@@ -462,8 +462,28 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
         return response
 
 
+class SingletonAdmin(AuditedAdmin):
+    """A settings row of which there is exactly one: its list opens the row, which is neither
+    added nor deleted."""
+
+    def the_row(self):
+        raise NotImplementedError
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", self.the_row().pk)
+
+
 @admin.register(SecuritySettings)
-class SecuritySettingsAdmin(AuditedAdmin):
+class SecuritySettingsAdmin(SingletonAdmin):
     """The one row of the security policy, changed by the security admin only."""
 
     editors = frozenset({Role.Kind.SECURITY_ADMIN})
@@ -475,17 +495,8 @@ class SecuritySettingsAdmin(AuditedAdmin):
         "lockout_minutes",
     ]
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        policy = security_policy.current()
-        return redirect("admin:targets_securitysettings_change", policy.pk)
+    def the_row(self):
+        return security_policy.current()
 
 
 class SecurityAdminOnly(RoleGated):

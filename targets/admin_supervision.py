@@ -2,19 +2,17 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from targets.admin import AuditedAdmin
+from targets.admin import AuditedAdmin, SingletonAdmin
 from targets.models import PeriodReopening, SupervisionRules
 from targets.services import supervision_rules
 from targets.services.periods import ensure_periods
 
 
 @admin.register(SupervisionRules)
-class SupervisionRulesAdmin(AuditedAdmin):
+class SupervisionRulesAdmin(SingletonAdmin):
     """The one row of rules: cadence, warning lights, reminders. Choosing a cadence creates its
     periods."""
 
@@ -46,16 +44,8 @@ class SupervisionRulesAdmin(AuditedAdmin):
         ),
     ]
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return redirect("admin:targets_supervisionrules_change", supervision_rules.stored().pk)
+    def the_row(self):
+        return supervision_rules.stored()
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -194,6 +194,20 @@ class QueueFilterForm(forms.Form):
         self.fields["county"].queryset = counties
 
 
+ALL = _("全部")
+
+
+def by_code(label, queryset, empty_label=ALL) -> forms.ModelChoiceField:
+    """An optional choice of one record, named by its code in the query string."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=queryset,
+        required=False,
+        to_field_name="code",
+        empty_label=empty_label,
+    )
+
+
 class DashboardFilterForm(forms.Form):
     """Filters that combine, carried in the query string so that every view can be bookmarked."""
 
@@ -203,49 +217,13 @@ class DashboardFilterForm(forms.Form):
         ("pilot", _("试点示范县")),
     ]
 
-    period = forms.ModelChoiceField(
-        label=_("填报周期"),
-        queryset=Period.objects.all(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("本期"),
-    )
-    region = forms.ModelChoiceField(
-        label=_("经济区"),
-        queryset=Region.objects.all(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("全部"),
-    )
-    prefecture = forms.ModelChoiceField(
-        label=_("市州"),
-        queryset=Prefecture.objects.all(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("全部"),
-    )
-    county_type = forms.ModelChoiceField(
-        label=_("县域类型"),
-        queryset=CountyType.objects.all(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("全部"),
-    )
+    period = by_code(_("填报周期"), Period.objects.all(), empty_label=_("本期"))
+    region = by_code(_("经济区"), Region.objects.all())
+    prefecture = by_code(_("市州"), Prefecture.objects.all())
+    county_type = by_code(_("县域类型"), CountyType.objects.all())
     flag = forms.ChoiceField(label=_("县域标记"), choices=[("", _("全部")), *FLAGS], required=False)
-    task_area = forms.ModelChoiceField(
-        label=_("重点任务"),
-        queryset=TaskArea.objects.all(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("全部"),
-    )
-    integration = forms.ModelChoiceField(
-        label=_("融合方向"),
-        queryset=Integration.objects.all(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("全部"),
-    )
+    task_area = by_code(_("重点任务"), TaskArea.objects.all())
+    integration = by_code(_("融合方向"), Integration.objects.all())
 
 
 class GoalsFilterForm(DashboardFilterForm):

@@ -4,25 +4,14 @@ filters."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from targets.forms import by_code
 from targets.models import Notification, Period, Prefecture
 from targets.services.late_view import SORTS
 
 
 class LateFilterForm(forms.Form):
-    period = forms.ModelChoiceField(
-        label=_("填报周期"),
-        queryset=Period.objects.all(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("最近结束的一期"),
-    )
-    prefecture = forms.ModelChoiceField(
-        label=_("市州"),
-        queryset=Prefecture.objects.all(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("全部"),
-    )
+    period = by_code(_("填报周期"), Period.objects.all(), empty_label=_("最近结束的一期"))
+    prefecture = by_code(_("市州"), Prefecture.objects.all())
     stale_periods = forms.IntegerField(
         label=_("连续几期未报算长期未报"), min_value=1, max_value=12, required=False
     )
@@ -59,13 +48,7 @@ class RemindForm(forms.Form):
 
 
 class ReminderLogFilterForm(forms.Form):
-    period = forms.ModelChoiceField(
-        label=_("填报周期"),
-        queryset=Period.objects.all(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("全部"),
-    )
+    period = by_code(_("填报周期"), Period.objects.all())
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("", _("全部")), *Notification.Kind.choices], required=False
     )
