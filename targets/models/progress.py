@@ -162,7 +162,10 @@ class ProgressNote(Reviewable):
                 name="risk_flag_has_a_reason",
             ),
         ]
-        indexes = [models.Index(fields=["state", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"]),
+            models.Index(fields=["county", "-submitted_at"], name="note_county_last_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.county.name} {self.measure.code} {self.period.code}"

@@ -5,7 +5,7 @@ and the last reminder; read in a fixed number of queries however many notes ther
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,11 +83,12 @@ def late_rows(
         .annotate(n=Count("measure", distinct=True))
         .order_by()
     )
+    # The latest submission of each county: one index lookup per county, not a scan of every note.
+    latest = ProgressNote.objects.filter(county=OuterRef("pk"), submitted_at__isnull=False)
     last_submitted = dict(
-        ProgressNote.objects.filter(county__in=counties, submitted_at__isnull=False)
-        .values_list("county")
-        .annotate(at=Max("submitted_at"))
-        .order_by()
+        counties.annotate(
+            at=Subquery(latest.order_by("-submitted_at").values("submitted_at")[:1])
+        ).values_list("pk", "at")
     )
     last_reminder = dict(
         Notification.objects.filter(period=period, county__in=counties)
