@@ -125,15 +125,21 @@ def send_due_reminders(today: datetime.date) -> RunResult:
                         **common,
                     )
         if escalate:
-            escalated = set(
-                Notification.objects.filter(period=period, kind=Kind.ESCALATION).values_list(
-                    "recipient_id", "county_id"
+            # Once a round: escalations of earlier days are left alone, today's count as made.
+            earlier = Notification.objects.filter(period=period, kind=Kind.ESCALATION)
+            escalated = {
+                (recipient, county): on
+                for recipient, county, on in earlier.values_list(
+                    "recipient_id", "county_id", "sent_on"
                 )
-            )
+            }
             late = list(County.objects.filter(pk__in=pending))
             for county_id, users in reviewers_of(late).items():
                 for user in users:
-                    if (user.pk, county_id) not in escalated:
+                    sent_on = escalated.get((user.pk, county_id))
+                    if sent_on == today:
+                        result.already += 1
+                    elif sent_on is None:
                         _make(
                             result,
                             recipient=user,
