@@ -48,8 +48,11 @@ class StaleVersion(WorkflowError):
 
 
 def _check_open(period: Period, county: County) -> None:
+    """Inside the change's transaction: the period as it is now (an admin may have locked it since
+    the page loaded it) must be open for the county."""
+    now = Period.objects.only("code", "locked").get(pk=period.pk)
     try:
-        periods.check_open(period, county, timezone.localdate())
+        periods.check_open(now, county, timezone.localdate())
     except periods.PeriodLocked as locked:
         raise WorkflowError(str(locked)) from None
 
