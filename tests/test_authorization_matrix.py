@@ -109,6 +109,16 @@ MATRIX = {
     ),
     "pace_rules": ("/province/pace/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
     "set_language": ("/i18n/setlang/", everyone(302)),
+    "values_template": (
+        "/values/template.xlsx?period=2026Q3",
+        row(302, 200, 200, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    "values_import": ("/values/import/", row(302, 200, 200, 403, 403, 403, 403, 403, 403, 403)),
+    "briefing": ("/province/briefing/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
+    "briefing_pdf": (
+        "/province/briefing.pdf",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
+    ),
     "late": ("/review/late/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
     "remind": ("/review/late/remind/", everyone(405)),
     "reminder_log": ("/review/reminders/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
@@ -133,6 +143,9 @@ GET_ONLY = [
     "status_colours",
     "late",
     "reminder_log",
+    "values_template",
+    "briefing",
+    "briefing_pdf",
     "notifications",
 ]
 

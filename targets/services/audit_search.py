@@ -1,8 +1,6 @@
 """Searching the audit trail (actor, action, object, time range), for the audit admin."""
 
-import csv
 import datetime
-from collections.abc import Iterator
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -55,44 +53,3 @@ def search(form: AuditSearchForm) -> QuerySet[AuditRecord]:
     if data["end"]:
         records = records.filter(at__lt=_day_start(data["end"] + datetime.timedelta(days=1)))
     return records
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_rows(records: QuerySet[AuditRecord]) -> Iterator[str]:
-    """CSV that Excel opens correctly (UTF-8 with BOM), streamed row by row."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow(
-        [
-            _("时间"),
-            _("操作人"),
-            _("地址"),
-            _("操作"),
-            _("对象类型"),
-            _("对象编号"),
-            _("对象"),
-            _("结果"),
-            _("变更内容"),
-            _("哈希"),
-        ]
-    )
-    local = timezone.get_current_timezone()
-    for record in records.iterator(chunk_size=2000):
-        yield writer.writerow(
-            [
-                record.at.astimezone(local).strftime("%Y-%m-%d %H:%M:%S"),
-                record.actor_name,
-                record.address or "",
-                record.action,
-                record.object_type,
-                record.object_id,
-                record.object_repr,
-                record.get_outcome_display(),
-                record.changes or "",
-                record.hash,
-            ]
-        )

@@ -47,6 +47,35 @@ def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, Quer
     return notes.distinct(), values
 
 
+NOTE_RELATED = (
+    "county__prefecture",
+    "measure",
+    "period",
+    "status",
+    "bottom_line",
+    "updated_by",
+    "reviewer_status",
+)
+VALUE_RELATED = (
+    "county__prefecture",
+    "indicator",
+    "period",
+    "updated_by",
+    "target_2027",
+    "target_2035",
+)
+
+
+def _lit(items: list[QueueItem], today: datetime.date) -> list[QueueItem]:
+    judges: dict[int, Judge] = {}
+    for item in items:
+        if item.kind == "note":
+            period = item.record.period
+            judge = judges.setdefault(period.pk, Judge(period, today))
+            item.light = judge.slot(Slot.of(item.record))
+    return items
+
+
 def queue_page(
     counties: QuerySet[County], filters: dict, number, today: datetime.date
 ) -> tuple[Page, list[QueueItem]]:
@@ -70,31 +99,26 @@ def queue_page(
     found = {
         ("note", n.pk): n
         for n in ProgressNote.objects.filter(pk__in=wanted["note"])
-        .select_related(
-            "county__prefecture",
-            "measure",
-            "period",
-            "status",
-            "bottom_line",
-            "updated_by",
-            "reviewer_status",
-        )
+        .select_related(*NOTE_RELATED)
         .annotate(evidence_count=Count("evidence", filter=Q(evidence__superseded=False)))
     }
     found |= {
         ("value", v.pk): v
         for v in IndicatorValue.objects.filter(pk__in=wanted["value"]).select_related(
-            "county__prefecture", "indicator", "period", "updated_by", "target_2027", "target_2035"
+            *VALUE_RELATED
         )
     }
     items = [QueueItem(kind, found[(kind, pk)]) for _at, pk, kind in page.object_list]
-    judges: dict[int, Judge] = {}
-    for item in items:
-        if item.kind == "note":
-            period = item.record.period
-            judge = judges.setdefault(period.pk, Judge(period, today))
-            item.light = judge.slot(Slot.of(item.record))
-    return page, items
+    return page, _lit(items, today)
+
+
+def all_items(counties: QuerySet[County], filters: dict, today: datetime.date) -> list[QueueItem]:
+    """Every item the filters select, in the queue's order (for export)."""
+    notes, values = _filtered(counties, filters)
+    items = [QueueItem("note", n) for n in notes.select_related(*NOTE_RELATED)]
+    items += [QueueItem("value", v) for v in values.select_related(*VALUE_RELATED)]
+    items.sort(key=lambda i: (i.record.submitted_at, i.kind, i.record.pk))
+    return _lit(items, today)
 
 
 def records_for(keys: list[str], counties: QuerySet[County]) -> list:

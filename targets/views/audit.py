@@ -1,14 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_audit_view
-from targets.services import audit
-from targets.services.audit_search import AuditSearchForm, csv_rows, search
+from targets.services import audit, export_tables, exports
+from targets.services.audit_search import AuditSearchForm, search
 
 
 @require_GET
@@ -28,9 +27,11 @@ def audit_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The records found, as CSV; the export itself is recorded."""
+def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The records found, as .xlsx or CSV; the export itself is recorded."""
     require_audit_view(request)
+    if fmt not in exports.FORMATS:
+        raise Http404
     form = AuditSearchForm(request.GET)
     records = search(form)
     audit.record(
@@ -38,7 +39,4 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         request=request,
         changes={"filters": {k: v for k, v in request.GET.items() if v}},
     )
-    response = StreamingHttpResponse(csv_rows(records), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-    return response
+    return exports.response(export_tables.audit_records(records), fmt)

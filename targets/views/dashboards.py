@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -19,7 +20,15 @@ from targets.models import (
     StatusOption,
     TaskArea,
 )
-from targets.services import dashboard, indicator_view, lights, plan_structure, supervision_rules
+from targets.services import (
+    dashboard,
+    export_tables,
+    exports,
+    indicator_view,
+    lights,
+    plan_structure,
+    supervision_rules,
+)
 from targets.services.periods import current_period
 
 
@@ -84,8 +93,33 @@ def overview(request: HttpRequest) -> HttpResponse:
         "last_approval": dashboard.last_approval(scope),
         "query": request.GET.urlencode(),
     }
+    fmt = exports.requested(request)
+    if fmt:
+        return exports.response(_overview_table(request, context), fmt)
     template = "dashboards/overview.html#results" if request.htmx else "dashboards/overview.html"
     return render(request, template, context)
+
+
+LEVEL_TITLES = {"region": _("各经济区"), "prefecture": _("各市州"), "county": _("各县(市、区)")}
+
+
+def _overview_table(request: HttpRequest, context: dict) -> exports.Table:
+    """One of the overview's tables (``?table=``): the units, the task areas or the
+    integrations, as on screen."""
+    period = context["period"].code
+    chosen = request.GET.get("table")
+    if chosen == "task_areas":
+        rows, name, title, lit = context["task_areas"], "task-areas", _("按重点任务"), False
+    elif chosen == "integrations":
+        rows, name, title, lit = context["integration_rows"], "integrations", _("按四个融合"), False
+    else:
+        rows, name, title, lit = (
+            context["units"],
+            context["level"],
+            LEVEL_TITLES[context["level"]],
+            True,
+        )
+    return export_tables.units(rows, name=f"{name}-{period}", title=str(title), lit=lit)
 
 
 @require_GET
@@ -98,6 +132,9 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
     judge = lights.Judge(scope.period, timezone.localdate())
     groups = dashboard.measure_grid(measure, judge, scope.counties)
+    fmt = exports.requested(request)
+    if fmt:
+        return exports.response(export_tables.measure_grid(measure, scope.period, groups), fmt)
     boundaries = BoundaryMap.objects.first()  # the latest upload
     context = {
         "form": form,
@@ -127,8 +164,12 @@ def notes(request: HttpRequest) -> HttpResponse:
         found = found.filter(state=state)
     if status:
         found = found.filter(state=State.APPROVED, status__code=status)
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
     judge = lights.Judge(scope.period, timezone.localdate())
+    fmt = exports.requested(request)
+    if fmt:
+        every = ((note, judge.slot(lights.Slot.of(note))) for note in found.iterator())
+        return exports.response(export_tables.notes(scope.period, every), fmt)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -151,6 +192,10 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(TaskArea, code=code)
     judge = lights.Judge(scope.period, timezone.localdate())
     measures, groups = dashboard.task_area_grid(area, judge, scope.counties)
+    fmt = exports.requested(request)
+    if fmt:
+        table = export_tables.task_area_grid(area, scope.period, measures, groups)
+        return exports.response(table, fmt)
     context = {
         "form": form,
         "period": scope.period,

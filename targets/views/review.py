@@ -9,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_reviewer
 from targets.forms import QueueFilterForm, ReviewForm
-from targets.services import review_queue
+from targets.services import export_tables, exports, review_queue
 from targets.services.workflow import WorkflowError, review
 
 
@@ -52,6 +52,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             if not request.htmx and decision is None:
                 return redirect(f"{request.path}?{request.GET.urlencode()}")
     cleaned = filters.cleaned_data if filters.is_valid() else {}
+    fmt = exports.requested(request) if request.method == "GET" else None
+    if fmt:
+        items = review_queue.all_items(counties, cleaned, timezone.localdate())
+        return exports.response(export_tables.review_queue(items), fmt)
     page, items = review_queue.queue_page(
         counties, cleaned, request.GET.get("page"), timezone.localdate()
     )

@@ -1,13 +1,11 @@
 """Supervision for reviewers: the late-and-stale view of a round, reminders sent by hand (催办),
 and the log of every reminder sent in their counties."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_reviewer
 from targets.models import Notification, Prefecture
-from targets.services import late_view, reminders
+from targets.services import export_tables, exports, late_view, reminders
 from targets.services.periods import last_ended_period
 from targets.supervision_forms import LateFilterForm, ReminderLogFilterForm, RemindForm
 
@@ -63,66 +61,13 @@ def late(request: HttpRequest) -> HttpResponse:
     for several periods, and days since the last submission: sortable, exportable, and each
     county can be sent a reminder from here."""
     context = _late_context(request)
-    if request.GET.get("export") == "csv":
-        return _late_csv(context)
+    fmt = exports.requested(request)
+    if fmt:
+        table = export_tables.late(context["period"], context["rows"], context["stale_periods"])
+        return exports.response(table, fmt)
     if request.htmx:
         return render(request, "supervision/late.html#late-table", context)
     return render(request, "supervision/late.html", context)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _late_csv(context: dict) -> StreamingHttpResponse:
-    """The rows on screen, as CSV that Excel opens as UTF-8 (with a byte-order mark)."""
-    writer = csv.writer(_Echo())
-    header = [
-        _("市州"),
-        _("县(市、区)代码"),
-        _("县(市、区)"),
-        _("预警"),
-        _("预警原因"),
-        _("举措数"),
-        _("已提交"),
-        _("未提交"),
-        _("退回未重报"),
-        _("退回最久天数"),
-        _("长期未报举措"),
-        _("最近提交时间"),
-        _("距上次提交天数"),
-        _("最近催办日期"),
-    ]
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in context["rows"]:
-            yield writer.writerow(
-                [
-                    row.county.prefecture.name,
-                    row.county.code,
-                    row.county.name,
-                    row.light.label,
-                    row.light.text,
-                    row.slots,
-                    row.reported,
-                    row.missing,
-                    row.returned,
-                    "" if row.oldest_return_days is None else row.oldest_return_days,
-                    row.stale,
-                    timezone.localtime(row.last_submitted).strftime("%Y-%m-%d %H:%M")
-                    if row.last_submitted
-                    else "",
-                    "" if row.days_since is None else row.days_since,
-                    row.last_reminder.isoformat() if row.last_reminder else "",
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    name = f"late-{context['period'].code}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @require_POST
@@ -184,6 +129,10 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
     if filters.get("county"):
         term = filters["county"].strip()
         log = log.filter(Q(county__code=term) | Q(county__name__contains=term))
+    fmt = exports.requested(request)
+    if fmt:
+        entries = ((n, reminders.describe(n)) for n in log.iterator())
+        return exports.response(export_tables.reminder_log(entries), fmt)
     page = Paginator(log, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

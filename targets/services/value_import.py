@@ -1,0 +1,395 @@
+"""Indicator values from Excel: a template for a period (the user's counties × the county-level
+indicators, codes and names filled in, current values shown), then the filled-in file checked row
+by row and, if nothing is wrong, applied in one transaction after the user saw what changes.
+
+Every error is reported by sheet, row and column; a file with any error changes nothing. A row
+for a county, indicator and period that already has a value updates it (never a duplicate)."""
+
+import hashlib
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from targets.models import (
+    County,
+    Indicator,
+    IndicatorValue,
+    Period,
+    PeriodReopening,
+    State,
+)
+from targets.services import audit
+from targets.services.exports import Column, Table
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+QUANTUM = Decimal("0.0001")  # the values' four decimal places
+# (key, header): the template's columns, in order.
+COLUMNS = [
+    ("period", gettext_lazy("填报周期")),
+    ("county", gettext_lazy("县(市、区)代码")),
+    ("county_name", gettext_lazy("县(市、区)")),
+    ("indicator", gettext_lazy("指标编号")),
+    ("indicator_name", gettext_lazy("指标")),
+    ("unit", gettext_lazy("单位")),
+    ("value", gettext_lazy("数值")),
+    ("source", gettext_lazy("数据来源")),
+    ("remark", gettext_lazy("备注")),
+]
+KEYS = [key for key, _header in COLUMNS]
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read (not Excel, empty, wrong columns, too big)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str  # the column's letter and header, e.g. "G(数值)"
+    message: str
+
+
+@dataclass
+class Change:
+    county: County
+    indicator: Indicator
+    period: Period
+    value: Decimal
+    source: str
+    remark: str
+    current: IndicatorValue | None
+
+    @property
+    def kind(self) -> str:
+        if self.current is None:
+            return "new"
+        same = (
+            self.current.value == self.value
+            and self.current.source == self.source
+            and self.current.remark == self.remark
+        )
+        return "unchanged" if same else "changed"
+
+
+@dataclass
+class Checked:
+    changes: list[Change] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def new_count(self) -> int:
+        return len(self.of_kind("new"))
+
+    @property
+    def changed_count(self) -> int:
+        return len(self.of_kind("changed"))
+
+    @property
+    def unchanged_count(self) -> int:
+        return len(self.of_kind("unchanged"))
+
+    @property
+    def digest(self) -> str:
+        """What applying would do, and to which versions: a confirmation names this, so that
+        nothing else is applied than what the user saw."""
+        parts = [
+            f"{c.county.pk}:{c.indicator.pk}:{c.period.pk}:"
+            f"{c.current.version if c.current else 0}:{c.value}:{c.source}:{c.remark}"
+            for c in self.changes
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def template(period: Period, counties) -> Table:
+    """The file to fill in: one row per county × county-level indicator, current values shown."""
+    indicators = list(Indicator.objects.filter(level=Indicator.Level.COUNTY).order_by("order"))
+    current = {
+        (v.county_id, v.indicator_id): v
+        for v in IndicatorValue.objects.filter(period=period, county__in=counties)
+    }
+    kinds = {"value": "decimal"}
+    columns = [Column(str(header), kinds.get(key, "text")) for key, header in COLUMNS]
+
+    def lines():
+        for county in counties.order_by("code"):
+            for indicator in indicators:
+                value = current.get((county.pk, indicator.pk))
+                yield [
+                    period.code,
+                    county.code,
+                    county.name,
+                    indicator.code,
+                    indicator.name,
+                    indicator.unit,
+                    value.value.normalize() if value else None,
+                    value.source if value else "",
+                    value.remark if value else "",
+                ]
+
+    return Table(f"values-{period.code}", str(_("指标值")), columns, lines())
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)  # a code Excel took for a number
+    return str(cell).strip()
+
+
+def _number(cell) -> Decimal | None:
+    if isinstance(cell, bool):
+        raise InvalidOperation
+    if isinstance(cell, int | float | Decimal):
+        return Decimal(str(cell))
+    text = _text(cell).replace(",", "")
+    return Decimal(text) if text else None
+
+
+def _rows(upload):
+    """The first sheet's name and its rows (header first), or ImportRefused."""
+    if upload.size > MAX_BYTES:
+        raise ImportRefused(
+            _("文件太大(%(size).1f MB),上限为 %(limit)d MB。")
+            % {"size": upload.size / 1024 / 1024, "limit": MAX_BYTES // 1024 // 1024}
+        )
+    upload.seek(0)
+    if not zipfile.is_zipfile(upload):
+        raise ImportRefused(_("这不是Excel文件(.xlsx)。请使用下载的模板填写后上传。"))
+    upload.seek(0)
+    try:
+        book = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportRefused(_("无法读取这个Excel文件,文件可能已损坏。")) from error
+    sheet = book.worksheets[0]
+    return sheet.title, sheet.iter_rows(values_only=True)
+
+
+def check(upload, counties) -> Checked:
+    """Read and check every row; ``counties`` are those the user may report for."""
+    title, rows = _rows(upload)
+    header = [_text(h) for h in next(rows, ())]
+    expected = [str(h) for _k, h in COLUMNS]
+    if header[: len(expected)] != expected:
+        missing = [h for h in expected if h not in header]
+        raise ImportRefused(
+            _("列与模板不一致(应为:%(expected)s)。%(missing)s请下载模板后填写。")
+            % {
+                "expected": "、".join(expected),
+                "missing": _("缺少:%(names)s。") % {"names": "、".join(missing)} if missing else "",
+            }
+        )
+    lines = []
+    for number, row in enumerate(rows, start=2):
+        cells = dict(zip(KEYS, list(row) + [None] * len(KEYS), strict=False))
+        # A template row left blank (no value, source or remark) is not to be imported.
+        if any(_text(cells[k]) for k in ("value", "source", "remark")):
+            lines.append((number, cells))
+            if len(lines) > MAX_ROWS:
+                raise ImportRefused(
+                    _("数据行太多,一个文件最多 %(limit)d 行。") % {"limit": MAX_ROWS}
+                )
+    if not lines:
+        raise ImportRefused(_("文件中没有填写任何数值。"))
+    return _check_lines(title, lines, counties)
+
+
+def _check_lines(title: str, lines, counties) -> Checked:
+    result = Checked()
+    by_code = {c.code: c for c in County.objects.all()}
+    mine = set(counties.values_list("pk", flat=True))
+    indicators = {i.code: i for i in Indicator.objects.filter(level=Indicator.Level.COUNTY)}
+    periods = {p.code: p for p in Period.objects.all()}
+    today = timezone.localdate()
+    reopened = set(
+        PeriodReopening.objects.filter(until__gte=today).values_list("period_id", "county_id")
+    )
+    wanted = {(_text(c["period"]), _text(c["county"])) for _n, c in lines}
+    current = {
+        (v.county_id, v.indicator_id, v.period_id): v
+        for v in IndicatorValue.objects.filter(
+            period__code__in={p for p, _c in wanted}, county__code__in={c for _p, c in wanted}
+        )
+    }
+    seen: dict[tuple, int] = {}
+
+    def error(row: int, key: str, message: str) -> None:
+        column = f"{get_column_letter(KEYS.index(key) + 1)}({dict(COLUMNS)[key]})"
+        result.errors.append(RowError(title, row, column, message))
+
+    for row, cells in lines:
+        county = by_code.get(_text(cells["county"]))
+        indicator = indicators.get(_text(cells["indicator"]))
+        period = periods.get(_text(cells["period"]))
+        if county is None:
+            error(
+                row,
+                "county",
+                _("没有代码为“%(code)s”的县(市、区)。") % {"code": _text(cells["county"])},
+            )
+        elif county.pk not in mine:
+            error(row, "county", _("%(county)s 不在您的填报范围内。") % {"county": county.name})
+            county = None
+        if indicator is None:
+            error(
+                row,
+                "indicator",
+                _("没有编号为“%(code)s”的分县指标。") % {"code": _text(cells["indicator"])},
+            )
+        if period is None:
+            error(
+                row, "period", _("没有“%(code)s”这个填报周期。") % {"code": _text(cells["period"])}
+            )
+        elif county is not None and period.locked and (period.pk, county.pk) not in reopened:
+            error(row, "period", _("%(period)s 已锁定,不能再修改。") % {"period": period.code})
+        try:
+            value = _number(cells["value"])
+        except InvalidOperation:
+            error(row, "value", _("“%(text)s”不是数字。") % {"text": _text(cells["value"])})
+            value = None
+        else:
+            if value is None:
+                error(row, "value", _("请填写数值。"))
+            elif indicator is not None and not _in_range(indicator, value):
+                error(
+                    row,
+                    "value",
+                    _("%(value)s 超出合理范围(%(low)s 至 %(high)s %(unit)s)。")
+                    % {
+                        "value": value.normalize(),
+                        "low": "—" if indicator.minimum is None else indicator.minimum.normalize(),
+                        "high": "—" if indicator.maximum is None else indicator.maximum.normalize(),
+                        "unit": indicator.unit,
+                    },
+                )
+                value = None
+            elif value != value.quantize(QUANTUM) or abs(value) >= Decimal("1e12"):
+                error(row, "value", _("数值最多保留4位小数,整数部分不超过12位。"))
+                value = None
+        source, remark = _text(cells["source"]), _text(cells["remark"])
+        if not source:
+            error(row, "source", _("请填写数据来源。"))
+        elif len(source) > 200:
+            error(row, "source", _("数据来源最长200字。"))
+        if len(remark) > 1000:
+            error(row, "remark", _("备注最长1000字。"))
+        if None in (county, indicator, period):
+            continue
+        key = (county.pk, indicator.pk, period.pk)
+        if key in seen:
+            error(
+                row,
+                "indicator",
+                _("与第%(row)d行重复(同一县、指标和周期)。") % {"row": seen[key]},
+            )
+            continue
+        seen[key] = row
+        if value is None or not source:
+            continue
+        change = Change(county, indicator, period, value, source, remark, current.get(key))
+        if change.kind == "changed" and not change.current.editable:
+            error(
+                row,
+                "value",
+                _("这个指标值已%(state)s,不能再修改;如需修改,请审核人先退回。")
+                % {"state": change.current.get_state_display()},
+            )
+            continue
+        result.changes.append(change)
+    return result
+
+
+def _in_range(indicator: Indicator, value: Decimal) -> bool:
+    low, high = indicator.minimum, indicator.maximum
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+class ImportChanged(Exception):
+    """The values changed between the preview and the confirmation."""
+
+
+def apply(checked: Checked, digest: str, *, user, submit: bool, request=None) -> dict[str, int]:
+    """Apply the checked changes in one transaction, if they are still what the user saw."""
+    if checked.errors:
+        raise ValueError("a file with errors is never applied")
+    todo = [c for c in checked.changes if c.kind != "unchanged"]
+    now = timezone.now()
+    with transaction.atomic():
+        keys = [c.current.pk for c in todo if c.current]
+        locked = IndicatorValue.objects.select_for_update().in_bulk(keys)
+        moved = [c for c in todo if c.current and locked[c.current.pk].version != c.current.version]
+        if checked.digest != digest or moved:
+            raise ImportChanged(_("预览之后这些指标值已被修改,请重新上传文件核对。"))
+        targets = {i.pk: i.targets_in_force for i in {c.indicator for c in todo}}
+        new, changed, audit_rows = [], [], []
+        for c in todo:
+            record = (
+                locked[c.current.pk]
+                if c.current
+                else IndicatorValue(
+                    county=c.county, indicator=c.indicator, period=c.period, version=0
+                )
+            )
+            before = [str(record.value), record.source] if c.current else None
+            record.value, record.source, record.remark = c.value, c.source, c.remark
+            record.target_2027, record.target_2035 = targets[c.indicator.pk]
+            record.version += 1
+            record.updated_by = user
+            record.updated_at = now
+            if submit:
+                record.state, record.submitted_at = State.SUBMITTED, now
+            elif c.current is None:
+                record.state = State.DRAFT
+            (changed if c.current else new).append(record)
+            audit_rows.append(
+                [
+                    f"{c.county.code} {c.indicator.code} {c.period.code}",
+                    before,
+                    [str(c.value), c.source],
+                ]
+            )
+        IndicatorValue.objects.bulk_create(new, batch_size=1000)
+        IndicatorValue.objects.bulk_update(
+            changed,
+            [
+                "value",
+                "source",
+                "remark",
+                "target_2027",
+                "target_2035",
+                "version",
+                "updated_by",
+                "updated_at",
+                "state",
+                "submitted_at",
+            ],
+            batch_size=1000,
+        )
+        counts = {
+            "new": len(new),
+            "changed": len(changed),
+            "unchanged": len(checked.changes) - len(todo),
+        }
+        audit.record(
+            "value.import",
+            request=request,
+            actor=user,
+            changes={
+                "counts": [None, counts],
+                "submitted": [None, submit],
+                "rows": [None, audit_rows],
+            },
+        )
+    return counts

@@ -1,0 +1,61 @@
+"""The quarterly briefing (季度通报): a web page with a print style, and the same as a PDF."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from targets.access import require_province_view
+from targets.models import Period
+from targets.services import briefing as briefings
+from targets.services.periods import last_ended_period
+
+log = logging.getLogger(__name__)
+
+
+def _no_fetching(url: str, *args, **kwargs):
+    """The PDF is made from the page alone: nothing is fetched, from the network or from disk."""
+    raise ValueError(f"not fetched: {url}")
+
+
+def _briefing(request: HttpRequest) -> briefings.Briefing:
+    access = require_province_view(request)
+    today = timezone.localdate()
+    chosen = Period.objects.filter(code=request.GET.get("period", "")).first()
+    period = chosen or last_ended_period(today)
+    if period is None:
+        raise Http404
+    return briefings.build(
+        period, today, access.visible_counties(), whole_province=access.sees_whole_province
+    )
+
+
+@require_GET
+@login_required
+def briefing(request: HttpRequest) -> HttpResponse:
+    b = _briefing(request)
+    return render(request, "briefing/page.html", {"b": b, "periods": Period.objects.only("code")})
+
+
+@require_GET
+@login_required
+def briefing_pdf(request: HttpRequest) -> HttpResponse:
+    """The briefing as an A4 PDF, typeset by WeasyPrint with the CJK fonts of the system."""
+    b = _briefing(request)
+    html = render_to_string("briefing/pdf.html", {"b": b}, request=request)
+    try:
+        from weasyprint import HTML  # needs Pango from the system (see the README)
+    except OSError:
+        log.exception("WeasyPrint cannot load its system libraries")
+        return render(request, "briefing/unavailable.html", status=503)
+    pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf(
+        stylesheets=[finders.find("css/briefing.css")]
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="briefing-{b.period.code}.pdf"'
+    return response
