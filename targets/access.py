@@ -154,3 +154,8 @@ def evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
 
 def require_audit_view(request: HttpRequest) -> Access:
     return _require(request, lambda access: access.is_audit_admin)
+
+
+def require_system_admin(request: HttpRequest) -> Access:
+    """For editing the plan outside the admin (its workbook): the system admin."""
+    return _require(request, lambda access: access.is_system_admin)

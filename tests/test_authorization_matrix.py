@@ -119,6 +119,8 @@ MATRIX = {
         "/province/briefing.pdf",
         row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
     ),
+    "plan_export": ("/plan/workbook.xlsx", row(302, *[403] * 6, 200, 403, 403)),
+    "plan_import": ("/plan/import/", row(302, *[403] * 6, 200, 403, 403)),
     "late": ("/review/late/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
     "remind": ("/review/late/remind/", everyone(405)),
     "reminder_log": ("/review/reminders/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),

@@ -63,8 +63,7 @@ def _width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _xlsx_file(table: Table):
-    book = Workbook(write_only=True)
+def _write_sheet(book: Workbook, table: Table) -> None:
     sheet = book.create_sheet(title=table.title[:31])
     rows = (list(map(_plain, row)) for row in table.rows)
     sample = list(itertools.islice(rows, SAMPLE_ROWS))
@@ -92,6 +91,13 @@ def _xlsx_file(table: Table):
         count += 1
     last = get_column_letter(len(table.columns))
     sheet.auto_filter.ref = f"A1:{last}{count + 1}"
+
+
+def _xlsx_file(tables: Sequence[Table]):
+    """The tables as the sheets of one workbook, in a temporary file."""
+    book = Workbook(write_only=True)
+    for table in tables:
+        _write_sheet(book, table)
     spool = tempfile.TemporaryFile()
     book.save(spool)
     spool.seek(0)
@@ -115,15 +121,20 @@ def _csv_lines(table: Table) -> Iterator[str]:
         yield writer.writerow(values)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook_response(tables: Sequence[Table], name: str) -> FileResponse:
+    """Several tables as the sheets of one .xlsx download."""
+    return FileResponse(
+        _xlsx_file(tables), as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX
+    )
+
+
 def response(table: Table, fmt: str):
     """The table as a download in ``fmt`` (one of FORMATS)."""
     if fmt == "xlsx":
-        return FileResponse(
-            _xlsx_file(table),
-            as_attachment=True,
-            filename=f"{table.name}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        return workbook_response([table], table.name)
     answer = StreamingHttpResponse(_csv_lines(table), content_type="text/csv; charset=utf-8")
     answer["Content-Disposition"] = content_disposition_header(True, f"{table.name}.csv")
     return answer

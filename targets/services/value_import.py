@@ -6,7 +6,6 @@ Every error is reported by sheet, row and column; a file with any error changes 
 for a county, indicator and period that already has a value updates it (never a duplicate)."""
 
 import hashlib
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -14,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from targets.models import (
@@ -27,8 +25,8 @@ from targets.models import (
 )
 from targets.services import audit
 from targets.services.exports import Column, Table
+from targets.services.xlsx_input import ImportRefused, RowError, open_workbook, text
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 QUANTUM = Decimal("0.0001")  # the values' four decimal places
 # (key, header): the template's columns, in order.
@@ -44,18 +42,6 @@ COLUMNS = [
     ("remark", gettext_lazy("备注")),
 ]
 KEYS = [key for key, _header in COLUMNS]
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be read (not Excel, empty, wrong columns, too big)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int
-    column: str  # the column's letter and header, e.g. "G(数值)"
-    message: str
 
 
 @dataclass
@@ -141,46 +127,25 @@ def template(period: Period, counties) -> Table:
     return Table(f"values-{period.code}", str(_("指标值")), columns, lines())
 
 
-def _text(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)  # a code Excel took for a number
-    return str(cell).strip()
-
-
 def _number(cell) -> Decimal | None:
     if isinstance(cell, bool):
         raise InvalidOperation
     if isinstance(cell, int | float | Decimal):
         return Decimal(str(cell))
-    text = _text(cell).replace(",", "")
-    return Decimal(text) if text else None
+    written = text(cell).replace(",", "")
+    return Decimal(written) if written else None
 
 
-def _rows(upload):
-    """The first sheet's name and its rows (header first), or ImportRefused."""
-    if upload.size > MAX_BYTES:
-        raise ImportRefused(
-            _("文件太大(%(size).1f MB),上限为 %(limit)d MB。")
-            % {"size": upload.size / 1024 / 1024, "limit": MAX_BYTES // 1024 // 1024}
-        )
-    upload.seek(0)
-    if not zipfile.is_zipfile(upload):
-        raise ImportRefused(_("这不是Excel文件(.xlsx)。请使用下载的模板填写后上传。"))
-    upload.seek(0)
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportRefused(_("无法读取这个Excel文件,文件可能已损坏。")) from error
-    sheet = book.worksheets[0]
+def _first_sheet(upload):
+    """The first sheet's title and its rows (header first)."""
+    sheet = open_workbook(upload).worksheets[0]
     return sheet.title, sheet.iter_rows(values_only=True)
 
 
 def check(upload, counties) -> Checked:
     """Read and check every row; ``counties`` are those the user may report for."""
-    title, rows = _rows(upload)
-    header = [_text(h) for h in next(rows, ())]
+    title, rows = _first_sheet(upload)
+    header = [text(h) for h in next(rows, ())]
     expected = [str(h) for _k, h in COLUMNS]
     if header[: len(expected)] != expected:
         missing = [h for h in expected if h not in header]
@@ -195,7 +160,7 @@ def check(upload, counties) -> Checked:
     for number, row in enumerate(rows, start=2):
         cells = dict(zip(KEYS, list(row) + [None] * len(KEYS), strict=False))
         # A template row left blank (no value, source or remark) is not to be imported.
-        if any(_text(cells[k]) for k in ("value", "source", "remark")):
+        if any(text(cells[k]) for k in ("value", "source", "remark")):
             lines.append((number, cells))
             if len(lines) > MAX_ROWS:
                 raise ImportRefused(
@@ -216,7 +181,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
     reopened = set(
         PeriodReopening.objects.filter(until__gte=today).values_list("period_id", "county_id")
     )
-    wanted = {(_text(c["period"]), _text(c["county"])) for _n, c in lines}
+    wanted = {(text(c["period"]), text(c["county"])) for _n, c in lines}
     current = {
         (v.county_id, v.indicator_id, v.period_id): v
         for v in IndicatorValue.objects.filter(
@@ -230,14 +195,14 @@ def _check_lines(title: str, lines, counties) -> Checked:
         result.errors.append(RowError(title, row, column, message))
 
     for row, cells in lines:
-        county = by_code.get(_text(cells["county"]))
-        indicator = indicators.get(_text(cells["indicator"]))
-        period = periods.get(_text(cells["period"]))
+        county = by_code.get(text(cells["county"]))
+        indicator = indicators.get(text(cells["indicator"]))
+        period = periods.get(text(cells["period"]))
         if county is None:
             error(
                 row,
                 "county",
-                _("没有代码为“%(code)s”的县(市、区)。") % {"code": _text(cells["county"])},
+                _("没有代码为“%(code)s”的县(市、区)。") % {"code": text(cells["county"])},
             )
         elif county.pk not in mine:
             error(row, "county", _("%(county)s 不在您的填报范围内。") % {"county": county.name})
@@ -246,18 +211,18 @@ def _check_lines(title: str, lines, counties) -> Checked:
             error(
                 row,
                 "indicator",
-                _("没有编号为“%(code)s”的分县指标。") % {"code": _text(cells["indicator"])},
+                _("没有编号为“%(code)s”的分县指标。") % {"code": text(cells["indicator"])},
             )
         if period is None:
             error(
-                row, "period", _("没有“%(code)s”这个填报周期。") % {"code": _text(cells["period"])}
+                row, "period", _("没有“%(code)s”这个填报周期。") % {"code": text(cells["period"])}
             )
         elif county is not None and period.locked and (period.pk, county.pk) not in reopened:
             error(row, "period", _("%(period)s 已锁定,不能再修改。") % {"period": period.code})
         try:
             value = _number(cells["value"])
         except InvalidOperation:
-            error(row, "value", _("“%(text)s”不是数字。") % {"text": _text(cells["value"])})
+            error(row, "value", _("“%(text)s”不是数字。") % {"text": text(cells["value"])})
             value = None
         else:
             if value is None:
@@ -278,7 +243,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
             elif value != value.quantize(QUANTUM) or abs(value) >= Decimal("1e12"):
                 error(row, "value", _("数值最多保留4位小数,整数部分不超过12位。"))
                 value = None
-        source, remark = _text(cells["source"]), _text(cells["remark"])
+        source, remark = text(cells["source"]), text(cells["remark"])
         if not source:
             error(row, "source", _("请填写数据来源。"))
         elif len(source) > 200:

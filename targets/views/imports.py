@@ -19,8 +19,8 @@ from targets.access import access_for
 from targets.models import County, Period
 from targets.services import exports, value_import
 from targets.services.periods import current_period
+from targets.services.xlsx_input import ImportRefused
 
-SESSION_KEY = "value-import"
 PREVIEW_LIMIT = 200  # rows of each kind shown in the preview
 
 
@@ -48,18 +48,35 @@ def values_template(request: HttpRequest) -> HttpResponse:
     return exports.response(value_import.template(period, counties), "xlsx")
 
 
-def _stored(request: HttpRequest, token: str):
-    """The uploaded file of this user's pending import named by ``token``."""
-    pending = request.session.get(SESSION_KEY, {})
-    if not token or pending.get("token") != token:
-        raise Http404
-    return default_storage.open(pending["path"], "rb")
+class PendingUpload:
+    """An upload checked and shown for confirmation, kept in the media storage (shared by every
+    app server) and named in the user's session until it is confirmed or discarded."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def keep(self, request: HttpRequest, upload) -> str:
+        self.forget(request)
+        token = uuid.uuid4().hex
+        upload.seek(0)
+        path = default_storage.save(f"imports/{token}.xlsx", upload)
+        request.session[self.key] = {"token": token, "path": path}
+        return token
+
+    def open(self, request: HttpRequest, token: str):
+        """The kept file named by ``token`` in this user's session; 404 for any other."""
+        pending = request.session.get(self.key, {})
+        if not token or pending.get("token") != token:
+            raise Http404
+        return default_storage.open(pending["path"], "rb")
+
+    def forget(self, request: HttpRequest) -> None:
+        pending = request.session.pop(self.key, None)
+        if pending:
+            default_storage.delete(pending["path"])
 
 
-def _forget(request: HttpRequest) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        default_storage.delete(pending["path"])
+VALUES = PendingUpload("value-import")
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,17 +98,13 @@ def values_import(request: HttpRequest) -> HttpResponse:
     upload = form.cleaned_data["file"]
     try:
         checked = value_import.check(upload, counties)
-    except value_import.ImportRefused as refused:
+    except ImportRefused as refused:
         context["refused"] = str(refused)
         return render(request, "imports/values.html", context, status=400)
     if checked.errors:
         context["checked"] = checked
         return render(request, "imports/values.html", context, status=400)
-    _forget(request)
-    token = uuid.uuid4().hex
-    upload.seek(0)
-    path = default_storage.save(f"imports/{token}.xlsx", upload)
-    request.session[SESSION_KEY] = {"token": token, "path": path}
+    token = VALUES.keep(request, upload)
     context |= {
         "checked": checked,
         "token": token,
@@ -105,7 +118,7 @@ def values_import(request: HttpRequest) -> HttpResponse:
 def _confirm(request: HttpRequest, counties) -> HttpResponse:
     """Check the stored file again and apply it, if it still does what the preview showed."""
     try:
-        with _stored(request, request.POST.get("token", "")) as stored:
+        with VALUES.open(request, request.POST.get("token", "")) as stored:
             checked = value_import.check(stored, counties)
         if checked.errors:
             raise value_import.ImportChanged(_("预览之后数据已有变化,请重新上传文件核对。"))
@@ -116,11 +129,11 @@ def _confirm(request: HttpRequest, counties) -> HttpResponse:
             submit=request.POST.get("submit") == "on",
             request=request,
         )
-    except (value_import.ImportRefused, value_import.ImportChanged) as problem:
+    except (ImportRefused, value_import.ImportChanged) as problem:
         messages.error(request, str(problem))
         return redirect("values_import")
     finally:
-        _forget(request)
+        VALUES.forget(request)
     messages.success(
         request,
         _("已导入:新增 %(new)d 条,修改 %(changed)d 条,未变 %(unchanged)d 条。") % counts,
