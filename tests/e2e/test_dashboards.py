@@ -121,8 +121,10 @@ def test_a_provincial_reviewer_drills_down_to_a_county_and_back(notes, live_serv
     expect(page.locator("#units tbody tr")).to_have_count(20)
     expect_completeness(page, 20 * MEASURES, approved=3, submitted=1, returned=1)
     jinjiang_row = page.locator("#units tbody tr").filter(has_text="锦江区")
-    # 应填报 24, 已填报 2 (8%), 审核通过 2, 未填报 22, 滞后/风险 1, 平均进度 45%
-    expect(jinjiang_row.locator("td")).to_have_text(["24", "8%", "2", "22", "1", "45%", "0"])
+    # 预警 红灯, 应填报 24, 已填报 2 (8%), 审核通过 2, 未填报 22, 滞后/风险 1, 平均进度 45%
+    expect(jinjiang_row.locator("td")).to_have_text(
+        [re.compile("^红灯逾期未提交 22项"), "24", "8%", "2", "22", "1", "45%", "0"]
+    )
 
     page.locator("#units").get_by_role("link", name="锦江区", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/counties/{JINJIANG}/report/{PERIOD}/")
@@ -297,8 +299,10 @@ def test_the_measure_grid_covers_the_province_and_fits_a_phone(
     row = page.locator("section[aria-labelledby=grid-table-heading] tbody tr").filter(
         has_text="锦江区"
     )
-    expect(row.locator("td").nth(2)).to_have_text("滞后")
-    expect(row.locator("td").nth(3)).to_have_text("30%")
+    expect(row.locator("td").nth(2)).to_contain_text("红灯")
+    expect(row.locator("td").nth(2)).to_contain_text("自评为“滞后”")
+    expect(row.locator("td").nth(3)).to_have_text("滞后")
+    expect(row.locator("td").nth(4)).to_have_text("30%")
     screenshot("desktop")
 
     page.set_viewport_size(PHONE)
@@ -318,7 +322,8 @@ def test_a_prefecture_reviewer_sees_only_their_prefecture(notes, live_server, pa
     units = page.locator("#units tbody tr")
     expect(units).to_have_count(1)
     expect(units.first.locator("th")).to_have_text("成都平原经济区")
-    expect(units.first.locator("td").first).to_have_text(str(20 * MEASURES))
+    expect(units.first.locator("td").first).to_contain_text("红灯 20")
+    expect(units.first.locator("td").nth(1)).to_have_text(str(20 * MEASURES))
     for county in page.locator("section[aria-labelledby=behind-heading] li a").all():
         code = re.search(r"/counties/(\d+)/", county.get_attribute("href")).group(1)
         assert code.startswith("5101"), f"{county.inner_text()} is not in 成都市"
