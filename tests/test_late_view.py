@@ -6,6 +6,7 @@ scope, permissions, and a number of queries that does not grow with the data."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -386,22 +387,24 @@ def test_the_csv_export_has_the_bom_chinese_headers_and_the_rows_on_screen(
     export = client.get(LATE, {**query, "export": "csv"})
     assert export.status_code == 200
     assert export["Content-Type"] == "text/csv; charset=utf-8"
-    assert export["Content-Disposition"] == 'attachment; filename="late-2026Q3.csv"'
+    assert re.fullmatch(
+        r'attachment; filename="late-2026Q3-\d{8}-\d{4}\.csv"', export["Content-Disposition"]
+    )
     assert export.streaming
     header, *lines = csv_lines(export)
     assert header[:3] == ["市州", "县(市、区)代码", "县(市、区)"]
-    assert {"未提交", "退回未重报", "长期未报举措", "距上次提交天数", "最近催办日期"} <= set(header)
+    assert {"未提交", "退回未重报", "连续1期未报", "距上次提交天数", "最近催办日期"} <= set(header)
     assert [line[1] for line in lines] == codes(screen)
     by_code = {line[1]: dict(zip(header, line, strict=True)) for line in lines}
     qingyang = by_code["510105"]
     assert qingyang["市州"] == "成都市" and qingyang["县(市、区)"] == "青羊区"
     assert qingyang["未提交"] == "21" and qingyang["已提交"] == "3"
     assert qingyang["退回未重报"] == "5" and qingyang["退回最久天数"] == "9"
-    assert qingyang["长期未报举措"] == "21"
+    assert qingyang["连续1期未报"] == "21"
     assert qingyang["距上次提交天数"] == "4"
     assert qingyang["预警"] == "红灯"
     wuhou = by_code["510107"]
-    assert wuhou["长期未报举措"] == "24" and wuhou["距上次提交天数"] == "100"
+    assert wuhou["连续1期未报"] == "24" and wuhou["距上次提交天数"] == "100"
     assert by_code["510112"]["距上次提交天数"] == "" and by_code["510112"]["最近提交时间"] == ""
 
 

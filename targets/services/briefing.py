@@ -72,7 +72,7 @@ def build(
     off_pace = []
     for indicator in Indicator.objects.prefetch_related("targets").order_by("order"):
         result = indicator_view.province_pace(
-            indicator, indicator_view.trend(indicator, counties), limits
+            indicator, indicator_view.trend(indicator, counties, until=period), limits
         )
         if result.status in OFF_PACE:
             off_pace.append((indicator, result))

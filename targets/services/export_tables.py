@@ -1,6 +1,8 @@
 """The tables of the pages, as they are on screen, for export (see ``exports``): each function
 takes what its page shows and gives the same rows and columns."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +47,9 @@ def units(rows, *, name: str, title: str, lit: bool) -> Table:
                     % {k: tally.get(k, 0) for k in ("red", "yellow", "green")},
                     "",
                 ]
-            mean = round(row.mean_percent) if row.mean_percent is not None else None
+            mean = None
+            if row.mean_percent is not None:  # rounded half up, as the page shows it
+                mean = int(Decimal(str(row.mean_percent)).quantize(Decimal(1), ROUND_HALF_UP))
             yield [
                 row.key,
                 row.label,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -46,13 +47,17 @@ class Table:
     rows: Iterable[Sequence]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _plain(value):
-    """A cell's value as Excel takes it: local naive times, lazy strings resolved."""
+    """A cell's value as Excel takes it: local naive times, lazy strings resolved, and no
+    character that a workbook cannot hold (a form feed pasted from Word, say)."""
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
     if value is None or isinstance(value, int | float | Decimal | datetime.date):
         return value
-    return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def _width(value) -> int:
@@ -84,7 +89,9 @@ def _write_sheet(book: Workbook, table: Table) -> None:
         cells = []
         for value, number_format in zip(row, formats, strict=True):
             cell = WriteOnlyCell(sheet, value=value)
-            if number_format and value is not None:
+            if isinstance(value, str):
+                cell.data_type = "s"  # text users wrote is text, never a formula
+            elif number_format and value is not None:
                 cell.number_format = number_format
             cells.append(cell)
         sheet.append(cells)
@@ -117,6 +124,8 @@ def _csv_lines(table: Table) -> Iterator[str]:
         for value in map(_plain, row):
             if isinstance(value, datetime.datetime):
                 value = value.strftime("%Y-%m-%d %H:%M:%S")
+            elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                value = "'" + value  # Excel would run it as a formula (CSV injection)
             values.append("" if value is None else value)
         yield writer.writerow(values)
 

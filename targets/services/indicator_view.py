@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, QuerySet
 from django.utils.translation import gettext as _
 
-from targets.models import County, Indicator, IndicatorValue, State
+from targets.models import County, Indicator, IndicatorValue, Period, State
 from targets.services import pace
 
 
@@ -26,13 +26,17 @@ class TrendPoint:
     counties: int
 
 
-def trend(indicator: Indicator, counties: QuerySet[County]) -> list[TrendPoint]:
-    """Per period, the mean of the approved county values."""
+def trend(
+    indicator: Indicator, counties: QuerySet[County], until: Period | None = None
+) -> list[TrendPoint]:
+    """Per period (up to ``until``, if given), the mean of the approved county values."""
+    values = IndicatorValue.objects.filter(
+        indicator=indicator, county__in=counties, state=State.APPROVED
+    )
+    if until is not None:
+        values = values.filter(period__ends_on__lte=until.ends_on)
     rows = (
-        IndicatorValue.objects.filter(
-            indicator=indicator, county__in=counties, state=State.APPROVED
-        )
-        .values("period__code", "period__ends_on")
+        values.values("period__code", "period__ends_on")
         .annotate(mean=Avg("value"), n=Count("id"))
         .order_by("period__ends_on")
     )

@@ -18,7 +18,7 @@ from targets.models import Goal, Horizon, Indicator, Integration, Measure, TaskA
 from targets.services import audit
 from targets.services.exports import Column, Table
 from targets.services.targets import set_target
-from targets.services.xlsx_input import RowError, open_workbook, text
+from targets.services.xlsx_input import RowError, open_workbook, rows_of, text
 
 # sheet key: (model, the editable fields after the code, in column order)
 SHEETS = {
@@ -200,7 +200,7 @@ def _column(fields: list[str], name: str, headers: list[str]) -> str:
 
 
 def _check_sheet(result: CheckedPlan, title: str, sheet, model, fields: list[str]) -> None:
-    rows = sheet.iter_rows(values_only=True)
+    rows = rows_of(sheet)
     headers = _headers(model, fields)
     if [text(h) for h in next(rows, ())][: len(headers)] != headers:
         result.errors.append(
@@ -238,7 +238,7 @@ def _check_sheet(result: CheckedPlan, title: str, sheet, model, fields: list[str
 
 
 def _check_targets(result: CheckedPlan, title: str, sheet) -> None:
-    rows = sheet.iter_rows(values_only=True)
+    rows = rows_of(sheet)
     next(rows, None)
     indicators = {i.code: i for i in Indicator.objects.prefetch_related("targets")}
     columns = [

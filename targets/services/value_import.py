@@ -25,7 +25,8 @@ from targets.models import (
 )
 from targets.services import audit
 from targets.services.exports import Column, Table
-from targets.services.xlsx_input import ImportRefused, RowError, open_workbook, text
+from targets.services.xlsx_input import ImportRefused, RowError, open_workbook, rows_of, text
+from targets.templatetags.numbers import plain
 
 MAX_ROWS = 20_000
 QUANTUM = Decimal("0.0001")  # the values' four decimal places
@@ -100,7 +101,9 @@ class Checked:
 
 def template(period: Period, counties) -> Table:
     """The file to fill in: one row per county × county-level indicator, current values shown."""
-    indicators = list(Indicator.objects.filter(level=Indicator.Level.COUNTY).order_by("order"))
+    indicators = list(
+        Indicator.objects.filter(level=Indicator.Level.COUNTY).order_by("order", "code")
+    )
     current = {
         (v.county_id, v.indicator_id): v
         for v in IndicatorValue.objects.filter(period=period, county__in=counties)
@@ -128,18 +131,25 @@ def template(period: Period, counties) -> Table:
 
 
 def _number(cell) -> Decimal | None:
+    """The cell's number, None when empty; InvalidOperation for text, NaN and infinities."""
     if isinstance(cell, bool):
         raise InvalidOperation
     if isinstance(cell, int | float | Decimal):
-        return Decimal(str(cell))
-    written = text(cell).replace(",", "")
-    return Decimal(written) if written else None
+        number = Decimal(str(cell))
+    else:
+        written = text(cell).replace(",", "")
+        if not written:
+            return None
+        number = Decimal(written)
+    if not number.is_finite():
+        raise InvalidOperation
+    return number
 
 
 def _first_sheet(upload):
     """The first sheet's title and its rows (header first)."""
     sheet = open_workbook(upload).worksheets[0]
-    return sheet.title, sheet.iter_rows(values_only=True)
+    return sheet.title, rows_of(sheet)
 
 
 def check(upload, counties) -> Checked:
@@ -158,14 +168,13 @@ def check(upload, counties) -> Checked:
         )
     lines = []
     for number, row in enumerate(rows, start=2):
+        # Counted as read, blank or not: a small file can unpack to a huge sheet.
+        if number - 1 > MAX_ROWS:
+            raise ImportRefused(_("数据行太多,一个文件最多 %(limit)d 行。") % {"limit": MAX_ROWS})
         cells = dict(zip(KEYS, list(row) + [None] * len(KEYS), strict=False))
         # A template row left blank (no value, source or remark) is not to be imported.
         if any(text(cells[k]) for k in ("value", "source", "remark")):
             lines.append((number, cells))
-            if len(lines) > MAX_ROWS:
-                raise ImportRefused(
-                    _("数据行太多,一个文件最多 %(limit)d 行。") % {"limit": MAX_ROWS}
-                )
     if not lines:
         raise ImportRefused(_("文件中没有填写任何数值。"))
     return _check_lines(title, lines, counties)
@@ -233,9 +242,9 @@ def _check_lines(title: str, lines, counties) -> Checked:
                     "value",
                     _("%(value)s 超出合理范围(%(low)s 至 %(high)s %(unit)s)。")
                     % {
-                        "value": value.normalize(),
-                        "low": "—" if indicator.minimum is None else indicator.minimum.normalize(),
-                        "high": "—" if indicator.maximum is None else indicator.maximum.normalize(),
+                        "value": plain(value),
+                        "low": plain(indicator.minimum) or "—",
+                        "high": plain(indicator.maximum) or "—",
                         "unit": indicator.unit,
                     },
                 )
@@ -268,7 +277,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
             error(
                 row,
                 "value",
-                _("这个指标值已%(state)s,不能再修改;如需修改,请审核人先退回。")
+                _("这个指标值%(state)s,不能再修改;如需修改,请审核人先退回。")
                 % {"state": change.current.get_state_display()},
             )
             continue

@@ -46,3 +46,11 @@ def text(cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     return str(cell).strip()
+
+
+def rows_of(sheet):
+    """The sheet's rows as values; a sheet damaged inside a sound zip is refused."""
+    try:
+        yield from sheet.iter_rows(values_only=True)
+    except Exception as error:  # the XML parser's errors, as openpyxl lets them through
+        raise ImportRefused(_("无法读取这个Excel文件,文件可能已损坏。")) from error

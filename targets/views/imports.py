@@ -117,8 +117,9 @@ def values_import(request: HttpRequest) -> HttpResponse:
 
 def _confirm(request: HttpRequest, counties) -> HttpResponse:
     """Check the stored file again and apply it, if it still does what the preview showed."""
+    stored = VALUES.open(request, request.POST.get("token", ""))  # 404 if not this session's
     try:
-        with VALUES.open(request, request.POST.get("token", "")) as stored:
+        with stored:
             checked = value_import.check(stored, counties)
         if checked.errors:
             raise value_import.ImportChanged(_("预览之后数据已有变化,请重新上传文件核对。"))

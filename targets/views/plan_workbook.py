@@ -60,8 +60,9 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 
 
 def _confirm(request: HttpRequest) -> HttpResponse:
+    stored = PLAN.open(request, request.POST.get("token", ""))  # 404 if not this session's
     try:
-        with PLAN.open(request, request.POST.get("token", "")) as stored:
+        with stored:
             checked = plan_workbook.check(stored)
         if checked.errors:
             raise ImportRefused(_("文件检查未通过,请重新上传。"))
