@@ -890,3 +890,21 @@ def test_without_filters_the_links_ask_only_for_the_format(client_for, provincia
     parser = _ExportLinks()
     parser.feed(response.text)
     assert sorted(parser.links) == [("csv", "?export=csv"), ("xlsx", "?export=xlsx")]
+
+
+def test_the_indicator_ranking_export_lists_the_counties_as_ranked_on_screen(
+    client_for, provincial_reviewer, prefecture_reviewer, demo
+):
+    url = "/province/indicators/D01/"
+    screen = client_for(provincial_reviewer).get(url)
+    shown = [
+        (row.county.code, str(row.rank or ""))
+        for _t, rows in screen.context["groups"]
+        for row in rows
+    ]
+    exported = csv_records(client_for(provincial_reviewer), url, {})
+    assert [(r["县(市、区)代码"], r["排名"]) for r in exported] == shown
+    assert len(exported) == 183
+    sheet = sheet_of(client_for(prefecture_reviewer).get(url, {"export": "xlsx"}))
+    codes = [row[by_header(sheet)["县(市、区)代码"] - 1] for row in sheet_rows(sheet)[1:]]
+    assert len(codes) == 20 and all(code.startswith("5101") for code in codes)

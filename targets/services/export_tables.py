@@ -132,6 +132,39 @@ def task_area_grid(area, period, measures, groups) -> Table:
     return Table(_stamp(f"{area.code}-{period.code}"), area.code, columns, lines())
 
 
+def indicator_ranking(indicator, groups) -> Table:
+    """The indicator's counties ranked within their county type, as on its page."""
+    columns = [
+        Column(_("县域类型")),
+        Column(_("排名"), "int"),
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("市州")),
+        Column(_("最新值"), "decimal"),
+        Column(_("周期")),
+        Column(_("进度判断")),
+        Column("R", "decimal"),
+    ]
+
+    def lines():
+        for county_type, rows in groups:
+            for row in rows:
+                ratio = row.pace.ratio
+                yield [
+                    county_type.label if county_type else _("未分类"),
+                    row.rank,
+                    row.county.code,
+                    row.county.name,
+                    row.county.prefecture.name,
+                    row.latest.value if row.latest else None,
+                    row.latest.period if row.latest else "",
+                    row.pace.label,
+                    round(ratio, 4) if ratio is not None else None,
+                ]
+
+    return Table(_stamp(indicator.code), indicator.code, columns, lines())
+
+
 def notes(period, rows) -> Table:
     """``rows``: (note, light) pairs."""
     columns = [

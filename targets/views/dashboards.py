@@ -217,13 +217,17 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.prefetch_related("targets", "goals"), code=code)
     limits = indicator_view.thresholds()
     points = indicator_view.trend(indicator, scope.counties)
+    groups = indicator_view.county_rows(indicator, scope.counties, limits)
+    fmt = exports.requested(request)
+    if fmt:
+        return exports.response(export_tables.indicator_ranking(indicator, groups), fmt)
     context = {
         "indicator": indicator,
         "points": points,
         "pace": indicator_view.province_pace(indicator, points, limits),
         "chart": indicator_view.chart_data(indicator, points),
         "latest_period": points[-1].period if points else None,
-        "groups": indicator_view.county_rows(indicator, scope.counties, limits),
+        "groups": groups,
         "thresholds": limits,
     }
     return render(request, "dashboards/indicator.html", context)
