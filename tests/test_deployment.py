@@ -78,6 +78,21 @@ def test_a_server_error_is_a_plain_page_in_the_users_language(language, text):
 
 
 @pytest.mark.django_db
+@pytest.mark.urls("tests.errors_urls")
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh-hans", "系统暂时不可用"), ("en", "temporarily unavailable")]
+)
+def test_a_database_outage_is_a_plain_503_asking_to_retry(language, text):
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = language
+    response = client.get("/test-database-down/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert text in response.text
+    assert "Traceback" not in response.text and "OperationalError" not in response.text
+
+
+@pytest.mark.django_db
 def test_not_found_is_a_plain_page(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "页面不存在" in response.text
