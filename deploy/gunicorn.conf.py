@@ -1,0 +1,24 @@
+"""gunicorn's settings for the tracker: `gunicorn -c deploy/gunicorn.conf.py plenum.wsgi`.
+
+The app keeps no state in its processes (sessions and locks in PostgreSQL, files in MEDIA_ROOT),
+so any number of workers and of app servers can serve the same users."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers with a few threads each: pages wait on PostgreSQL, not on the CPU.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+worker_class = "gthread"
+timeout = 60  # the PDF briefing is the slowest page (a few seconds)
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so that no slow leak outlives a day.
+max_requests = 5000
+max_requests_jitter = 500
+# Only the reverse proxy on this machine may set X-Forwarded-Proto.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
