@@ -456,3 +456,15 @@ def test_ensure_periods_is_idempotent_and_keeps_deadlines():
     # The cadence in force is still the quarter: the current period is still a quarter.
     assert periods.current_period(TODAY).code == "2026Q4"
     assert periods.last_ended_period(TODAY).code == "2026Q3"
+
+
+def test_the_rules_refuse_an_escalation_after_automatic_reminders_stop():
+    from django.core.exceptions import ValidationError
+
+    from targets.services import supervision_rules
+
+    rules = supervision_rules.stored()
+    rules.escalate_after_days, rules.stop_after_days = 30, 20
+    with pytest.raises(ValidationError) as refused:
+        rules.full_clean()
+    assert "escalate_after_days" in refused.value.message_dict

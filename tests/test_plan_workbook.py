@@ -1,6 +1,7 @@
 """The plan as an Excel workbook: exported, edited and imported back by the system admin."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +9,7 @@ from openpyxl import load_workbook
 
 from targets.models import AuditRecord, Goal, Indicator, IndicatorTarget, Measure
 from targets.services import plan_workbook
+from targets.services.targets import set_target
 
 pytestmark = pytest.mark.django_db
 EXPORT, IMPORT = "/plan/workbook.xlsx", "/plan/import/"
@@ -39,8 +41,8 @@ def upload(client, data: bytes):
 
 
 def confirm(client, response):
-    token = response.context["token"]
-    return client.post(IMPORT, {"confirm": "1", "token": token}, follow=True)
+    token, digest = response.context["token"], response.context["checked"].digest
+    return client.post(IMPORT, {"confirm": "1", "token": token, "digest": digest}, follow=True)
 
 
 def test_the_export_has_a_sheet_for_each_part_of_the_plan(admin):
@@ -196,3 +198,54 @@ def test_the_workbook_round_trips_through_the_service(demo):
     tables = plan_workbook.workbook()
     assert [t.title for t in tables][-1] == "目标值"
     assert all(len(row) == len(t.columns) for t in tables for row in t.rows)
+
+
+def test_a_confirmation_after_another_edit_of_the_plan_applies_nothing(admin):
+    """Admin A previews a workbook; admin B then edits a goal in the admin; A's confirmation would
+    now also undo B's edit, which A never saw: it is refused."""
+    goal = Goal.objects.order_by("order", "code").first()
+
+    def edit(book):
+        book["重点任务"]["C2"].value = "A new gloss"
+
+    response = upload(admin, edited(exported(admin), edit))
+    Goal.objects.filter(pk=goal.pk).update(text_en="Edited meanwhile")
+    page = confirm(admin, response)
+    assert "预览之后决定已有变化" in page.text
+    goal.refresh_from_db()
+    assert goal.text_en == "Edited meanwhile"
+    assert not AuditRecord.objects.filter(action="plan.import").exists()
+
+
+def test_a_target_revised_after_the_export_is_not_overwritten(admin, admin_user):
+    indicator = Indicator.objects.prefetch_related("targets").order_by("order", "code").first()
+    data = exported(admin)
+    set_target(indicator, 2027, Decimal("77"), user=admin_user, reason="先行调整")
+
+    def edit(book):
+        book["目标值"]["C2"].value = 80
+        book["目标值"]["E2"].value = "再次调整"
+
+    response = upload(admin, edited(data, edit))
+    assert response.status_code == 400
+    assert [(e.row, e.column[0]) for e in response.context["checked"].errors] == [(2, "D")]
+    assert "现行第2版" in response.text
+
+
+@pytest.mark.parametrize("written", ["NaN", "1e30", "1.123456"])
+def test_a_target_that_is_not_a_plain_number_of_four_decimals_is_an_error(admin, written):
+    def edit(book):
+        book["目标值"]["C2"].value = written
+        book["目标值"]["E2"].value = "理由"
+
+    response = upload(admin, edited(exported(admin), edit))
+    assert response.status_code == 400
+    assert [(e.row, e.column[0]) for e in response.context["checked"].errors] == [(2, "C")]
+
+
+def test_the_workbook_is_in_chinese_whatever_the_pages_language(admin):
+    admin.cookies["django_language"] = "en"
+    data = exported(admin)
+    assert load_workbook(io.BytesIO(data)).sheetnames[0] == "目标"
+    response = upload(admin, data)
+    assert response.status_code == 200 and response.context["checked"].unchanged

@@ -1046,3 +1046,25 @@ def test_applying_a_file_writes_one_audit_record(reporter_client, reporter):
     rows = {row[0]: row[1:] for row in record.changes["rows"][1]}
     assert rows[f"{JINJIANG} D01 2026Q3"] == [["60.0000", "县统计局"], ["65", "县统计局"]]
     assert rows[f"{JINJIANG} D03 2026Q3"] == [None, ["80", "县统计局"]]
+
+
+def test_a_huge_number_is_a_row_error_not_a_crash(client_for, reporter, demo):
+    """Even for an indicator without a maximum, and for one that does not exist."""
+    Indicator.objects.filter(code="D01").update(maximum=None)
+    rows = [
+        ["2026Q3", "510104", "锦江区", "D01", "x", "%", "1e30", "统计局", ""],
+        ["2026Q3", "510104", "锦江区", "NOPE", "x", "%", "1e30", "统计局", ""],
+    ]
+    response = post_file(client_for(reporter), workbook_bytes(rows))
+    assert response.status_code == 400
+    found = {(sheet, row, column) for sheet, row, column, _m in errors(response)}
+    assert (SHEET, 2, "G(数值)") in found and (SHEET, 3, "D(指标编号)") in found
+
+
+def test_importing_unchanged_drafts_with_submit_submits_them(client_for, reporter, demo):
+    client = client_for(reporter)
+    filled = fill_template(client, {("510104", "D01"): (61.5, "县统计局")})
+    confirm(client, post_file(client, filled))
+    assert list(IndicatorValue.objects.values_list("state", flat=True)) == [State.DRAFT]
+    confirm(client, post_file(client, filled, submit=True))
+    assert list(IndicatorValue.objects.values_list("state", flat=True)) == [State.SUBMITTED]

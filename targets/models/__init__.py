@@ -20,6 +20,7 @@ from targets.models.plan import (
     TaskArea,
 )
 from targets.models.progress import (
+    REPORTED,
     Evidence,
     IndicatorValue,
     NoteVersion,
@@ -31,6 +32,7 @@ from targets.models.progress import (
 from targets.models.supervision import Notification, PeriodReopening, SupervisionRules
 
 __all__ = [
+    "REPORTED",
     "Notification",
     "PeriodReopening",
     "SupervisionRules",

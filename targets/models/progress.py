@@ -78,6 +78,10 @@ class State(models.TextChoices):
     APPROVED = "approved", _("已审核通过")
 
 
+# What counts as reported in a round: submitted, or approved since.
+REPORTED = (State.SUBMITTED, State.APPROVED)
+
+
 class Reviewable(models.Model):
     """The workflow and the reviewer's stamp shared by notes and indicator values. ``version``
     counts saves: a save names the version it started from, and loses to no one silently."""

@@ -89,6 +89,15 @@ class SupervisionRules(models.Model):
     def __str__(self) -> str:
         return str(_("督办规则"))
 
+    def clean(self) -> None:
+        errors = {}
+        if self.escalate_after_days > self.stop_after_days:
+            errors["escalate_after_days"] = _("告知审核人的天数不能晚于停止自动催办的天数。")
+        if self.remind_every_days_after > self.stop_after_days:
+            errors["remind_every_days_after"] = _("催办间隔不能长于停止自动催办的天数。")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def reminder_days_before(self) -> list[int]:
         return sorted({int(part) for part in self.remind_days_before.split(",")}, reverse=True)

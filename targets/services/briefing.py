@@ -69,11 +69,11 @@ def build(
     )
     notes = scope.notes.select_related("county", "measure", "status", "bottom_line")
     limits = indicator_view.thresholds()
+    indicators = list(Indicator.objects.prefetch_related("targets").order_by("order"))
+    points = indicator_view.trends(indicators, counties, until=period)
     off_pace = []
-    for indicator in Indicator.objects.prefetch_related("targets").order_by("order"):
-        result = indicator_view.province_pace(
-            indicator, indicator_view.trend(indicator, counties, until=period), limits
-        )
+    for indicator in indicators:
+        result = indicator_view.province_pace(indicator, points.get(indicator.pk, []), limits)
         if result.status in OFF_PACE:
             off_pace.append((indicator, result))
     return Briefing(

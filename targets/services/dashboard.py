@@ -22,9 +22,9 @@ from targets.models import (
     StatusOption,
     TaskArea,
 )
+from targets.services import supervision_rules
 from targets.services.lights import Judge, Light, Slot
 
-BEHIND_STATUSES = ["behind", "at_risk"]
 APPROVED = Q(state=State.APPROVED)
 
 
@@ -130,19 +130,24 @@ class UnitRow:
         return round(100 * self.reported / self.slots) if self.slots else 0
 
 
-AGGREGATES = {
-    "reported": Count("id", filter=Q(state__in=[State.SUBMITTED, State.APPROVED])),
-    "approved": Count("id", filter=APPROVED),
-    "behind": Count("id", filter=APPROVED & Q(status__code__in=BEHIND_STATUSES)),
-    "mean_percent": Avg("percent", filter=APPROVED),
-    "disagreements": Count(
-        "id", filter=APPROVED & Q(reviewer_status__isnull=False) & ~Q(reviewer_status=F("status"))
-    ),
-}
+def _aggregates() -> dict:
+    """A unit's numbers; "behind" counts the approved notes with a status an admin set to show a
+    red light (behind and at risk by default), as the warning lights do."""
+    red = supervision_rules.current().red_status_ids
+    return {
+        "reported": Count("id", filter=Q(state__in=[State.SUBMITTED, State.APPROVED])),
+        "approved": Count("id", filter=APPROVED),
+        "behind": Count("id", filter=APPROVED & Q(status__in=red or [0])),  # [0]: none chosen
+        "mean_percent": Avg("percent", filter=APPROVED),
+        "disagreements": Count(
+            "id",
+            filter=APPROVED & Q(reviewer_status__isnull=False) & ~Q(reviewer_status=F("status")),
+        ),
+    }
 
 
 def _grouped(scope: Scope, key: str) -> dict:
-    rows = scope.notes.values(key).annotate(**AGGREGATES).order_by()
+    rows = scope.notes.values(key).annotate(**_aggregates()).order_by()
     return {row[key]: row for row in rows}
 
 
@@ -229,7 +234,7 @@ def crosstab(scope: Scope) -> tuple[list[Integration], list[tuple[TaskArea, list
     """Task areas × integrations: progress and gaps where their measures meet."""
     rows = (
         scope.notes.values("measure__task_area", "measure__integrations")
-        .annotate(**AGGREGATES)
+        .annotate(**_aggregates())
         .order_by()
     )
     numbers = {(r["measure__task_area"], r["measure__integrations"]): r for r in rows}

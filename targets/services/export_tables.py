@@ -210,6 +210,7 @@ def review_queue(items) -> Table:
         Column(_("完成进度"), "percent"),
         Column(_("数值"), "decimal"),
         Column(_("预警")),
+        Column(_("预警原因")),
         Column(_("提交时间"), "datetime"),
         Column(_("提交人")),
     ]
@@ -229,7 +230,7 @@ def review_queue(items) -> Table:
                 record.status.label if note else "",
                 record.percent if note else None,
                 None if note else record.value,
-                item.light.text if item.light else "",
+                *_light(item.light),
                 record.submitted_at,
                 record.updated_by.get_full_name() or record.updated_by.get_username(),
             ]

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -29,6 +30,7 @@ NUMBER_FORMATS = {
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm:ss",
 }
+CELL_LIMIT = 32_767  # the most characters an Excel cell holds
 SAMPLE_ROWS = 200  # rows read ahead to size the columns
 MAX_WIDTH = 60
 
@@ -90,6 +92,9 @@ def _write_sheet(book: Workbook, table: Table) -> None:
         for value, number_format in zip(row, formats, strict=True):
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
+                if len(value) > CELL_LIMIT:  # Excel would call the whole file damaged
+                    cut = str(_("…(已截断)"))
+                    cell.value = value[: CELL_LIMIT - len(cut)] + cut
                 cell.data_type = "s"  # text users wrote is text, never a formula
             elif number_format and value is not None:
                 cell.number_format = number_format

@@ -26,24 +26,33 @@ class TrendPoint:
     counties: int
 
 
-def trend(
-    indicator: Indicator, counties: QuerySet[County], until: Period | None = None
-) -> list[TrendPoint]:
-    """Per period (up to ``until``, if given), the mean of the approved county values."""
+def trends(
+    indicators, counties: QuerySet[County], until: Period | None = None
+) -> dict[int, list[TrendPoint]]:
+    """Per indicator and period (up to ``until``, if given), the mean of the approved county
+    values, from one query."""
     values = IndicatorValue.objects.filter(
-        indicator=indicator, county__in=counties, state=State.APPROVED
+        indicator__in=indicators, county__in=counties, state=State.APPROVED
     )
     if until is not None:
         values = values.filter(period__ends_on__lte=until.ends_on)
     rows = (
-        values.values("period__code", "period__ends_on")
+        values.values("indicator", "period__code", "period__ends_on")
         .annotate(mean=Avg("value"), n=Count("id"))
-        .order_by("period__ends_on")
+        .order_by("indicator", "period__ends_on")
     )
-    return [
-        TrendPoint(r["period__code"], period_time(r["period__ends_on"]), float(r["mean"]), r["n"])
-        for r in rows
-    ]
+    found: dict[int, list[TrendPoint]] = {}
+    for r in rows:
+        point = TrendPoint(
+            r["period__code"], period_time(r["period__ends_on"]), float(r["mean"]), r["n"]
+        )
+        found.setdefault(r["indicator"], []).append(point)
+    return found
+
+
+def trend(indicator: Indicator, counties: QuerySet[County]) -> list[TrendPoint]:
+    """Per period, the mean of the approved county values of one indicator."""
+    return trends([indicator], counties).get(indicator.pk, [])
 
 
 def _targets(indicator: Indicator) -> tuple:

@@ -9,10 +9,8 @@ from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from targets.models import County, Measure, Notification, Period, ProgressNote, State
+from targets.models import REPORTED, County, Measure, Notification, Period, ProgressNote, State
 from targets.services import lights
-
-REPORTED = [State.SUBMITTED, State.APPROVED]
 
 
 @dataclass

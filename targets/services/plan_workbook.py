@@ -5,9 +5,10 @@ own; a workbook with any error changes nothing. An unchanged export imports as n
 target becomes a new version of it (with the reason given). Records are not added or deleted here:
 that stays in the admin, where the official text is quoted."""
 
+import hashlib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.db import transaction
@@ -18,7 +19,13 @@ from targets.models import Goal, Horizon, Indicator, Integration, Measure, TaskA
 from targets.services import audit
 from targets.services.exports import Column, Table
 from targets.services.targets import set_target
-from targets.services.xlsx_input import RowError, open_workbook, rows_of, text
+from targets.services.xlsx_input import (
+    RowError,
+    in_workbook_language,
+    open_workbook,
+    rows_of,
+    text,
+)
 
 # sheet key: (model, the editable fields after the code, in column order)
 SHEETS = {
@@ -51,13 +58,15 @@ SEPARATOR = re.compile(r"[,,、\s]+")
 
 
 def _title(key: str) -> str:
-    if key == TARGET_SHEET:
-        return _("目标值")
-    return str(SHEETS[key][0]._meta.verbose_name_plural)
+    with in_workbook_language():
+        if key == TARGET_SHEET:
+            return _("目标值")
+        return str(SHEETS[key][0]._meta.verbose_name_plural)
 
 
 def _headers(model, fields: list[str]) -> list[str]:
-    return [str(model._meta.get_field(name).verbose_name) for name in ["code", *fields]]
+    with in_workbook_language():
+        return [str(model._meta.get_field(name).verbose_name) for name in ["code", *fields]]
 
 
 def _cell(record, name: str):
@@ -73,9 +82,23 @@ def _cell(record, name: str):
     return value.normalize() if isinstance(value, Decimal) else value
 
 
-def _records(model, fields: list[str]):
-    for record in model.objects.order_by("order", "code"):
-        yield [record.code, *(_cell(record, name) for name in fields)]
+def _target_headers() -> list[str]:
+    with in_workbook_language():
+        return [
+            _("指标编号"),
+            _("目标年份"),
+            _("目标值"),
+            _("现行版本"),
+            _("调整理由(修改目标值时必填)"),
+        ]
+
+
+def _records(model, fields: list[str]) -> list[list]:
+    with in_workbook_language():  # choices as their labels in the workbook's language
+        return [
+            [record.code, *(_cell(record, name) for name in fields)]
+            for record in model.objects.order_by("order", "code")
+        ]
 
 
 def workbook() -> list[Table]:
@@ -88,13 +111,8 @@ def workbook() -> list[Table]:
         )
         for key, (model, fields) in SHEETS.items()
     ]
-    target_columns = [
-        Column(_("指标编号")),
-        Column(_("目标年份"), "int"),
-        Column(_("目标值"), "decimal"),
-        Column(_("现行版本"), "int"),
-        Column(_("调整理由(修改目标值时必填)")),
-    ]
+    kinds = ["text", "int", "decimal", "int", "text"]
+    target_columns = [Column(h, k) for h, k in zip(_target_headers(), kinds, strict=True)]
 
     def targets():
         for indicator in Indicator.objects.prefetch_related("targets").order_by("order", "code"):
@@ -139,7 +157,8 @@ def _form_data(model, fields: list[str], cells: list) -> dict:
         if model_field.many_to_many:
             data[name] = [code for code in SEPARATOR.split(shown) if code]
         elif model_field.choices:
-            labels = {str(label): value for value, label in model_field.choices}
+            with in_workbook_language():
+                labels = {str(label): value for value, label in model_field.choices}
             data[name] = labels.get(shown, shown)
         else:
             data[name] = shown
@@ -173,6 +192,18 @@ class CheckedPlan:
     @property
     def unchanged(self) -> bool:
         return not (self.records or self.targets)
+
+    @property
+    def digest(self) -> str:
+        """What applying would do: a confirmation names this, so that nothing is applied that
+        the preview did not show (another admin may have edited the plan meanwhile)."""
+        parts = [
+            f"{c.form.instance._meta.label}:{c.form.instance.pk}:"
+            + ";".join(f"{n}={c.form.cleaned_data[n]}" for n in c.changed)
+            for c in self.records
+        ]
+        parts += [f"{t.indicator.pk}:{t.horizon}:{t.value}:{t.reason}" for t in self.targets]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def check(upload) -> CheckedPlan:
@@ -241,14 +272,8 @@ def _check_targets(result: CheckedPlan, title: str, sheet) -> None:
     rows = rows_of(sheet)
     next(rows, None)
     indicators = {i.code: i for i in Indicator.objects.prefetch_related("targets")}
-    columns = [
-        f"{letter}({h})"
-        for letter, h in zip(
-            "ABCDE",
-            [_("指标编号"), _("目标年份"), _("目标值"), _("现行版本"), _("调整理由")],
-            strict=True,
-        )
-    ]
+    columns = [f"{letter}({h})" for letter, h in zip("ABCDE", _target_headers(), strict=True)]
+    number_field = forms.DecimalField(max_digits=16, decimal_places=4)
     seen = set()
     for number, row in enumerate(rows, start=2):
         cells = [*row, None, None, None, None, None][:5]
@@ -281,11 +306,19 @@ def _check_targets(result: CheckedPlan, title: str, sheet) -> None:
                 result.errors.append(RowError(title, number, columns[2], _("目标值不能清空。")))
             continue
         try:
-            value = Decimal(text(cells[2]).replace(",", ""))
-        except InvalidOperation:
+            value = number_field.clean(text(cells[2]).replace(",", ""))
+        except forms.ValidationError as problem:
+            result.errors.extend(RowError(title, number, columns[2], m) for m in problem.messages)
+            continue
+        shown = text(cells[3])
+        if current is not None and shown != str(current.version):
             result.errors.append(
                 RowError(
-                    title, number, columns[2], _("“%(text)s”不是数字。") % {"text": text(cells[2])}
+                    title,
+                    number,
+                    columns[3],
+                    _("导出之后目标值已有新版本(现行第%(version)d版),请重新导出后修改。")
+                    % {"version": current.version},
                 )
             )
             continue
@@ -304,6 +337,8 @@ def apply(checked: CheckedPlan, *, user, request=None) -> dict[str, int]:
     """Save the changed records and the new target versions, all or nothing."""
     if checked.errors:
         raise ValueError("a workbook with errors is never applied")
+    with in_workbook_language():
+        default_reason = _("Excel导入")
     with transaction.atomic():
         for change in checked.records:
             stored = type(change.form.instance).objects.get(pk=change.form.instance.pk)
@@ -322,7 +357,7 @@ def apply(checked: CheckedPlan, *, user, request=None) -> dict[str, int]:
                 target.horizon,
                 target.value,
                 user=user,
-                reason=target.reason or _("Excel导入"),
+                reason=target.reason or default_reason,
                 request=request,
             )
     return {"records": len(checked.records), "targets": len(checked.targets)}

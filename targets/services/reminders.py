@@ -12,20 +12,27 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from targets.models import County, Measure, Notification, Period, ProgressNote, Role, State
+from targets.models import (
+    REPORTED,
+    County,
+    Measure,
+    Notification,
+    Period,
+    ProgressNote,
+    Role,
+)
 from targets.services import audit, supervision_rules
 from targets.services.periods import in_cadence
 from targets.services.supervision_rules import Rules
 
 log = logging.getLogger(__name__)
 Kind = Notification.Kind
-REPORTED = [State.SUBMITTED, State.APPROVED]
 
 
 def kind_for(days: int, rules: Rules) -> str | None:
@@ -255,15 +262,14 @@ def _email_text(n: Notification, measures: list[Measure] | None) -> list[str]:
     return [*lines, settings.PUBLIC_URL.rstrip("/") + link(n), ""]
 
 
-def email(notifications: list[Notification]) -> int:
-    """One email to each recipient with an address, holding all their notifications of this
-    run, in the site's language, with the measures still due. A failure is logged and the
-    in-app notifications stand. Returns how many notifications went out by email."""
+def _messages(notifications: list[Notification]):
+    """One message to each recipient with an address, holding all their notifications, in the
+    site's language, with the measures still due: (message, notifications) pairs."""
     by_recipient: dict[int, list[Notification]] = {}
     for n in notifications:
         if n.recipient.email:
             by_recipient.setdefault(n.recipient_id, []).append(n)
-    pending, sent_ids = _pending_lists(notifications), []
+    pending = _pending_lists(notifications)
     with translation.override(settings.LANGUAGE_CODE):
         for batch in by_recipient.values():
             first = batch[0]
@@ -279,17 +285,33 @@ def email(notifications: list[Notification]) -> int:
                 for n in batch
                 for line in _email_text(n, pending.get((n.period_id, n.county_id)))
             ]
-            message = EmailMessage(
-                subject=subject, body="\n".join(body), to=[first.recipient.email]
+            yield (
+                EmailMessage(subject=subject, body="\n".join(body), to=[first.recipient.email]),
+                batch,
             )
-            try:
-                message.send()
-            except OSError:
-                log.exception("Reminder email to %s failed", first.recipient.email)
-                continue
-            for n in batch:
-                n.emailed = True
-                sent_ids.append(n.pk)
+
+
+def email(notifications: list[Notification]) -> int:
+    """Email the notifications over one connection to the mail server, so that a server that
+    does not answer costs one timeout, not one per person. A failure is logged and the in-app
+    notifications stand. Returns how many notifications went out by email."""
+    outgoing = list(_messages(notifications))
+    if not outgoing:
+        return 0
+    sent_ids = []
+    try:
+        with mailers.default as connection:
+            for message, batch in outgoing:
+                try:
+                    connection.send_messages([message])
+                except OSError:
+                    log.exception("Reminder email to %s failed", message.to[0])
+                    continue
+                for n in batch:
+                    n.emailed = True
+                    sent_ids.append(n.pk)
+    except OSError:
+        log.exception("The mail server cannot be reached; reminders are in the app only")
     Notification.objects.filter(pk__in=sent_ids).update(emailed=True)
     return len(sent_ids)
 

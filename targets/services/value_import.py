@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,11 +25,17 @@ from targets.models import (
 )
 from targets.services import audit
 from targets.services.exports import Column, Table
-from targets.services.xlsx_input import ImportRefused, RowError, open_workbook, rows_of, text
+from targets.services.xlsx_input import (
+    ImportRefused,
+    RowError,
+    in_workbook_language,
+    open_workbook,
+    rows_of,
+    text,
+)
 from targets.templatetags.numbers import plain
 
 MAX_ROWS = 20_000
-QUANTUM = Decimal("0.0001")  # the values' four decimal places
 # (key, header): the template's columns, in order.
 COLUMNS = [
     ("period", gettext_lazy("填报周期")),
@@ -109,7 +115,9 @@ def template(period: Period, counties) -> Table:
         for v in IndicatorValue.objects.filter(period=period, county__in=counties)
     }
     kinds = {"value": "decimal"}
-    columns = [Column(str(header), kinds.get(key, "text")) for key, header in COLUMNS]
+    with in_workbook_language():
+        columns = [Column(str(header), kinds.get(key, "text")) for key, header in COLUMNS]
+        title = str(_("指标值"))
 
     def lines():
         for county in counties.order_by("code"):
@@ -127,7 +135,7 @@ def template(period: Period, counties) -> Table:
                     value.remark if value else "",
                 ]
 
-    return Table(f"values-{period.code}", str(_("指标值")), columns, lines())
+    return Table(f"values-{period.code}", title, columns, lines())
 
 
 def _number(cell) -> Decimal | None:
@@ -156,7 +164,8 @@ def check(upload, counties) -> Checked:
     """Read and check every row; ``counties`` are those the user may report for."""
     title, rows = _first_sheet(upload)
     header = [text(h) for h in next(rows, ())]
-    expected = [str(h) for _k, h in COLUMNS]
+    with in_workbook_language():
+        expected = [str(h) for _k, h in COLUMNS]
     if header[: len(expected)] != expected:
         missing = [h for h in expected if h not in header]
         raise ImportRefused(
@@ -249,7 +258,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
                     },
                 )
                 value = None
-            elif value != value.quantize(QUANTUM) or abs(value) >= Decimal("1e12"):
+            elif value.as_tuple().exponent < -4 or value.adjusted() >= 12:
                 error(row, "value", _("数值最多保留4位小数,整数部分不超过12位。"))
                 value = None
         source, remark = text(cells["source"]), text(cells["remark"])
@@ -295,75 +304,98 @@ class ImportChanged(Exception):
 
 
 def apply(checked: Checked, digest: str, *, user, submit: bool, request=None) -> dict[str, int]:
-    """Apply the checked changes in one transaction, if they are still what the user saw."""
+    """Apply the checked changes in one transaction, if they are still what the user saw. With
+    ``submit``, rows left as they were but still in draft (or returned) are submitted too."""
     if checked.errors:
         raise ValueError("a file with errors is never applied")
+    unchanged = [c for c in checked.changes if c.kind == "unchanged"]
     todo = [c for c in checked.changes if c.kind != "unchanged"]
+    if submit:
+        todo += [c for c in unchanged if c.current.state in (State.DRAFT, State.RETURNED)]
     now = timezone.now()
-    with transaction.atomic():
-        keys = [c.current.pk for c in todo if c.current]
-        locked = IndicatorValue.objects.select_for_update().in_bulk(keys)
-        moved = [c for c in todo if c.current and locked[c.current.pk].version != c.current.version]
-        if checked.digest != digest or moved:
-            raise ImportChanged(_("预览之后这些指标值已被修改,请重新上传文件核对。"))
-        targets = {i.pk: i.targets_in_force for i in {c.indicator for c in todo}}
-        new, changed, audit_rows = [], [], []
-        for c in todo:
-            record = (
-                locked[c.current.pk]
+    changed_meanwhile = ImportChanged(_("预览之后这些指标值已被修改,请重新上传文件核对。"))
+    try:
+        with transaction.atomic():
+            locked = IndicatorValue.objects.select_for_update().in_bulk(
+                [c.current.pk for c in todo if c.current]
+            )
+            moved = [
+                c
+                for c in todo
                 if c.current
-                else IndicatorValue(
-                    county=c.county, indicator=c.indicator, period=c.period, version=0
+                and (
+                    c.current.pk not in locked or locked[c.current.pk].version != c.current.version
                 )
-            )
-            before = [str(record.value), record.source] if c.current else None
-            record.value, record.source, record.remark = c.value, c.source, c.remark
-            record.target_2027, record.target_2035 = targets[c.indicator.pk]
-            record.version += 1
-            record.updated_by = user
-            record.updated_at = now
-            if submit:
-                record.state, record.submitted_at = State.SUBMITTED, now
-            elif c.current is None:
-                record.state = State.DRAFT
-            (changed if c.current else new).append(record)
-            audit_rows.append(
-                [
-                    f"{c.county.code} {c.indicator.code} {c.period.code}",
-                    before,
-                    [str(c.value), c.source],
-                ]
-            )
-        IndicatorValue.objects.bulk_create(new, batch_size=1000)
-        IndicatorValue.objects.bulk_update(
-            changed,
+            ]
+            if checked.digest != digest or moved or _newly_locked(todo):
+                raise changed_meanwhile
+            return _write(todo, len(checked.changes), user, submit, now, request)
+    except IntegrityError:  # someone created one of the new values at the same moment
+        raise changed_meanwhile from None
+
+
+def _newly_locked(todo: list[Change]) -> bool:
+    """A period of the file locked (and not reopened for the county) since it was checked."""
+    today = timezone.localdate()
+    locked = set(
+        Period.objects.filter(pk__in={c.period.pk for c in todo}, locked=True).values_list(
+            "pk", flat=True
+        )
+    )
+    reopened = set(
+        PeriodReopening.objects.filter(period__in=locked, until__gte=today).values_list(
+            "period_id", "county_id"
+        )
+    )
+    return any(c.period.pk in locked and (c.period.pk, c.county.pk) not in reopened for c in todo)
+
+
+def _write(todo: list[Change], rows: int, user, submit: bool, now, request) -> dict[str, int]:
+    targets = {i.pk: i.targets_in_force for i in {c.indicator for c in todo}}
+    new, changed, audit_rows = [], [], []
+    for c in todo:
+        record = c.current or IndicatorValue(
+            county=c.county, indicator=c.indicator, period=c.period, version=0
+        )
+        before = [str(record.value), record.source] if c.current else None
+        record.value, record.source, record.remark = c.value, c.source, c.remark
+        record.target_2027, record.target_2035 = targets[c.indicator.pk]
+        record.version += 1
+        record.updated_by, record.updated_at = user, now
+        if submit:
+            record.state, record.submitted_at = State.SUBMITTED, now
+        elif c.current is None:
+            record.state = State.DRAFT
+        (changed if c.current else new).append(record)
+        audit_rows.append(
             [
-                "value",
-                "source",
-                "remark",
-                "target_2027",
-                "target_2035",
-                "version",
-                "updated_by",
-                "updated_at",
-                "state",
-                "submitted_at",
-            ],
-            batch_size=1000,
+                f"{c.county.code} {c.indicator.code} {c.period.code}",
+                before,
+                [str(c.value), c.source],
+            ]
         )
-        counts = {
-            "new": len(new),
-            "changed": len(changed),
-            "unchanged": len(checked.changes) - len(todo),
-        }
-        audit.record(
-            "value.import",
-            request=request,
-            actor=user,
-            changes={
-                "counts": [None, counts],
-                "submitted": [None, submit],
-                "rows": [None, audit_rows],
-            },
-        )
+    IndicatorValue.objects.bulk_create(new, batch_size=1000)
+    IndicatorValue.objects.bulk_update(
+        changed,
+        [
+            "value",
+            "source",
+            "remark",
+            "target_2027",
+            "target_2035",
+            "version",
+            "updated_by",
+            "updated_at",
+            "state",
+            "submitted_at",
+        ],
+        batch_size=1000,
+    )
+    counts = {"new": len(new), "changed": len(changed), "unchanged": rows - len(todo)}
+    audit.record(
+        "value.import",
+        request=request,
+        actor=user,
+        changes={"counts": [None, counts], "submitted": [None, submit], "rows": [None, audit_rows]},
+    )
     return counts

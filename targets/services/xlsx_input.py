@@ -4,10 +4,20 @@ damaged; cell values as text; errors located by sheet, row and column."""
 import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a small file may unpack to gigabytes (a zip bomb)
+
+
+def in_workbook_language():
+    """Workbooks that people fill in and send back carry the site's language (Chinese) in their
+    headers, sheet names and labels, whatever language the page is read in; messages about them
+    stay in the user's language."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 class ImportRefused(Exception):
@@ -32,6 +42,13 @@ def open_workbook(upload):
     upload.seek(0)
     if not zipfile.is_zipfile(upload):
         raise ImportRefused(_("这不是Excel文件(.xlsx)。请使用下载的模板填写后上传。"))
+    upload.seek(0)
+    try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(upload).infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportRefused(_("无法读取这个Excel文件,文件可能已损坏。")) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportRefused(_("文件解压后太大,请删去无关的工作表和格式后再上传。"))
     upload.seek(0)
     try:
         return load_workbook(upload, read_only=True, data_only=True)

@@ -64,8 +64,8 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     try:
         with stored:
             checked = plan_workbook.check(stored)
-        if checked.errors:
-            raise ImportRefused(_("文件检查未通过,请重新上传。"))
+        if checked.errors or checked.digest != request.POST.get("digest"):
+            raise ImportRefused(_("预览之后决定已有变化,请重新导出、修改后上传。"))
         counts = plan_workbook.apply(checked, user=request.user, request=request)
     except ImportRefused as refused:
         messages.error(request, str(refused))

@@ -83,7 +83,9 @@ def remind(request: HttpRequest) -> HttpResponse:
         raise Http404  # a county outside the reviewer's scope
     form = RemindForm(request.POST, county_codes=sorted(allowed))
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = ""
     if not form.is_valid():
         for errors in form.errors.values():

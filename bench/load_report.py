@@ -1,0 +1,49 @@
+"""The load run's figures (from locust's CSV) and the check that every save answered as
+successful is in the database, and nothing else (see bench/load.sh)."""
+
+import csv
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenum.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from targets.models import NoteVersion  # noqa: E402
+
+MINIMAL = "minimal view (/healthz)"
+SAVES = ("save note", "submit note")
+PERIOD = os.environ.get("LOAD_PERIOD", "2026Q4")
+
+
+def main(path: str) -> None:
+    rows = [r for r in csv.DictReader(open(path, encoding="utf-8")) if r["Name"] != "Aggregated"]
+    minimal = next(float(r["50%"]) for r in rows if r["Name"] == MINIMAL)
+    print(
+        f"{'page':26} {'requests':>8} {'failed':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>6} {'p50/minimal':>11}"
+    )
+    for r in sorted(rows, key=lambda r: r["Name"]):
+        print(
+            f"{r['Name'][:26]:26} {r['Request Count']:>8} {r['Failure Count']:>6} "
+            f"{r['50%']:>6} {r['95%']:>6} {r['99%']:>6} {float(r['Requests/s']):6.1f} "
+            f"{float(r['50%']) / minimal:11.1f}"
+        )
+    total = sum(float(r["Requests/s"]) for r in rows)
+    failed = sum(int(r["Failure Count"]) for r in rows)
+    print(f"throughput {total:.1f} requests/s; {failed} failed requests")
+    answered = sum(
+        int(r["Request Count"]) - int(r["Failure Count"]) for r in rows if r["Name"] in SAVES
+    )
+    stored = NoteVersion.objects.filter(
+        note__period__code=PERIOD, by__username__startswith="load"
+    ).count()
+    verdict = "equal" if stored == answered else "DIFFERENT"
+    print(f"saves answered as successful: {answered}; note versions stored: {stored} ({verdict})")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,64 @@
+"""Prepare the Sichuan-scale database for the load benchmark (bench/load.sh): 50 synthetic
+reporter accounts, one for each of the first 50 counties, and the current round of those counties
+emptied so that they have measures to report. Run again before each load run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench HTTPS=false \\
+        .venv/bin/python bench/load_setup.py
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenum.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.db import transaction  # noqa: E402
+
+from targets.models import (  # noqa: E402
+    AccountSecurity,
+    County,
+    Evidence,
+    NoteVersion,
+    Period,
+    ProgressNote,
+    Role,
+)
+
+REPORTERS = 50
+PERIOD = os.environ.get("LOAD_PERIOD", "2026Q4")
+PASSWORD = os.environ.get("LOAD_PASSWORD", "Bench-Load-2027!")
+
+
+@transaction.atomic
+def main() -> None:
+    User = get_user_model()
+    period = Period.objects.get(code=PERIOD)
+    counties = list(County.objects.order_by("code")[:REPORTERS])
+    hashed = make_password(PASSWORD)
+    for n, county in enumerate(counties, start=1):
+        user, _created = User.objects.update_or_create(
+            username=f"load{n:03d}",
+            defaults={"first_name": f"【压测账号】{county.name}", "password": hashed},
+        )
+        Role.objects.get_or_create(user=user, kind=Role.Kind.COUNTY_REPORTER, county=county)
+        AccountSecurity.objects.update_or_create(
+            user=user, defaults={"password_expiry_exempt": True, "must_change_password": False}
+        )
+    notes = ProgressNote.objects.filter(period=period, county__in=counties)
+    Evidence.objects.filter(note__in=notes).delete()
+    NoteVersion.objects.filter(note__in=notes).delete()
+    removed, _ = notes.delete()
+    print(
+        f"{len(counties)} reporters load001…load{len(counties):03d}; {PERIOD} emptied ({removed})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The load benchmark's users (run by bench/load.sh): county reporters who open their round and
+save and submit notes, and provincial reviewers who read the dashboards. Every user also asks for
+/healthz now and then: the minimal view that each page's median is compared with."""
+
+import itertools
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PERIOD = os.environ.get("LOAD_PERIOD", "2026Q4")
+PASSWORD = os.environ.get("LOAD_PASSWORD", "Bench-Load-2027!")
+REVIEWER_PASSWORD = os.environ.get("LOAD_REVIEWER_PASSWORD", "Sichuan-2027")
+MEASURES = [
+    f"T{a}.{m}" for a, n in [(1, 5), (2, 5), (3, 5), (4, 5), (5, 4)] for m in range(1, n + 1)
+]
+reporters = itertools.count(1)
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION = re.compile(r'name="version"(?: value="(\d*)")?')  # no value for a new note
+ON_SCHEDULE = re.compile(r'<option value="(\d+)"[^>]*>按计划推进</option>')
+
+
+class SignedIn(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+
+    def sign_in(self, username: str, password: str) -> None:
+        page = self.client.get("/login/", name="login page").text
+        self.client.post(
+            "/login/",
+            {
+                "csrfmiddlewaretoken": CSRF.search(page).group(1),
+                "username": username,
+                "password": password,
+            },
+            name="sign in",
+        )
+
+    @task(1)
+    def minimal(self) -> None:
+        self.client.get("/healthz", name="minimal view (/healthz)")
+
+
+class Reporter(SignedIn):
+    weight = 3
+
+    def on_start(self) -> None:
+        number = next(reporters)
+        self.sign_in(f"load{number:03d}", PASSWORD)
+        report = self.client.get("/", name="home").url
+        self.county = re.search(r"/counties/(\d{6})/", report).group(1)
+        self.todo = list(MEASURES)
+        self.saves = 0
+
+    @task(3)
+    def report_page(self) -> None:
+        self.client.get(f"/counties/{self.county}/report/{PERIOD}/", name="reporter's page")
+
+    @task(4)
+    def save_note(self) -> None:
+        if not self.todo:
+            return
+        measure = self.todo[0]
+        url = f"/counties/{self.county}/report/{PERIOD}/measures/{measure}/"
+        form = self.client.get(url, name="note form").text
+        token, version, status = CSRF.search(form), VERSION.search(form), ON_SCHEDULE.search(form)
+        if token is None or version is None or status is None:
+            return
+        submit = self.saves % 3 == 2  # two drafts, then the submission
+        with self.client.post(
+            url,
+            {
+                "csrfmiddlewaretoken": token.group(1),
+                "status": status.group(1),
+                "percent": str(random.randint(10, 90)),
+                "narrative": "【压测数据】本季度按计划推进。",
+                "bottom_line": "",
+                "risk_reason": "",
+                "version": version.group(1) or "",
+                "action": "submit" if submit else "save",
+            },
+            name="submit note" if submit else "save note",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302 and "/report/" in response.headers.get("Location", ""):
+                response.success()
+                self.saves += 1
+                if submit:
+                    self.todo.pop(0)
+            else:
+                response.failure(f"status {response.status_code}")
+
+
+class Reviewer(SignedIn):
+    weight = 1
+
+    def on_start(self) -> None:
+        self.sign_in("province", REVIEWER_PASSWORD)
+
+    @task(3)
+    def overview(self) -> None:
+        self.client.get(f"/province/?period={PERIOD}", name="province overview")
+
+    @task(2)
+    def grid(self) -> None:
+        measure = random.choice(MEASURES)
+        self.client.get(f"/province/measures/{measure}/?period={PERIOD}", name="183-county grid")
+
+    @task(1)
+    def review_queue(self) -> None:
+        self.client.get("/review/", name="review queue")
+
+    @task(1)
+    def late(self) -> None:
+        self.client.get(f"/review/late/?period={PERIOD}", name="late view")
