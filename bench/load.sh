@@ -26,9 +26,12 @@ gunicorn=$!
 trap 'kill "$gunicorn" 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.5; done
 
+fault=""
 case "${FAULT:-}" in
-    postgres) (sleep 90 && echo "fault: restarting PostgreSQL" && pg_ctlcluster 15 main restart) & ;;
-    worker) (sleep 90 && echo "fault: killing a worker" && kill -9 "$(pgrep -P "$gunicorn" | head -n 1)") & ;;
+    postgres) (sleep 90 && echo "fault: restarting PostgreSQL" && pg_ctlcluster 15 main restart) &
+        fault=$! ;;
+    worker) (sleep 90 && echo "fault: killing a worker" && kill -9 "$(pgrep -P "$gunicorn" | head -n 1)") &
+        fault=$! ;;
     "") ;;
     *) echo "FAULT is postgres or worker" >&2; exit 2 ;;
 esac
@@ -36,5 +39,5 @@ esac
 .venv/bin/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate 5 \
     --run-time "$DURATION" --host "http://127.0.0.1:$PORT" --csv "$OUT/run" --only-summary \
     >"$OUT/locust.log" 2>&1 || true
-wait
+[[ -z $fault ]] || wait "$fault"
 .venv/bin/python bench/load_report.py "$OUT/run_stats.csv"

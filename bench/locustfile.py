@@ -13,7 +13,7 @@ PERIOD = os.environ.get("LOAD_PERIOD", "2026Q4")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Bench-Load-2027!")
 REVIEWER_PASSWORD = os.environ.get("LOAD_REVIEWER_PASSWORD", "Sichuan-2027")
 MEASURES = [
-    f"T{a}.{m}" for a, n in [(1, 5), (2, 5), (3, 5), (4, 5), (5, 4)] for m in range(1, n + 1)
+    f"T{a}.{m}" for a, n in [(1, 5), (2, 6), (3, 5), (4, 4), (5, 4)] for m in range(1, n + 1)
 ]
 reporters = itertools.count(1)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

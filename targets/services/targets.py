@@ -14,7 +14,7 @@ def set_target(
     """Record a new version of the target when the value differs from the one in force."""
     with transaction.atomic():
         # Lock the indicator so that two simultaneous revisions get distinct version numbers.
-        Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+        Indicator.objects.select_for_update(no_key=True).filter(pk=indicator.pk).first()
         current = (
             IndicatorTarget.objects.filter(indicator=indicator, horizon=horizon)
             .order_by("-version")

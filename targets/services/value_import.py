@@ -25,6 +25,7 @@ from targets.models import (
 )
 from targets.services import audit
 from targets.services.exports import Column, Table
+from targets.services.workflow import ROW_ONLY
 from targets.services.xlsx_input import (
     ImportRefused,
     RowError,
@@ -316,7 +317,7 @@ def apply(checked: Checked, digest: str, *, user, submit: bool, request=None) ->
     changed_meanwhile = ImportChanged(_("预览之后这些指标值已被修改,请重新上传文件核对。"))
     try:
         with transaction.atomic():
-            locked = IndicatorValue.objects.select_for_update().in_bulk(
+            locked = IndicatorValue.objects.select_for_update(**ROW_ONLY).in_bulk(
                 [c.current.pk for c in todo if c.current]
             )
             moved = [

@@ -27,6 +27,10 @@ from targets.services import audit, periods
 from targets.services.evidence_files import CheckedFile
 
 NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
+# Lock the record's own row, and only against other changes of it: not the county, measure or
+# period rows a join would bring in, and not against the key-share locks that other saves' foreign
+# keys take at commit (while they hold the audit chain's lock: that deadlocked under load).
+ROW_ONLY = {"of": ("self",), "no_key": True}
 VALUE_FIELDS = ["value", "source", "remark"]
 
 
@@ -90,7 +94,7 @@ def _editing(model, lookup: dict, started_from: int | None, not_editable: str):
     try:
         with transaction.atomic():
             _check_open(lookup["period"], lookup["county"])
-            record = model.objects.select_for_update().filter(**lookup).first()
+            record = model.objects.filter(**lookup).select_for_update(**ROW_ONLY).order_by().first()
             if record is not None and record.version != started_from:
                 raise StaleVersion(record)
             if record is None and started_from is not None:
@@ -205,7 +209,7 @@ def review(
     event = "approve" if approve else "return"
     with transaction.atomic():
         for item in items:
-            current = type(item).objects.select_for_update().get(pk=item.pk)
+            current = type(item).objects.select_for_update(**ROW_ONLY).get(pk=item.pk)
             _check_open(item.period, item.county)
             if current.state != State.SUBMITTED:
                 raise WorkflowError(
