@@ -37,7 +37,8 @@ case "${FAULT:-}" in
 esac
 
 .venv/bin/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate 5 \
-    --run-time "$DURATION" --host "http://127.0.0.1:$PORT" --csv "$OUT/run" --only-summary \
+    --run-time "$DURATION" --stop-timeout 20 --host "http://127.0.0.1:$PORT" --csv "$OUT/run" \
+    --only-summary \
     >"$OUT/locust.log" 2>&1 || true
 [[ -z $fault ]] || wait "$fault"
 .venv/bin/python bench/load_report.py "$OUT/run_stats.csv"

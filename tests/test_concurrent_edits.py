@@ -92,3 +92,56 @@ def test_simultaneous_saves_on_two_connections_lose_nothing():
         "起点",
         winner,
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent connections")
+def test_many_simultaneous_saves_of_different_notes_all_succeed():
+    """Saves in one round each lock their own note only. When a save also locked the period's
+    row (through a join), saves deadlocked against the audit chain's lock under load."""
+    load_divisions()
+    load_plan()
+    setup_reporting()
+    period, status = Period.objects.get(code="2026Q3"), StatusOption.objects.get(code="behind")
+    measures = list(Measure.objects.order_by("order"))
+    counties = list(County.objects.order_by("code")[:6])
+    users = [make_user(f"user{n}") for n in range(len(counties))]
+    start = threading.Barrier(len(counties))
+    failures = []
+
+    def work(user, county):
+        try:
+            start.wait()
+            for measure in measures[:8]:
+                note = save_note(
+                    user=user,
+                    county=county,
+                    measure=measure,
+                    period=period,
+                    data=NoteInput(status, 10, "草稿", None, ""),
+                    started_from=None,
+                    submit=False,
+                )
+                save_note(
+                    user=user,
+                    county=county,
+                    measure=measure,
+                    period=period,
+                    data=NoteInput(status, 20, "提交", None, ""),
+                    started_from=note.version,
+                    submit=True,
+                )
+        except Exception as error:  # noqa: BLE001  (any failure fails the test below)
+            failures.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=work, args=pair) for pair in zip(users, counties, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    assert NoteVersion.objects.count() == len(counties) * 8 * 2
