@@ -41,4 +41,4 @@ esac
     --only-summary \
     >"$OUT/locust.log" 2>&1 || true
 [[ -z $fault ]] || wait "$fault"
-.venv/bin/python bench/load_report.py "$OUT/run_stats.csv"
+.venv/bin/python bench/load_report.py "$OUT/run_stats.csv" "$OUT/gunicorn.log"
