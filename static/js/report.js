@@ -20,3 +20,17 @@ function showNetworkError(event) {
 
 document.addEventListener("htmx:sendError", showNetworkError);
 document.addEventListener("htmx:responseError", showNetworkError);
+
+// Actions that cannot be undone, or that reach many people, ask first: a button with
+// data-confirm="question" does nothing unless the user agrees (before htmx or the form sees it).
+document.addEventListener(
+  "click",
+  (event) => {
+    const button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  },
+  true,
+);

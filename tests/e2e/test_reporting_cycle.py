@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from targets.models import County, Measure, Period, StatusOption
+from targets.models import County, Measure, Period, ProgressNote, StatusOption
 from targets.services.periods import current_period
 from targets.services.workflow import NoteInput, save_note
 
@@ -236,10 +236,23 @@ def test_a_return_reaches_the_reporter_who_resubmits_and_the_province_approves(
     expect(queue.get_by_label(f"选择 锦江区 T1.2 {period}")).to_have_count(1)
     queue.get_by_label(f"选择 锦江区 T1.2 {period}").check()
     queue.get_by_label(f"选择 锦江区 T1.3 {period}").check()
+    # Approval cannot be undone: the page asks first; declining changes nothing.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    queue.get_by_role("button", name="审核通过").click()
+    expect(queue.get_by_label(f"选择 锦江区 T1.2 {period}")).to_be_checked()
+    assert ProgressNote.objects.filter(state="submitted").count() == 2
+    questions = []
+
+    def agree(dialog):
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", agree)
     queue.get_by_role("button", name="审核通过").click()
     expect(queue.get_by_role("status").filter(has_text="已审核通过 2 条。")).to_be_visible()
     expect(queue.get_by_label(re.compile("^选择 锦江区"))).to_have_count(0)
     expect(queue).to_contain_text("没有待审核的记录")
+    assert questions == ["审核通过后不能再修改。确定通过勾选的记录吗?"]
     screenshot("4-approved")
 
     # Back on the county's page, both are approved and closed to changes.

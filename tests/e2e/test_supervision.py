@@ -7,6 +7,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from targets.models import Notification
 from targets.services.periods import last_ended_period
 
 JINJIANG = "510104"
@@ -49,3 +50,19 @@ def test_a_reminder_sent_from_the_late_view_reaches_the_reporter(
     expect(page.locator("#measure-T1-1 .report-row__light")).to_contain_text("尚未提交")
     expect(page.locator(".notice-count")).to_have_count(0)
     screenshot("3-report-page")
+
+
+def test_reminding_every_late_county_asks_first(app_data, live_server, page, login):
+    period = last_ended_period(timezone.localdate())
+    login("province")
+    page.goto(f"{live_server.url}/review/late/?period={period.code}")
+    everyone = page.get_by_role("button", name="向列表中所有未提交完的县催办")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    everyone.click()
+    expect(page.locator("#late-table tbody tr").first).to_be_visible()
+    assert not Notification.objects.exists()
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        everyone.click()
+    expect(page.get_by_role("status")).to_contain_text("名填报员发送催办")
+    assert Notification.objects.filter(kind=Notification.Kind.MANUAL).exists()
