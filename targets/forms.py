@@ -20,6 +20,7 @@ from targets.models import (
     TaskArea,
 )
 from targets.services.evidence_files import EvidenceFileError, check_upload
+from targets.templatetags.numbers import plain
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -122,13 +123,13 @@ class ValueForm(forms.Form):
         if (low is not None and value < low) or (high is not None and value > high):
             raise forms.ValidationError(
                 _("数值超出合理范围(%(low)s 至 %(high)s %(unit)s),请核对。")
-                % {"low": _plain(low), "high": _plain(high), "unit": self.indicator.unit}
+                % {
+                    "low": plain(low) or "—",
+                    "high": plain(high) or "—",
+                    "unit": self.indicator.unit,
+                }
             )
         return value
-
-
-def _plain(value: Decimal | None) -> str:
-    return "—" if value is None else format(value.normalize(), "f")
 
 
 class ReviewForm(forms.Form):

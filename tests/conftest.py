@@ -1,9 +1,13 @@
 """Shared fixtures: the Decision and the divisions loaded once per test database, and the personas
 every view test is checked with."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import timezone
 
 from targets.models import County, Department, Prefecture, Role
 from targets.services.demo import seed_demo
@@ -156,3 +160,16 @@ def note_data(db):
         "bottom_line": "",
         "risk_reason": "",
     }
+
+
+# 2026-11-29, 10:00 Beijing time: the latest ended round is 2026Q3, whose deadline (2026-10-15)
+# has passed. Modules that depend on the date use the fixture below.
+NOW = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
+TODAY = NOW.date()
+
+
+@pytest.fixture
+def on_the_29th_of_november():
+    """The clock stopped at NOW."""
+    with time_machine.travel(NOW, tick=False):
+        yield

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-import time_machine
 from django.contrib.staticfiles import finders
-from django.utils import timezone
 
 from targets.models import (
     BottomLine,
@@ -25,14 +23,14 @@ from targets.models import (
     Period,
     ProgressNote,
     State,
-    StatusOption,
 )
 from targets.services import briefing
+from tests.conftest import TODAY
+from tests.notes import new_note
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_29th_of_november")]
 PAGE = "/province/briefing/?period=2026Q3"
 PDF = "/province/briefing.pdf?period=2026Q3"
-TODAY = datetime.date(2026, 11, 29)
 HEADINGS = [
     "季度通报",
     "一、填报情况",
@@ -43,15 +41,6 @@ HEADINGS = [
 ]
 HIGHLIGHT_TEXT = "会理市石榴产业园全面建成投产"
 RISK_REASON = "新增建设用地拟占用永久基本农田"
-
-
-@pytest.fixture(autouse=True)
-def on_the_29th_of_november():
-    """The latest ended period is 2026Q3, whose deadline (2026-10-15) has passed."""
-    with time_machine.travel(
-        datetime.datetime(2026, 11, 29, 10, 0, tzinfo=timezone.get_fixed_timezone(480)), tick=False
-    ):
-        yield
 
 
 def note(
@@ -65,18 +54,20 @@ def note(
     period="2026Q3",
     author=None,
 ):
-    return ProgressNote.objects.create(
-        county=County.objects.get(code=county),
-        measure=Measure.objects.get(code=measure),
-        period=Period.objects.get(code=period),
-        state=state,
-        status=StatusOption.objects.get(code=status),
+    made = new_note(
+        county,
+        measure,
+        state,
+        author=author,
+        period=period,
+        status=status,
         percent=percent,
         narrative=narrative,
-        updated_by=author,
-        bottom_line=BottomLine.objects.get(code=bottom_line) if bottom_line else None,
+        bottom_line=bottom_line,
         risk_reason=RISK_REASON if bottom_line else "",
     )
+    made.save()
+    return made
 
 
 def value(county, code, period, amount, author, state=State.APPROVED):

@@ -8,11 +8,10 @@ from targets.models import (
     County,
     CountyType,
     Measure,
-    Period,
     ProgressNote,
     State,
-    StatusOption,
 )
+from tests.notes import new_note
 from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
@@ -30,21 +29,20 @@ def note(
     period="2026Q3",
     author=None,
 ):
-    return ProgressNote.objects.create(
-        county=County.objects.get(code=county),
-        measure=Measure.objects.get(code=measure),
-        period=Period.objects.get(code=period),
-        state=state,
-        status=StatusOption.objects.get(code=status),
+    made = new_note(
+        county,
+        measure,
+        state,
+        author=author,
+        period=period,
+        status=status,
         percent=percent,
-        narrative="x",
-        updated_by=author,
-        reviewer_status=(
-            StatusOption.objects.get(code=reviewer_status) if reviewer_status else None
-        ),
+        reviewer_status=reviewer_status,
         bottom_line=bottom_line,
         risk_reason="理由" if bottom_line else "",
     )
+    made.save()
+    return made
 
 
 @pytest.fixture

@@ -31,14 +31,13 @@ from targets.models import (
     Prefecture,
     ProgressNote,
     State,
-    StatusOption,
 )
 from targets.services import audit, exports
 from targets.services.exports import Column, Table
+from tests.notes import new_note
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_29th_of_november")]
 
-NOW = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LONG_NARRATIVE = "本季度完成了县城综合承载能力提升项目的全部前期工作并已开工建设"  # 29 characters
 UNIT_HEADER = [
@@ -56,13 +55,6 @@ UNIT_HEADER = [
     "评定不一致",
 ]
 SLICE_HEADER = [h for h in UNIT_HEADER if h not in ("预警", "预警原因")]
-
-
-@pytest.fixture(autouse=True)
-def on_the_29th_of_november():
-    """2026Q3 (deadline 2026-10-15) is the latest ended round; times written now are fixed."""
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def at(day: int, hour: int = 9) -> datetime.datetime:
@@ -85,16 +77,16 @@ def note(
 ):
     if state != State.DRAFT and submitted_at is None:
         submitted_at = at(20)
-    return ProgressNote(
-        county=County.objects.get(code=county),
-        measure=Measure.objects.get(code=measure),
-        period=Period.objects.get(code=period),
-        state=state,
-        status=StatusOption.objects.get(code=status),
+    return new_note(
+        county,
+        measure,
+        state,
+        author=author,
+        period=period,
+        status=status,
         percent=percent,
         narrative=narrative,
-        updated_by=author,
-        reviewer_status=StatusOption.objects.get(code=reviewer_status) if reviewer_status else None,
+        reviewer_status=reviewer_status,
         submitted_at=submitted_at,
     )
 

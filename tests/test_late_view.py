@@ -9,7 +9,6 @@ import io
 import re
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from targets.models import (
@@ -19,13 +18,13 @@ from targets.models import (
     Period,
     ProgressNote,
     State,
-    StatusOption,
 )
+from tests.conftest import TODAY
+from tests.notes import new_note
 from tests.querycount import queries_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_29th_of_november")]
 LATE = "/review/late/"
-TODAY = datetime.date(2026, 11, 29)
 # 成都市's counties (12 districts, 3 counties, 5 county-level cities), as in divisions.csv.
 CHENGDU = [
     "510104",
@@ -49,15 +48,6 @@ CHENGDU = [
     "510184",
     "510185",
 ]
-
-
-@pytest.fixture(autouse=True)
-def on_the_29th_of_november():
-    """The day the brief describes: the latest ended period is 2026Q3 (deadline 2026-10-15)."""
-    with time_machine.travel(
-        datetime.datetime(2026, 11, 29, 10, 0, tzinfo=timezone.get_fixed_timezone(480)), tick=False
-    ):
-        yield
 
 
 def at(days_ago: int) -> datetime.datetime:
@@ -86,15 +76,13 @@ def note(
     """A note made directly; submitted ones get a submission time (5 days ago unless told)."""
     if state in (State.SUBMITTED, State.APPROVED, State.RETURNED) and submitted_days_ago is None:
         submitted_days_ago = 5 if state != State.RETURNED else (returned_days_ago or 0) + 1
-    return ProgressNote(
-        county=County.objects.get(code=county) if isinstance(county, str) else county,
-        measure=Measure.objects.get(code=measure) if isinstance(measure, str) else measure,
-        period=Period.objects.get(code=period) if isinstance(period, str) else period,
-        state=state,
-        status=StatusOption.objects.get(code="on_schedule"),
+    return new_note(
+        county,
+        measure,
+        state,
+        author=author,
+        period=period,
         percent=percent,
-        narrative="x",
-        updated_by=author,
         submitted_at=at(submitted_days_ago) if submitted_days_ago is not None else None,
         reviewed_at=at(returned_days_ago) if returned_days_ago is not None else None,
     )

@@ -5,8 +5,6 @@ who and why, the reporter's page says so; and switching the cadence to monthly."
 import datetime
 
 import pytest
-import time_machine
-from django.utils import timezone
 
 from targets.models import (
     AuditRecord,
@@ -22,22 +20,15 @@ from targets.models import (
 )
 from targets.services import periods, supervision_rules
 from targets.services.workflow import NoteInput, WorkflowError, review, save_note
+from tests.conftest import TODAY
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 29)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_29th_of_november")]
 PAGE = "/counties/510104/report/2026Q3/"
 NOTE = "/counties/510104/report/2026Q3/measures/T1.1/"
 OTHER_PAGE = "/counties/513402/report/2026Q3/"
 OTHER_NOTE = "/counties/513402/report/2026Q3/measures/T1.1/"
 LOCKED = "2026Q3 已锁定,不能再修改。如需修改,请联系管理员为本县重新开放。"
 ADD = "/admin/targets/periodreopening/add/"
-
-
-@pytest.fixture(autouse=True)
-def on_the_29th_of_november():
-    moment = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
-    with time_machine.travel(moment, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from targets.models import County, CountyType, Indicator, Period, ProgressNote, State
+from targets.models import REPORTED, County, CountyType, Indicator, Period, ProgressNote, State
 from targets.services import dashboard, indicator_view, lights, pace
 
 OFF_PACE = (pace.ACCELERATION_NEEDED, pace.LIMITED, pace.DETERIORATION)
@@ -84,9 +84,9 @@ def build(
         rankings=_rankings(scope),
         red=red,
         flagged=list(
-            notes.filter(
-                bottom_line__isnull=False, state__in=[State.SUBMITTED, State.APPROVED]
-            ).order_by("county__code", "measure__order")
+            notes.filter(bottom_line__isnull=False, state__in=REPORTED).order_by(
+                "county__code", "measure__order"
+            )
         ),
         off_pace=off_pace,
         highlights=list(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from targets.models import (
+    REPORTED,
     BottomLine,
     County,
     Integration,
@@ -90,7 +91,7 @@ def completeness_and_statuses(
 def flags(scope: Scope) -> list[tuple[BottomLine, int]]:
     """Bottom-line risks flagged in submitted or approved notes."""
     counts = dict(
-        scope.notes.filter(bottom_line__isnull=False, state__in=[State.SUBMITTED, State.APPROVED])
+        scope.notes.filter(bottom_line__isnull=False, state__in=REPORTED)
         .values_list("bottom_line")
         .annotate(n=Count("id"))
         .order_by()
@@ -135,7 +136,7 @@ def _aggregates() -> dict:
     red light (behind and at risk by default), as the warning lights do."""
     red = supervision_rules.current().red_status_ids
     return {
-        "reported": Count("id", filter=Q(state__in=[State.SUBMITTED, State.APPROVED])),
+        "reported": Count("id", filter=Q(state__in=REPORTED)),
         "approved": Count("id", filter=APPROVED),
         "behind": Count("id", filter=APPROVED & Q(status__in=red or [0])),  # [0]: none chosen
         "mean_percent": Avg("percent", filter=APPROVED),

@@ -23,7 +23,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets.models import County, Measure, Period, ProgressNote, State, StatusOption
+from targets.models import (
+    REPORTED,
+    County,
+    Measure,
+    Period,
+    ProgressNote,
+    State,
+    StatusOption,
+)
 from targets.services import pace, supervision_rules
 from targets.services.periods import FIRST_YEAR
 from targets.services.supervision_rules import Rules
@@ -71,13 +79,20 @@ class Slot:
     def of(cls, note: ProgressNote | None) -> "Slot":
         if note is None:
             return cls()
-        returned = note.state == State.RETURNED and note.reviewed_at is not None
+        return cls.read(
+            note.state, note.status_id, note.status.label, note.percent, note.reviewed_at
+        )
+
+    @classmethod
+    def read(cls, state, status_id, status_label, percent, reviewed_at) -> "Slot":
+        """From a note's fields; the day of a return is the local day it was reviewed."""
+        returned = state == State.RETURNED and reviewed_at is not None
         return cls(
-            note.state,
-            note.status_id,
-            note.status.label,
-            note.percent,
-            timezone.localdate(note.reviewed_at) if returned else None,
+            state,
+            status_id,
+            status_label,
+            percent,
+            timezone.localdate(reviewed_at) if returned else None,
         )
 
 
@@ -127,7 +142,7 @@ class Judge:
     def _judge(self, slot: Slot) -> Light:
         rules, found = self.rules, []  # (colour, code, words)
         days_left = (self.period.deadline - self.today).days
-        if slot.state in (State.SUBMITTED, State.APPROVED):
+        if slot.state in REPORTED:
             if slot.status_id in rules.red_status_ids:
                 found.append(
                     (RED, RED_STATUS, _("自评为“%(status)s”") % {"status": slot.status_label})
@@ -192,14 +207,7 @@ def county_lights(
     ).values_list("county_id", "state", "status_id", "percent", "reviewed_at")
     by_county: dict[int, list[Light]] = {}
     for county_id, state, status_id, percent, reviewed_at in notes:
-        returned = state == State.RETURNED and reviewed_at is not None
-        slot = Slot(
-            state,
-            status_id,
-            labels.get(status_id, ""),
-            percent,
-            timezone.localdate(reviewed_at) if returned else None,
-        )
+        slot = Slot.read(state, status_id, labels.get(status_id, ""), percent, reviewed_at)
         by_county.setdefault(county_id, []).append(judge.slot(slot))
     slots, empty = measures.count(), judge.slot(Slot())
     result = {}

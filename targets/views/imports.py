@@ -1,14 +1,11 @@
 """Indicator values from Excel, for county reporters: the template of a period, the upload that is
 checked row by row, the preview of what would change, and the confirmation that applies it."""
 
-import uuid
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +17,7 @@ from targets.models import County, Period
 from targets.services import exports, value_import
 from targets.services.periods import current_period
 from targets.services.xlsx_input import ImportRefused
+from targets.views.pending_upload import PendingUpload
 
 PREVIEW_LIMIT = 200  # rows of each kind shown in the preview
 
@@ -46,34 +44,6 @@ def values_template(request: HttpRequest) -> HttpResponse:
     counties = _my_counties(request)
     period = get_object_or_404(Period, code=request.GET.get("period", ""))
     return exports.response(value_import.template(period, counties), "xlsx")
-
-
-class PendingUpload:
-    """An upload checked and shown for confirmation, kept in the media storage (shared by every
-    app server) and named in the user's session until it is confirmed or discarded."""
-
-    def __init__(self, key: str):
-        self.key = key
-
-    def keep(self, request: HttpRequest, upload) -> str:
-        self.forget(request)
-        token = uuid.uuid4().hex
-        upload.seek(0)
-        path = default_storage.save(f"imports/{token}.xlsx", upload)
-        request.session[self.key] = {"token": token, "path": path}
-        return token
-
-    def open(self, request: HttpRequest, token: str):
-        """The kept file named by ``token`` in this user's session; 404 for any other."""
-        pending = request.session.get(self.key, {})
-        if not token or pending.get("token") != token:
-            raise Http404
-        return default_storage.open(pending["path"], "rb")
-
-    def forget(self, request: HttpRequest) -> None:
-        pending = request.session.pop(self.key, None)
-        if pending:
-            default_storage.delete(pending["path"])
 
 
 VALUES = PendingUpload("value-import")

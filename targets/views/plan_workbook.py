@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from targets.access import require_system_admin
 from targets.services import exports, plan_workbook
 from targets.services.xlsx_input import ImportRefused
-from targets.views.imports import PendingUpload
+from targets.views.pending_upload import PendingUpload
 
 PLAN = PendingUpload("plan-import")
 
