@@ -117,11 +117,11 @@ TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
 AXES_VERBOSE = False
 
 # Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after sign-in.
-# (Each request sets the session's expiry to the policy's idle minutes.)
+# (A request restarts the idle clock when it was last restarted a minute or more before: the
+# session is then saved; see targets/middleware.py.)
 SESSION_IDLE_MINUTES = env.get_int("SESSION_IDLE_MINUTES", 30, minimum=5)
 SESSION_MAX_HOURS = env.get_int("SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 
 # Pace (see the explanation page /province/pace/): an indicator is on track when its observed
 # growth reaches PACE_ON_TRACK of the growth needed, and shows limited progress below PACE_LIMITED;

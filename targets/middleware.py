@@ -17,6 +17,9 @@ from targets.services import audit
 
 SIGNED_IN_AT = "signed_in_at"
 PASSWORD_CHANGE_DUE = "password_change_due"
+# When the session's idle clock was last restarted; restarted again after this many seconds.
+IDLE_CLOCK_STARTED_AT = "idle_clock_started_at"
+IDLE_CLOCK_RESOLUTION = 60
 # A cookie that outlives the session, so that a request after the session expired can say so.
 MARKER_COOKIE = "had_session"
 
@@ -57,7 +60,12 @@ class SessionLifetimeMiddleware:
                     _("登录已超过%(hours)d小时,请重新登录。") % {"hours": policy.session_max_hours},
                 )
                 return redirect_to_login(request.get_full_path())
-            request.session.set_expiry(policy.session_idle_minutes * 60)
+            # The idle clock restarts at most once a minute: saving the session on every request
+            # would write to the database on every page.
+            now = time.time()
+            if now - request.session.get(IDLE_CLOCK_STARTED_AT, 0) >= IDLE_CLOCK_RESOLUTION:
+                request.session[IDLE_CLOCK_STARTED_AT] = now
+                request.session.set_expiry(policy.session_idle_minutes * 60)
         elif request.COOKIES.get(MARKER_COOKIE) and not request.htmx:
             messages.warning(
                 request, _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。")

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from targets import passwords
 from tests.conftest import PASSWORD
@@ -30,6 +32,28 @@ def test_thirty_idle_minutes_end_the_session(client, reporter):
         assert response.status_code == 302 and response["Location"] == "/login/?next=/plan/"
         login = client.get(response["Location"])
     assert "会话已过期,请重新登录" in login.text
+
+
+def session_writes(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return sum('UPDATE "django_session"' in q["sql"] for q in context.captured_queries)
+
+
+def test_the_idle_clock_restarts_at_most_once_a_minute(client, reporter):
+    """Not a write to the database on every page: the session is saved when its idle clock last
+    restarted a minute or more before."""
+    passwords.record_change(reporter)
+    with time_machine.travel(START, tick=False) as clock:
+        sign_in(client)
+        clock.shift(datetime.timedelta(seconds=61))
+        assert session_writes(client, "/plan/") == 1
+        clock.shift(datetime.timedelta(seconds=30))
+        assert session_writes(client, "/plan/") == 0
+        clock.shift(datetime.timedelta(seconds=31))
+        assert session_writes(client, "/plan/") == 1
+        clock.shift(datetime.timedelta(minutes=29, seconds=30))  # 30 idle minutes less a second
+        assert client.get("/plan/").status_code == 200
 
 
 def test_twelve_hours_end_the_session_however_active(client, reporter):
