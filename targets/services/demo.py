@@ -24,7 +24,7 @@ from targets.models import (
     State,
     StatusOption,
 )
-from targets.services import audit
+from targets.services import audit, bulk_insert, synthetic_divisions
 from targets.services.targets import set_target
 
 DEMO_PASSWORD = "Sichuan-2027"
@@ -167,91 +167,115 @@ def _demo_author():
     return author
 
 
-def _demo_reports(period_codes: list[str] = (DEMO_PERIOD,)) -> int:
-    """Notes of every county on every measure for the periods, in a realistic mix of states and
-    statuses, written by a demo account and saying so in their text. Periods that already have
-    notes are left alone. Bulk inserts; returns how many notes were made."""
+def _demo_reports(period_codes: list[str] = (DEMO_PERIOD,), counties=None) -> int:
+    """Notes of every county (or of ``counties``) on every measure for the periods, in a realistic
+    mix of states and statuses, written by a demo account and saying so in their text. Periods that
+    already have notes are left alone. Bulk inserts; returns how many notes were made."""
     author = _demo_author()
-    reviewer = get_user_model().objects.get(username="province")
-    statuses = {s.code: s for s in StatusOption.objects.all()}
-    weights = {"on_schedule": 5, "completed": 1, "behind": 2, "at_risk": 1, "not_started": 1}
-    randomness = random.Random(2027)
-    now = timezone.now()
-    counties, measures = list(County.objects.all()), list(Measure.objects.all())
+    maker = _NoteMaker(author, get_user_model().objects.get(username="province"))
+    counties = list(County.objects.all() if counties is None else counties)
+    measures = list(Measure.objects.all())
     done = set(
-        ProgressNote.objects.filter(period__code__in=period_codes)
+        ProgressNote.objects.filter(period__code__in=period_codes, county__in=counties)
         .values_list("period__code", flat=True)
         .distinct()
     )
     made = 0
     periods = Period.objects.filter(code__in=period_codes).exclude(code__in=done)
     for period in periods.order_by("starts_on"):
-        notes = []
-        for county in counties:
-            for measure in measures:
-                roll, state = randomness.random(), None
-                for candidate, share in DEMO_STATES:
-                    if roll < share:
-                        state = candidate
-                        break
-                    roll -= share
-                if state is None:
-                    continue
-                code = randomness.choices(list(weights), weights=list(weights.values()))[0]
-                percent = {"completed": 100, "not_started": 0}.get(code, randomness.randint(20, 90))
-                reviewed = state in (State.APPROVED, State.RETURNED)
-                rating = None
-                if state == State.APPROVED and randomness.random() < 0.05:
-                    rating = statuses["behind" if code != "behind" else "on_schedule"]
-                notes.append(
-                    ProgressNote(
-                        county=county,
-                        measure=measure,
-                        period=period,
-                        state=state,
-                        version=1,
-                        status=statuses[code],
-                        percent=percent,
-                        narrative=DEMO_NARRATIVE,
-                        updated_by=author,
-                        submitted_at=now if state != State.DRAFT else None,
-                        reviewed_by=reviewer if reviewed else None,
-                        reviewed_at=now if reviewed else None,
-                        review_comment="【演示数据】请补充佐证材料。"
-                        if state == State.RETURNED
-                        else "",
-                        reviewer_status=rating,
-                        is_demo=True,
-                    )
-                )
-        created = ProgressNote.objects.bulk_create(notes, batch_size=5000)
-        NoteVersion.objects.bulk_create(
-            [
-                NoteVersion(
-                    note=n,
-                    number=1,
-                    state=n.state,
-                    status=n.status,
-                    percent=n.percent,
-                    narrative=n.narrative,
-                    event="demo",
-                    by=author,
-                )
-                for n in created
-            ],
-            batch_size=5000,
+        notes = [
+            note
+            for county in counties
+            for measure in measures
+            if (note := maker.note(county.pk, measure.pk, period.pk)) is not None
+        ]
+        ids = bulk_insert.insert(ProgressNote, notes)
+        bulk_insert.insert(
+            NoteVersion, [maker.version(note_id, n) for note_id, n in zip(ids, notes, strict=True)]
         )
-        made += len(created)
+        made += len(notes)
     if not IndicatorValue.objects.filter(indicator__is_demo=True).exists():
-        _demo_values(author, reviewer, randomness, now)
+        _demo_values(author, maker.reviewer, maker.randomness, maker.now)
     return made
 
 
+class _NoteMaker:
+    """Demo notes as rows (column: value), drawn from one seeded random sequence."""
+
+    WEIGHTS = {"on_schedule": 5, "completed": 1, "behind": 2, "at_risk": 1, "not_started": 1}
+
+    def __init__(self, author, reviewer) -> None:
+        self.author, self.reviewer = author, reviewer
+        self.statuses = {s.code: s.pk for s in StatusOption.objects.all()}
+        self.randomness = random.Random(2027)
+        self.now = timezone.now()
+        self.codes, self.weights = list(self.WEIGHTS), list(self.WEIGHTS.values())
+
+    def note(self, county_id: int, measure_id: int, period_id: int) -> dict | None:
+        randomness = self.randomness
+        roll, state = randomness.random(), None
+        for candidate, share in DEMO_STATES:
+            if roll < share:
+                state = candidate
+                break
+            roll -= share
+        if state is None:
+            return None
+        code = randomness.choices(self.codes, weights=self.weights)[0]
+        percent = {"completed": 100, "not_started": 0}.get(code, randomness.randint(20, 90))
+        reviewed = state in (State.APPROVED, State.RETURNED)
+        rating = None
+        if state == State.APPROVED and randomness.random() < 0.05:
+            rating = self.statuses["behind" if code != "behind" else "on_schedule"]
+        return {
+            "county_id": county_id,
+            "measure_id": measure_id,
+            "period_id": period_id,
+            "state": state,
+            "version": 1,
+            "updated_at": self.now,
+            "updated_by_id": self.author.pk,
+            "status_id": self.statuses[code],
+            "percent": percent,
+            "narrative": DEMO_NARRATIVE,
+            "risk_reason": "",
+            "submitted_at": self.now if state != State.DRAFT else None,
+            "reviewed_by_id": self.reviewer.pk if reviewed else None,
+            "reviewed_at": self.now if reviewed else None,
+            "review_comment": "【演示数据】请补充佐证材料。" if state == State.RETURNED else "",
+            "reviewer_status_id": rating,
+            "bottom_line_id": None,
+            "is_demo": True,
+        }
+
+    def version(self, note_id: int, note: dict) -> dict:
+        return {
+            "note_id": note_id,
+            "number": 1,
+            "state": note["state"],
+            "status_id": note["status_id"],
+            "percent": note["percent"],
+            "narrative": note["narrative"],
+            "bottom_line_id": None,
+            "risk_reason": "",
+            "event": "demo",
+            "comment": "",
+            "by_id": self.author.pk,
+            "at": self.now,
+        }
+
+
 def seed_scale(scale: str) -> int:
-    """``sichuan``: a round of demo notes for every period, 2024Q1 to 2035Q4 (about 200,000)."""
-    if scale != "sichuan":
-        raise ValueError(f"unknown scale {scale!r}")
-    return _demo_reports(list(Period.objects.values_list("code", flat=True)))
+    """``sichuan``: a round of demo notes for every period, 2024Q1 to 2035Q4 (about 175,000).
+    ``national``: the same for the counties of 30 synthetic provinces as well (about 2,900 county
+    units in all, about 2.8 million notes)."""
+    periods = list(Period.objects.values_list("code", flat=True))
+    if scale == "sichuan":
+        return _demo_reports(periods)
+    if scale == "national":
+        made = _demo_reports(periods)  # Sichuan's own counties first, if not yet done
+        return made + _demo_reports(periods, counties=synthetic_divisions.make())
+    raise ValueError(f"unknown scale {scale!r}")
 
 
 DEMO_VALUE_PERIODS = ["2024Q4", "2025Q4", "2026Q2", "2026Q3"]
@@ -263,7 +287,7 @@ def _demo_values(author, reviewer, randomness: random.Random, now) -> None:
     periods = list(Period.objects.filter(code__in=DEMO_VALUE_PERIODS).order_by("starts_on"))
     values = []
     for indicator in Indicator.objects.filter(is_demo=True, level=Indicator.Level.COUNTY):
-        target = indicator.target_in_force(2027)
+        target, target_2035 = indicator.target_in_force(2027), indicator.target_in_force(2035)
         base = float(indicator.baseline_value)
         step = (float(target.value) - base) / 8 if target else 0
         low, high = float(indicator.minimum or 0), float(indicator.maximum or base * 2)
@@ -285,7 +309,7 @@ def _demo_values(author, reviewer, randomness: random.Random, now) -> None:
                         reviewed_by=reviewer,
                         reviewed_at=now,
                         target_2027=target,
-                        target_2035=indicator.target_in_force(2035),
+                        target_2035=target_2035,
                     )
                 )
     IndicatorValue.objects.bulk_create(values, batch_size=2000)

@@ -14,8 +14,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--scale",
-            choices=["sichuan"],
-            help="also a demo round of notes for every period (about 200,000 notes)",
+            choices=["sichuan", "national"],
+            help=(
+                "also a demo round of notes for every period: sichuan (about 175,000 notes) or "
+                "national (30 synthetic provinces as well: about 2.8 million notes)"
+            ),
         )
 
     def handle(self, *args, scale=None, **options) -> None:
