@@ -132,6 +132,9 @@ class Judge:
         self.rules = rules or supervision_rules.current()
         self.expected = expected_progress(period)
         self._seen: dict[Slot, Light] = {}
+        # Translated once: a province's counties each summarise their reasons in these words.
+        self._summaries = {code: str(words) for code, words in REASON_SUMMARIES.items()}
+        self._count_words = str(_("%(reason)s %(count)d项"))
 
     def slot(self, slot: Slot) -> Light:
         light = self._seen.get(slot)
@@ -182,16 +185,22 @@ class Judge:
             tuple(code for _colour, code, _words in found),
         )
 
-    def county(self, lights: Iterable[Light]) -> Light:
-        """The worst light of the county's slots, with how many slots each reason concerns."""
+    def county(self, lights: Iterable[Light], unreported: int = 0) -> Light:
+        """The worst light of the county's slots (and of ``unreported`` more, with no note), with
+        how many slots each reason concerns."""
         colour, counts = GREEN, Counter()
         for light in lights:
             if light.severity > SEVERITY[colour]:
                 colour = light.colour
-            counts.update(set(light.codes))
+            if light.codes:
+                counts.update(light.codes)
+        if unreported:
+            empty = self.slot(Slot())
+            colour = max(colour, empty.colour, key=SEVERITY.__getitem__)
+            counts.update(dict.fromkeys(empty.codes, unreported))
         codes = tuple(code for code in REASON_ORDER if counts[code])
         reasons = tuple(
-            _("%(reason)s %(count)d项") % {"reason": REASON_SUMMARIES[code], "count": counts[code]}
+            self._count_words % {"reason": self._summaries[code], "count": counts[code]}
             for code in codes
         )
         return Light(colour, reasons, codes)
@@ -206,14 +215,20 @@ def county_lights(
         period=judge.period, county__in=counties, measure__in=measures
     ).values_list("county_id", "state", "status_id", "percent", "reviewed_at")
     by_county: dict[int, list[Light]] = {}
+    # Most notes share their fields with many others: judge each set of fields once.
+    seen: dict[tuple, Light] = {}
     for county_id, state, status_id, percent, reviewed_at in notes:
-        slot = Slot.read(state, status_id, labels.get(status_id, ""), percent, reviewed_at)
-        by_county.setdefault(county_id, []).append(judge.slot(slot))
-    slots, empty = measures.count(), judge.slot(Slot())
+        fields = (state, status_id, percent, reviewed_at if state == State.RETURNED else None)
+        light = seen.get(fields)
+        if light is None:
+            slot = Slot.read(state, status_id, labels.get(status_id, ""), percent, reviewed_at)
+            light = seen[fields] = judge.slot(slot)
+        by_county.setdefault(county_id, []).append(light)
+    slots = measures.count()
     result = {}
     for county_id in counties.values_list("pk", flat=True):
         found = by_county.get(county_id, [])
-        result[county_id] = judge.county([*found, *[empty] * (slots - len(found))])
+        result[county_id] = judge.county(found, unreported=slots - len(found))
     return result
 
 
