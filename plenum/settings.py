@@ -167,6 +167,11 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates and numbers in the active language's way (plenum/formats). Numbers are grouped in thousands
+# only where a template asks for it (|grouped, |plain, floatformat's "g"): years, codes, ids and
+# page numbers are numbers too, and 2027 must never read "2,027".
+FORMAT_MODULE_PATH = ["plenum.formats"]
+USE_THOUSAND_SEPARATOR = False
 
 # Time: UTC in the database, Asia/Shanghai at the edge.
 TIME_ZONE = "Asia/Shanghai"

@@ -143,7 +143,7 @@ def test_the_latest_ended_period_is_shown_by_default(client_for, provincial_revi
     assert response.context["period"].code == "2026Q3"
     assert response.context["stale_periods"] == 2
     assert response.context["sort"] == "light"
-    assert "2026Q3 截止日期 2026-10-15" in response.text
+    assert "2026Q3 截止日期 2026年10月15日" in response.text
 
 
 def test_a_county_that_reported_nothing_is_listed_with_every_measure_missing(
@@ -254,7 +254,7 @@ def test_the_last_reminder_date_of_the_round(client_for, provincial_reviewer, re
     rows = rows_by_code(response)
     assert rows["510104"].last_reminder == datetime.date(2026, 11, 2)
     assert rows["510105"].last_reminder is None
-    assert "2026-11-02" in response.text
+    assert "2026年11月2日" in response.text
 
 
 def test_another_period_is_chosen_by_its_code(client_for, provincial_reviewer, reporter):

@@ -243,7 +243,7 @@ def test_the_reporters_page_says_until_when_the_period_is_reopened(
 ):
     reopen(locked, jinjiang, datetime.date(2026, 12, 5), admin_user, "补报遗漏的进展")
     response = client_for(reporter).get(PAGE)
-    assert "本期已为本县重新开放至 2026-12-05(原因:补报遗漏的进展)。" in response.text
+    assert "本期已为本县重新开放至 2026年12月5日(原因:补报遗漏的进展)。" in response.text
     assert "进展和指标值不能再修改" not in response.text
     assert response.context["can_report"] is True
     other = client_for(other_reporter).get(OTHER_PAGE)

@@ -465,9 +465,9 @@ def automatic(recipient, kind, days, county="510104", pending=21, message="", se
 @pytest.mark.parametrize(
     ("kind", "days", "words"),
     [
-        (Kind.DUE_SOON, -7, ["2026-10-15", "还有7天", "21项"]),
+        (Kind.DUE_SOON, -7, ["2026年10月15日", "还有7天", "21项"]),
         (Kind.DUE_TODAY, 0, ["今天截止", "21项"]),
-        (Kind.OVERDUE, 9, ["已逾期9天", "2026-10-15", "21项"]),
+        (Kind.OVERDUE, 9, ["已逾期9天", "2026年10月15日", "21项"]),
         (Kind.ESCALATION, 10, ["已逾期10天", "21项", "督促"]),
     ],
 )

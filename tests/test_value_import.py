@@ -926,7 +926,7 @@ def test_a_large_file_without_errors_is_imported_in_one_go(client_for, many_coun
     rows = [r[:6] + [50] + r[7:] for r in many_rows()[0]]
     client = client_for(many_counties_reporter)
     preview = post_file(client, workbook_bytes(rows), submit=True)
-    assert f"新增 {len(rows)} 条" in preview.text
+    assert f"新增 {len(rows):,} 条" in preview.text  # grouped in thousands
     assert "只列出前200条。" in preview.text
     done = confirm(client, preview)
     assert f"已导入:新增 {len(rows)} 条,修改 0 条,未变 0 条。" in page_messages(done)

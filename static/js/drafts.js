@@ -57,12 +57,20 @@
       if (form) restore(form, JSON.parse(sessionStorage.getItem(key)));
       sessionStorage.removeItem(key);
     }
-    for (const form of forms.values()) form.addEventListener("submit", () => keep(form));
   });
 
-  // An htmx form that saved without a redirect to the login page needs no kept copy.
+  // Listened for on the document, so that forms htmx puts in the page later (a note form opened
+  // in place) are kept too.
+  document.addEventListener("submit", (event) => {
+    if (event.target.matches(FORMS)) keep(event.target);
+  }, true);
+
+  // An htmx form that saved without a redirect to the login page needs no kept copy. The form
+  // that asked is requestConfig.elt: when the response replaced it, htmx announces the request
+  // on an ancestor still in the page, and detail.elt is that ancestor.
   document.addEventListener("htmx:afterRequest", (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest(FORMS);
+    const source = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    const form = source.closest && source.closest(FORMS);
     const redirected = event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Redirect");
     if (form && event.detail.successful && !redirected) sessionStorage.removeItem(keyOf(form));
   });

@@ -21,16 +21,58 @@ function showNetworkError(event) {
 document.addEventListener("htmx:sendError", showNetworkError);
 document.addEventListener("htmx:responseError", showNetworkError);
 
+// Whether a field differs from what the page showed (or what a kept draft put back).
+function changed(field) {
+  if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+  if (field.type === "file") return field.files.length > 0;
+  if (field.tagName === "SELECT") {
+    const options = [...field.options];
+    const shown = options.map((option) => option.defaultSelected);
+    if (!field.multiple && options.length && !shown.includes(true)) shown[0] = true;
+    return options.some((option, index) => option.selected !== shown[index]);
+  }
+  return "defaultValue" in field && field.value !== field.defaultValue;
+}
+
+// data-confirm-when narrows a question to when it matters: "changed" asks only when the form
+// holds unsaved edits (a cancel would throw them away); a CSS selector asks only when the form
+// holds a match (a ticked box that marks evidence superseded, say).
+function worthAsking(button) {
+  const when = button.dataset.confirmWhen;
+  const form = button.form || button.closest("form");
+  if (!when || !form) return true;
+  if (when === "changed") return [...form.elements].some(changed);
+  return form.querySelector(when) !== null;
+}
+
 // Actions that cannot be undone, or that reach many people, ask first: a button with
 // data-confirm="question" does nothing unless the user agrees (before htmx or the form sees it).
 document.addEventListener(
   "click",
   (event) => {
     const button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.dataset.confirm)) {
+    if (button && worthAsking(button) && !window.confirm(button.dataset.confirm)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
   },
   true,
 );
+
+// A plain (not htmx) form posts once: a second click while the next page is on its way is ignored,
+// so a reminder or an import is not sent twice. The buttons are not disabled here, which would
+// drop the clicked button's name and value from what is sent. Coming back (the back button)
+// allows posting again.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || form.method !== "post") return;
+  if (form.matches("[data-hx-post], [hx-post]")) return;
+  if (form.dataset.posting) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.posting = "true";
+});
+window.addEventListener("pageshow", () => {
+  for (const form of document.querySelectorAll("form[data-posting]")) delete form.dataset.posting;
+});

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from targets.models import (
@@ -212,7 +212,7 @@ def describe(notification: Notification) -> str:
     values = {
         "county": n.county.name,
         "period": n.period.code,
-        "deadline": n.period.deadline.isoformat(),
+        "deadline": formats.date_format(n.period.deadline, "DATE_FORMAT"),
         "days": abs(n.days),
         "pending": n.pending,
     }

@@ -83,11 +83,14 @@ def count(page, label: str):
 
 def expect_completeness(page, slots, approved, submitted, returned) -> None:
     missing = slots - approved - submitted
-    expect(count(page, "应填报")).to_have_text(str(slots))
-    expect(count(page, "已审核通过")).to_have_text(f"{approved} ({round(100 * approved / slots)}%)")
-    expect(count(page, "待审核")).to_have_text(str(submitted))
-    expect(count(page, "已退回未重报")).to_have_text(str(returned))
-    expect(count(page, "未填报")).to_have_text(f"{missing} ({round(100 * missing / slots)}%)")
+    # Counts are grouped in thousands (4,392), as Python's "," format does.
+    expect(count(page, "应填报")).to_have_text(f"{slots:,}")
+    expect(count(page, "已审核通过")).to_have_text(
+        f"{approved:,} ({round(100 * approved / slots)}%)"
+    )
+    expect(count(page, "待审核")).to_have_text(f"{submitted:,}")
+    expect(count(page, "已退回未重报")).to_have_text(f"{returned:,}")
+    expect(count(page, "未填报")).to_have_text(f"{missing:,} ({round(100 * missing / slots)}%)")
 
 
 def units_heading(page):
