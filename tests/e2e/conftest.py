@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -217,3 +218,135 @@ def screenshot(page, request) -> Callable[..., Path]:
         return path
 
     return take
+
+
+# The innermost elements that stick out past the right edge of the viewport, except those that a
+# scrolling box clips (an absolutely positioned element escapes every box up to its containing
+# block), to name in the failure message of a page that scrolls sideways.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const positioned = (style) => style.position === "absolute" || style.position === "fixed";
+  const clipped = (e) => {
+    let escaping = positioned(getComputedStyle(e));
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (escaping && style.position === "static") continue;
+      if (style.overflowX !== "visible") return true;
+      escaping = positioned(style);
+    }
+    return false;
+  };
+  const out = [...document.body.querySelectorAll("*")].filter(
+    (e) => e.getBoundingClientRect().right > width + 0.5 && !clipped(e));
+  return out.filter((e) => !out.some((o) => o !== e && e.contains(o))).slice(0, 8).map((e) => {
+    const name = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+      [...e.classList].map((c) => "." + c).join("");
+    const text = e.textContent.trim().slice(0, 20);
+    return `${name} "${text}" (right edge ${Math.round(e.getBoundingClientRect().right)}px)`;
+  });
+}"""
+
+
+def sideways_scroll(page, what: str) -> list[str]:
+    """A complaint if the page is wider than the viewport (naming what sticks out), else none."""
+    width = page.viewport_size["width"]
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width <= width:
+        return []
+    return [
+        f"{what}: {scroll_width}px wide at {width}px; sticking out: {page.evaluate(STICKING_OUT)}"
+    ]
+
+
+def cut_off(page, what: str, *locators) -> list[str]:
+    """A complaint for each element of the locators that is hidden or not wholly inside the
+    viewport from left to right (it may lie further down: the page scrolls that way)."""
+    width = page.viewport_size["width"]
+    complaints = []
+    for locator in locators:
+        for element in locator.all() or [locator]:
+            box = element.bounding_box() if element.is_visible() else None
+            if box is None:
+                complaints.append(f"{what}: {element} is not visible")
+            elif box["x"] < 0 or box["x"] + box["width"] > width + 0.5:
+                right = round(box["x"] + box["width"])
+                complaints.append(f"{what}: {element} spans {round(box['x'])}-{right}px")
+    return complaints
+
+
+# The tables wider than the viewport that no scrolling box narrower than the viewport holds: those
+# make the page itself scroll sideways, or are cut off.
+LOOSE_TABLES = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("main table")].filter((table) => {
+    if (table.getBoundingClientRect().right <= width + 0.5) return false;
+    for (let a = table.parentElement; a; a = a.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) {
+        return a.getBoundingClientRect().right > width + 0.5;
+      }
+    }
+    return true;
+  }).map((table) => (table.querySelector("th")?.textContent ?? "").trim().slice(0, 20));
+}"""
+
+
+def loose_tables(page, what: str) -> list[str]:
+    """A complaint if a table too wide for the viewport does not scroll in a box of its own."""
+    loose = page.evaluate(LOOSE_TABLES)
+    return [f"{what}: tables not scrolling in their own box: {loose}"] if loose else []
+
+
+# Table cells squeezed narrower than four characters and so wrapping their text over more than four
+# lines: a table that shrinks its columns to fit a phone instead of scrolling in its box.
+SQUEEZED_CELLS = """() => [...document.querySelectorAll("main td, main th")].filter((cell) => {
+  const style = getComputedStyle(cell);
+  const em = parseFloat(style.fontSize);
+  const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const line = parseFloat(style.lineHeight) || 1.6 * em;
+  const contents = document.createRange();
+  contents.selectNodeContents(cell);
+  return inner < 4 * em && contents.getBoundingClientRect().height > 4 * line;
+}).slice(0, 5).map((cell) => cell.textContent.trim().replace(/\\s+/g, " ").slice(0, 20))"""
+
+
+def squeezed_cells(page, what: str) -> list[str]:
+    """A complaint if table cells are squeezed too narrow to read."""
+    squeezed = page.evaluate(SQUEEZED_CELLS)
+    return [f"{what}: table cells squeezed too narrow to read: {squeezed}"] if squeezed else []
+
+
+# The page's buttons and form fields that stick out of the viewport to the left or right, except
+# those in a box that scrolls sideways (a wide table's).
+CONTROLS_CUT_OFF = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (e) => {
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) return true;
+    }
+    return false;
+  };
+  const controls = "main :is(button, select, textarea, input:not([type=hidden]), a.button)";
+  return [...document.querySelectorAll(controls)].filter((e) => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && (box.left < -0.5 || box.right > width + 0.5) && !scrolls(e);
+  }).slice(0, 5).map((e) => `${e.tagName.toLowerCase()} "${(e.textContent || e.name).trim()}"`);
+}"""
+
+
+def controls_cut_off(page, what: str) -> list[str]:
+    """A complaint if buttons or form fields of the page stick out of the viewport sideways."""
+    cut = page.evaluate(CONTROLS_CUT_OFF)
+    return [f"{what}: buttons or fields cut off: {cut}"] if cut else []
+
+
+def off_a_phone(page, what: str, *locators) -> list[str]:
+    """Everything that does not fit the (phone-wide) viewport: the page scrolling sideways, tables
+    wider than it outside a scrolling box or squeezed unreadable, buttons and fields cut off, and
+    the given elements hidden or cut off."""
+    return (
+        sideways_scroll(page, what)
+        + loose_tables(page, what)
+        + squeezed_cells(page, what)
+        + controls_cut_off(page, what)
+        + cut_off(page, what, *locators)
+    )

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from targets.models import County, Measure, Period, ProgressNote, StatusOption
 from targets.services.periods import current_period
 from targets.services.workflow import NoteInput, save_note
+from tests.e2e.conftest import PHONE, sideways_scroll
 
 JINJIANG = "510104"
-PHONE = {"width": 375, "height": 812}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NARRATIVE = "本季度完成县城污水管网改造方案编制。\n下一步:<b>bold?</b> 开工建设。"
 
@@ -34,44 +34,6 @@ def count(page, label: str):
         .filter(has=page.locator("dt", has_text=re.compile(f"^{label}$")))
         .locator("dd")
     )
-
-
-# The innermost elements that stick out past the right edge of the viewport, except those that a
-# scrolling box clips (an absolutely positioned element escapes every box up to its containing
-# block), to name in the failure message of a page that scrolls sideways.
-STICKING_OUT = """() => {
-  const width = document.documentElement.clientWidth;
-  const positioned = (style) => style.position === "absolute" || style.position === "fixed";
-  const clipped = (e) => {
-    let escaping = positioned(getComputedStyle(e));
-    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-      const style = getComputedStyle(a);
-      if (escaping && style.position === "static") continue;
-      if (style.overflowX !== "visible") return true;
-      escaping = positioned(style);
-    }
-    return false;
-  };
-  const out = [...document.body.querySelectorAll("*")].filter(
-    (e) => e.getBoundingClientRect().right > width + 0.5 && !clipped(e));
-  return out.filter((e) => !out.some((o) => o !== e && e.contains(o))).slice(0, 8).map((e) => {
-    const name = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
-      [...e.classList].map((c) => "." + c).join("");
-    const text = e.textContent.trim().slice(0, 20);
-    return `${name} "${text}" (right edge ${Math.round(e.getBoundingClientRect().right)}px)`;
-  });
-}"""
-
-
-def sideways_scroll(page, what: str) -> list[str]:
-    """A complaint if the page is wider than the viewport (naming what sticks out), else none."""
-    width = page.viewport_size["width"]
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    if scroll_width <= width:
-        return []
-    return [
-        f"{what}: {scroll_width}px wide at {width}px; sticking out: {page.evaluate(STICKING_OUT)}"
-    ]
 
 
 def state_of(row):
