@@ -8,7 +8,9 @@ Run against a PostgreSQL database filled by `seed_demo --scale sichuan` (see ben
 
 Each page is requested through Django's test client in this process (no network, no browser),
 so the time is the server's: views, queries and templates. Prints median and p95 over the runs,
-and the number of SQL queries of one request.
+and the number of SQL queries of one request: first counted afresh every time
+(DASHBOARD_CACHE_SECONDS=0), then as served, with the overview and the grids kept in the shared
+cache.
 """
 
 import os
@@ -27,7 +29,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from targets.models import ProgressNote  # noqa: E402
 
@@ -46,6 +48,14 @@ def main() -> None:
     client = Client()
     client.force_login(get_user_model().objects.get(username="province"))
     print(f"notes in the database: {ProgressNote.objects.count()}; runs per page: {RUNS}")
+    print("counted afresh:")
+    with override_settings(DASHBOARD_CACHE_SECONDS=0):
+        measure(client)
+    print("as served (kept in the shared cache):")
+    measure(client)
+
+
+def measure(client: Client) -> None:
     for name, url in PAGES.items():
         client.get(url)  # warm: caches, connections
         times = []

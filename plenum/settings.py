@@ -173,6 +173,20 @@ USE_I18N = True
 FORMAT_MODULE_PATH = ["plenum.formats"]
 USE_THOUSAND_SEPARATOR = False
 
+# Caches: "default" in each process (short-lived lookups such as the supervision rules);
+# "shared", a table of the database, for what every app process and server must see alike (the
+# dashboards' rendered pages, targets/services/dashboard_cache.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tracker_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+# How long a dashboard's figures may lag what counties send (0: counted afresh every time).
+DASHBOARD_CACHE_SECONDS = env.get_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
+
 # Time: UTC in the database, Asia/Shanghai at the edge.
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

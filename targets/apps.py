@@ -8,4 +8,4 @@ class TargetsConfig(AppConfig):
 
     def ready(self) -> None:
         from targets import security_policy, signals  # noqa: F401  (connect their receivers)
-        from targets.services import supervision_rules  # noqa: F401
+        from targets.services import dashboard_cache, supervision_rules  # noqa: F401

@@ -1,6 +1,8 @@
 """The province's dashboards: the overview with its cuts and drill-down, and a measure's grid
 across the counties. Progress figures come from approved notes only."""
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from targets.access import require_province_view
+from targets.access import access_for, require_province_view
 from targets.forms import DashboardFilterForm, GoalsFilterForm
 from targets.models import (
     BoundaryMap,
@@ -22,6 +24,7 @@ from targets.models import (
 )
 from targets.services import (
     dashboard,
+    dashboard_cache,
     export_tables,
     exports,
     indicator_view,
@@ -53,6 +56,21 @@ def overview(request: HttpRequest) -> HttpResponse:
     completeness, statuses, bottom-line flags, who is furthest behind, the units to drill into,
     and the cuts by task area, by integration and their cross-tab."""
     form, filters, scope = _scope(request)
+    context = partial(_overview_context, request, form, filters, scope)
+    fmt = exports.requested(request)
+    if fmt:
+        return exports.response(_overview_table(request, context()), fmt)
+    audience = dashboard_cache.audience_of(access_for(request))
+    if request.htmx:
+        template = "dashboards/overview.html#results"
+        return HttpResponse(dashboard_cache.rendered(request, template, audience, context))
+    content = dashboard_cache.rendered(
+        request, "dashboards/overview.html#content", audience, context
+    )
+    return render(request, "dashboards/overview.html", {"content": content})
+
+
+def _overview_context(request: HttpRequest, form, filters: dict, scope) -> dict:
     level = (
         "county"
         if filters.get("prefecture")
@@ -66,7 +84,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     units, behind = dashboard.by_unit(scope, level), dashboard.furthest_behind(scope)
     dashboard.attach_lights(units, scope, level, county_lights)
     dashboard.attach_lights(behind, scope, "county", county_lights)
-    context = {
+    return {
         "form": form,
         "filters": filters,
         "period": scope.period,
@@ -93,11 +111,6 @@ def overview(request: HttpRequest) -> HttpResponse:
         "last_approval": dashboard.last_approval(scope),
         "query": request.GET.urlencode(),
     }
-    fmt = exports.requested(request)
-    if fmt:
-        return exports.response(_overview_table(request, context), fmt)
-    template = "dashboards/overview.html#results" if request.htmx else "dashboards/overview.html"
-    return render(request, template, context)
 
 
 LEVEL_TITLES = {"region": _("各经济区"), "prefecture": _("各市州"), "county": _("各县(市、区)")}
@@ -130,24 +143,35 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     prefecture and as a table."""
     form, filters, scope = _scope(request)
     measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
-    judge = lights.Judge(scope.period, timezone.localdate())
-    groups = dashboard.measure_grid(measure, judge, scope.counties)
+
+    def grouped() -> list:
+        judge = lights.Judge(scope.period, timezone.localdate())
+        return dashboard.measure_grid(measure, judge, scope.counties)
+
     fmt = exports.requested(request)
     if fmt:
-        return exports.response(export_tables.measure_grid(measure, scope.period, groups), fmt)
+        table = export_tables.measure_grid(measure, scope.period, grouped())
+        return exports.response(table, fmt)
     boundaries = BoundaryMap.objects.first()  # the latest upload
-    context = {
-        "form": form,
-        "period": scope.period,
-        "measure": measure,
-        "groups": groups,
-        "boundaries": boundaries,
-        "map_chart": dashboard.map_chart(groups, boundaries) if boundaries else None,
-        "statuses": StatusOption.objects.all(),
-        "today": timezone.now(),
-        "query": request.GET.urlencode(),
-    }
-    return render(request, "dashboards/grid.html", context)
+
+    def context() -> dict:
+        groups = grouped()
+        return {
+            "form": form,
+            "period": scope.period,
+            "measure": measure,
+            "groups": groups,
+            "boundaries": boundaries,
+            "map_chart": dashboard.map_chart(groups, boundaries) if boundaries else None,
+            "statuses": StatusOption.objects.all(),
+            "today": timezone.now(),
+            "query": request.GET.urlencode(),
+        }
+
+    audience = dashboard_cache.audience_of(access_for(request))
+    content = dashboard_cache.rendered(request, "dashboards/grid.html#content", audience, context)
+    page = {"content": content, "measure": measure, "has_map": boundaries is not None}
+    return render(request, "dashboards/grid.html", page)
 
 
 @require_GET

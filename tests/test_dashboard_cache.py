@@ -1,0 +1,135 @@
+"""The dashboards kept in the shared cache: what counties send shows when the kept page expires,
+a review or a change to the plan at once; no user is shown a page kept for another scope or
+language; exports are always counted afresh."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+
+from targets.models import Measure, State
+from targets.services import workflow
+from tests.notes import new_note
+
+pytestmark = pytest.mark.django_db
+OVERVIEW = "/province/?period=2026Q3"
+GRID = "/province/measures/T1.1/?period=2026Q3"
+
+
+def count(page, label: str) -> int:
+    """A figure of the overview's round counts, as shown."""
+    found = re.search(rf">{label}(?:</a>)?</dt><dd>([\d,]+)", page.text)
+    assert found, f"no count {label} on the page"
+    return int(found.group(1).replace(",", ""))
+
+
+def submitted(county: str, measure: str, author):
+    note = new_note(county, measure, State.SUBMITTED, author=author, submitted_at=timezone.now())
+    note.save()
+    return note
+
+
+@pytest.fixture
+def clock():
+    """A clock that the test moves on; it starts now."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
+
+
+def test_a_submission_shows_once_the_kept_page_expires(
+    client_for, provincial_reviewer, reporter, clock
+):
+    client = client_for(provincial_reviewer)
+    assert count(client.get(OVERVIEW), "待审核") == 0
+    submitted("510104", "T1.1", reporter)
+    kept = client.get(OVERVIEW)
+    assert count(kept, "待审核") == 0, "the page counted a minute ago is shown again"
+    clock.shift(datetime.timedelta(seconds=settings.DASHBOARD_CACHE_SECONDS + 1))
+    assert count(client.get(OVERVIEW), "待审核") == 1
+
+
+def test_the_page_says_when_its_figures_were_counted(
+    client_for, provincial_reviewer, reporter, clock
+):
+    client = client_for(provincial_reviewer)
+    first = client.get(OVERVIEW)
+    clock.shift(datetime.timedelta(seconds=30))
+    again = client.get(OVERVIEW)
+    as_of = re.compile(r'class="as-of muted">([^<]+)<')
+    assert as_of.search(first.text).group(1) == as_of.search(again.text).group(1)
+    assert "数据截至" in again.text
+
+
+def test_an_approval_shows_at_once(client_for, provincial_reviewer, reporter):
+    note = submitted("510104", "T1.1", reporter)
+    client = client_for(provincial_reviewer)
+    assert count(client.get(OVERVIEW), "已审核通过") == 0
+    workflow.review(user=provincial_reviewer, items=[note], approve=True, comment="")
+    page = client.get(OVERVIEW)
+    assert count(page, "已审核通过") == 1 and count(page, "待审核") == 0
+
+
+def test_a_change_to_the_plan_shows_at_once(client_for, provincial_reviewer):
+    client = client_for(provincial_reviewer)
+    measure = Measure.objects.get(code="T1.1")
+    assert "改写后的举措表述" not in client.get(GRID).text
+    measure.text = "改写后的举措表述"
+    measure.save()
+    assert "改写后的举措表述" in client.get(GRID).text
+
+
+def test_no_one_is_shown_a_page_kept_for_another_scope(
+    client_for, prefecture_reviewer, other_prefecture_reviewer, provincial_reviewer
+):
+    chengdu = client_for(prefecture_reviewer).get(OVERVIEW)
+    liangshan = client_for(other_prefecture_reviewer).get(OVERVIEW)
+    province = client_for(provincial_reviewer).get(OVERVIEW)
+    assert count(chengdu, "应填报") == 20 * 24
+    assert count(liangshan, "应填报") == 17 * 24
+    assert count(province, "应填报") == 183 * 24
+    chengdu_grid = client_for(prefecture_reviewer).get(GRID).text
+    liangshan_grid = client_for(other_prefecture_reviewer).get(GRID).text
+    assert "锦江区" in chengdu_grid and "锦江区" not in liangshan_grid
+    assert "会理市" in liangshan_grid and "会理市" not in chengdu_grid
+
+
+def test_each_language_has_its_own_page(client_for, provincial_reviewer):
+    client = client_for(provincial_reviewer)
+    assert "本轮填报情况" in client.get(OVERVIEW).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(OVERVIEW).text
+    assert "本轮填报情况" not in english and "This round" in english
+
+
+def test_the_filtered_fragment_and_the_whole_page_are_kept_apart(client_for, provincial_reviewer):
+    client = client_for(provincial_reviewer)
+    fragment = client.get(OVERVIEW, headers={"HX-Request": "true"}).text
+    page = client.get(OVERVIEW).text
+    assert "<html" not in fragment and 'id="results"' in fragment
+    assert "<html" in page and 'id="results"' in page
+
+
+def test_an_export_is_counted_afresh(client_for, provincial_reviewer, reporter):
+    client = client_for(provincial_reviewer)
+    client.get(OVERVIEW)  # kept
+    submitted("510104", "T1.1", reporter)
+    response = client.get(OVERVIEW + "&prefecture=510100&export=csv")
+    export = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["名称"]: row for row in csv.DictReader(io.StringIO(export))}
+    assert rows["锦江区"]["已填报"] == "1"
+    assert count(client.get(OVERVIEW), "待审核") == 0  # the kept page
+
+
+def test_with_no_seconds_every_page_is_counted_afresh(
+    client_for, provincial_reviewer, reporter, settings
+):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client = client_for(provincial_reviewer)
+    assert count(client.get(OVERVIEW), "待审核") == 0
+    submitted("510104", "T1.1", reporter)
+    assert count(client.get(OVERVIEW), "待审核") == 1
