@@ -10,10 +10,11 @@ import re
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 
 from targets.models import Measure, State
-from targets.services import workflow
+from targets.services import dashboard_cache, workflow
 from tests.notes import new_note
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,41 @@ def test_with_no_seconds_every_page_is_counted_afresh(
     assert count(client.get(OVERVIEW), "待审核") == 0
     submitted("510104", "T1.1", reporter)
     assert count(client.get(OVERVIEW), "待审核") == 1
+
+
+def generation():
+    return caches[dashboard_cache.CACHE].get(dashboard_cache.GENERATION_KEY)
+
+
+def test_a_query_with_made_up_parameters_is_counted_but_not_kept(
+    client_for, provincial_reviewer, reporter
+):
+    client = client_for(provincial_reviewer)
+    assert count(client.get(OVERVIEW + "&made_up=1"), "待审核") == 0
+    submitted("510104", "T1.1", reporter)
+    assert count(client.get(OVERVIEW + "&made_up=1"), "待审核") == 1
+
+
+def test_a_county_answering_a_return_leaves_the_kept_pages_alone(
+    client_for, provincial_reviewer, reporter, note_data
+):
+    returned = new_note("510104", "T1.1", State.RETURNED, author=reporter, review_comment="补充")
+    returned.save()
+    client_for(provincial_reviewer).get(OVERVIEW)
+    before = generation()
+    url = "/counties/510104/report/2026Q3/measures/T1.1/"
+    saved = client_for(reporter).post(url, {**note_data, "version": returned.version})
+    assert saved.status_code == 302
+    assert generation() == before
+
+
+def test_a_review_starts_a_new_generation_again_at_its_commit(
+    provincial_reviewer, reporter, django_capture_on_commit_callbacks
+):
+    note = submitted("510104", "T1.1", reporter)
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        workflow.review(user=provincial_reviewer, items=[note], approve=True, comment="")
+        within = generation()
+    assert callbacks and within != before
+    assert generation() not in (before, within)

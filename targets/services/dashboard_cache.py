@@ -4,43 +4,71 @@ database by default).
 
 What counties send (drafts, submissions, values) reaches the dashboards within those seconds; the
 page says when its figures were counted. Everything else that changes what the dashboards show, a
-review or a change to the plan, the periods, the divisions or the supervision rules, starts a new
-generation at once, so that a reviewer sees their own approval on the next page they open."""
+review or a change to the plan, the periods or the divisions, starts a new generation at once, so
+that a reviewer sees their own approval on the next page they open; a change to the supervision
+rules reaches every process within 30 seconds (supervision_rules), and the pages with it."""
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from targets.models import (
-    AccountSecurity,
-    AuditRecord,
-    Evidence,
-    IndicatorValue,
-    NoteVersion,
-    Notification,
-    ProgressNote,
-    Role,
-    State,
+    BottomLine,
+    BoundaryMap,
+    Clause,
+    County,
+    CountyType,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+    Integration,
+    Measure,
+    Period,
+    PeriodReopening,
+    Plan,
+    Prefecture,
+    Region,
+    StatusOption,
+    SupervisionRules,
+    TaskArea,
 )
+from targets.services import supervision_rules
 
 CACHE = "shared"
 GENERATION_KEY = "dashboards:generation"
-# What county users write all day: their saves reach the dashboards by expiry, not by a new
-# generation (which would leave nothing cached while a round is being filled in).
-COUNTY_WRITES = {ProgressNote, IndicatorValue, NoteVersion, Evidence}
-# Records the dashboards do not show.
-UNSHOWN = {AuditRecord, Notification, AccountSecurity, Role}
-REVIEWED = {State.APPROVED, State.RETURNED}
+# The records behind what the dashboards show, other than notes and values: the plan, the
+# divisions, the periods and the rules. Notes and values start a new generation when they are
+# reviewed (workflow.review); the county's own saves reach the dashboards by expiry, or nothing
+# would stay kept while a round is being filled in.
+SHOWN = [
+    Plan,
+    Clause,
+    Goal,
+    TaskArea,
+    Integration,
+    Measure,
+    BottomLine,
+    Indicator,
+    IndicatorTarget,
+    Region,
+    Prefecture,
+    CountyType,
+    County,
+    BoundaryMap,
+    Period,
+    PeriodReopening,
+    StatusOption,
+    SupervisionRules,
+]
 
 
 def _cache():
@@ -53,8 +81,9 @@ def _generation() -> str:
 
 def changed() -> None:
     """Start a new generation: every page kept so far is recounted when next asked for. Once now,
-    for the rest of this transaction, and again at its commit: a page rendered by another request
-    in between, from what was then committed, is not kept as if it were new."""
+    which the rest of this transaction sees (the cache is a table of the same database), and again
+    at its commit, which everyone sees: a page another request renders in between, from what was
+    committed before, is then not kept as the new generation's."""
 
     def start() -> None:
         _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
@@ -64,14 +93,14 @@ def changed() -> None:
 
 
 def _key(request: HttpRequest, template: str, audience: tuple) -> str:
-    query = request.GET.copy()
-    query.pop("export", None)
     parts = (
         template,
         request.path,
-        query.urlencode(),
+        request.GET.urlencode(),
         translation.get_language(),
         timezone.localdate().isoformat(),  # the warning lights turn with the day
+        # Each process holds the rules for up to 30 s: a page is kept under the rules it used.
+        repr(supervision_rules.current()),
         repr(audience),
     )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -79,12 +108,18 @@ def _key(request: HttpRequest, template: str, audience: tuple) -> str:
 
 
 def rendered(
-    request: HttpRequest, template: str, audience: tuple, context: Callable[[], dict]
+    request: HttpRequest,
+    template: str,
+    audience: tuple,
+    context: Callable[[], dict],
+    filters: Iterable[str],
 ) -> SafeString:
     """``template`` (a page's partial) rendered with ``context()``, or as kept from an earlier
-    request of the same generation by a user who sees the same counties (``audience``)."""
+    request of the same generation, with the same query, by a user who sees the same counties
+    (``audience``). A query with a parameter other than the page's ``filters`` is rendered but
+    not kept: made-up parameters must not fill the cache."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds:
+    if not seconds or not set(request.GET) <= set(filters):
         return render_to_string(template, context(), request)
     key = _key(request, template, audience)
     generation = _generation()
@@ -104,13 +139,17 @@ def audience_of(access) -> tuple:
     return (sorted(access.county_ids), sorted(access.prefecture_ids), access.reviews)
 
 
-@receiver(post_save)
-@receiver(post_delete)
-@receiver(m2m_changed)
-def start_new_generation(sender, instance=None, **kwargs) -> None:
-    """Any change to the app's records but the county writes and the records not shown."""
-    if sender._meta.app_label != "targets" or sender in UNSHOWN:
-        return
-    if sender in COUNTY_WRITES and getattr(instance, "state", None) not in REVIEWED:
-        return
-    changed()
+def _start_new_generation(sender, **kwargs) -> None:
+    if kwargs.get("action", "post_").startswith("post_"):  # m2m_changed also sends pre_*
+        changed()
+
+
+for model in SHOWN:
+    post_save.connect(_start_new_generation, sender=model, dispatch_uid=f"dashboards-{model}")
+    post_delete.connect(_start_new_generation, sender=model, dispatch_uid=f"dashboards-{model}")
+    for relation in model._meta.local_many_to_many:
+        m2m_changed.connect(
+            _start_new_generation,
+            sender=relation.remote_field.through,
+            dispatch_uid=f"dashboards-{relation.remote_field.through}",
+        )

@@ -23,7 +23,7 @@ from targets.models import (
     State,
     StatusOption,
 )
-from targets.services import audit, periods
+from targets.services import audit, dashboard_cache, periods
 from targets.services.evidence_files import CheckedFile
 
 NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
@@ -234,4 +234,5 @@ def review(
                 obj=current,
                 changes=audit.diff(before, audit.snapshot(current)),
             )
+        dashboard_cache.changed()  # reviewers see their own approvals at once
     return len(items)

@@ -60,14 +60,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     fmt = exports.requested(request)
     if fmt:
         return exports.response(_overview_table(request, context()), fmt)
-    audience = dashboard_cache.audience_of(access_for(request))
-    if request.htmx:
-        template = "dashboards/overview.html#results"
-        return HttpResponse(dashboard_cache.rendered(request, template, audience, context))
-    content = dashboard_cache.rendered(
-        request, "dashboards/overview.html#content", audience, context
+    kept = partial(
+        dashboard_cache.rendered,
+        request,
+        audience=dashboard_cache.audience_of(access_for(request)),
+        context=context,
+        filters=form.fields,
     )
-    return render(request, "dashboards/overview.html", {"content": content})
+    if request.htmx:
+        return HttpResponse(kept("dashboards/overview.html#results"))
+    return render(
+        request, "dashboards/overview.html", {"content": kept("dashboards/overview.html#content")}
+    )
 
 
 def _overview_context(request: HttpRequest, form, filters: dict, scope) -> dict:
@@ -80,7 +84,7 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope) -> dict:
     completeness, status_mix = dashboard.completeness_and_statuses(scope)
     prefecture = filters.get("prefecture")
     judge = lights.Judge(scope.period, timezone.localdate())
-    county_lights = lights.county_lights(judge, scope.counties, scope.measures)
+    county_lights = lights.county_lights(judge, scope.counties, scope.measures, scope.notes)
     units, behind = dashboard.by_unit(scope, level), dashboard.furthest_behind(scope)
     dashboard.attach_lights(units, scope, level, county_lights)
     dashboard.attach_lights(behind, scope, "county", county_lights)
@@ -169,7 +173,9 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
         }
 
     audience = dashboard_cache.audience_of(access_for(request))
-    content = dashboard_cache.rendered(request, "dashboards/grid.html#content", audience, context)
+    content = dashboard_cache.rendered(
+        request, "dashboards/grid.html#content", audience, context, filters=form.fields
+    )
     page = {"content": content, "measure": measure, "has_map": boundaries is not None}
     return render(request, "dashboards/grid.html", page)
 
