@@ -1,5 +1,5 @@
 """Many rows into one table at once, for the demo data at scale: COPY on PostgreSQL (with ids
-taken from the table's sequence in one block), bulk_create elsewhere."""
+taken from the table's sequence first, so that the caller knows them), bulk_create elsewhere."""
 
 from django.db import connection
 from django.db.models import Model
@@ -16,17 +16,14 @@ def insert(model: type[Model], rows: list[dict]) -> list[int]:
     table = model._meta.db_table
     columns = list(rows[0])
     with connection.cursor() as cursor:
-        # Take a block of len(rows) ids from the sequence in one statement (the demo commands run
-        # while nothing else writes to these tables).
+        # Ids from the table's sequence, as the ORM would take them one by one.
         cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
-            " nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
-            [table, table, len(rows)],
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
         )
-        (last,) = cursor.fetchone()
-        ids = list(range(last - len(rows) + 1, last + 1))
+        ids = [pk for (pk,) in cursor.fetchall()]
         names = ", ".join(connection.ops.quote_name(c) for c in ["id", *columns])
         with cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
             for pk, row in zip(ids, rows, strict=True):
-                copy.write_row([pk, *row.values()])
+                copy.write_row([pk, *(row[column] for column in columns)])
     return ids

@@ -24,7 +24,7 @@ from targets.models import (
     State,
     StatusOption,
 )
-from targets.services import audit, bulk_insert, synthetic_divisions
+from targets.services import audit, bulk_insert, dashboard_cache, synthetic_divisions
 from targets.services.targets import set_target
 
 DEMO_PASSWORD = "Sichuan-2027"
@@ -196,6 +196,7 @@ def _demo_reports(period_codes: list[str] = (DEMO_PERIOD,), counties=None) -> in
         made += len(notes)
     if not IndicatorValue.objects.filter(indicator__is_demo=True).exists():
         _demo_values(author, maker.reviewer, maker.randomness, maker.now)
+    dashboard_cache.changed()  # bulk inserts send no signals
     return made
 
 

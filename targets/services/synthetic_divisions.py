@@ -1,13 +1,14 @@
 """Synthetic divisions for the national-scale demo data (`seed_demo --scale national`): 30
 provinces beside Sichuan, each a top-level unit of the dashboards (where Sichuan shows its five
-economic regions), of 10 prefectures of 9 counties. Every name says 演示 (demo); the codes begin
-70 to 99, which no province of China uses, so that none can be taken for a real division."""
+economic regions), of 10 prefectures of 9 counties. Every name says 演示 (demo), and every code
+begins with 9, which no division of China's codes (GB/T 2260) does: 9, the province (01-30), the
+prefecture (0-9), the county (01-09). None can be taken for a real place."""
 
 import random
 
 from targets.models import County, CountyType, Prefecture, Region
 
-PROVINCES = range(70, 100)
+PROVINCES = range(1, 31)
 PREFECTURES_PER_PROVINCE = 10
 COUNTIES_PER_PREFECTURE = 9
 
@@ -18,18 +19,18 @@ def make() -> list[County]:
     randomness = random.Random(70)
     for order, number in enumerate(PROVINCES, start=10):
         region, _created = Region.objects.get_or_create(
-            code=f"demo-{number}",
+            code=f"demo-{number:02d}",
             defaults={
-                "name": f"演示省{number}(合成数据)",
-                "name_en": f"Synthetic province {number} (demo)",
+                "name": f"演示省{number:02d}(合成数据)",
+                "name_en": f"Synthetic province {number:02d} (demo)",
                 "order": order,
             },
         )
-        for p in range(1, PREFECTURES_PER_PROVINCE + 1):
+        for p in range(PREFECTURES_PER_PROVINCE):
             prefecture, _created = Prefecture.objects.get_or_create(
-                code=f"{number}{p:02d}00",
+                code=f"9{number:02d}{p}00",
                 defaults={
-                    "name": f"演示省{number}第{p}市",
+                    "name": f"演示省{number:02d}第{p + 1}市",
                     "kind": Prefecture.Kind.CITY,
                     "region": region,
                 },
@@ -37,8 +38,8 @@ def make() -> list[County]:
             County.objects.bulk_create(
                 [
                     County(
-                        code=f"{number}{p:02d}{c:02d}",
-                        name=f"演示{number}-{p}-{c}县",
+                        code=f"9{number:02d}{p}{c:02d}",
+                        name=f"演示{number:02d}-{p + 1}-{c}县",
                         kind=County.Kind.COUNTY,
                         prefecture=prefecture,
                         county_type=randomness.choice(types) if types else None,
