@@ -42,8 +42,9 @@ class HtmxLoginRedirectMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session the policy's idle minutes after its last request and its maximum hours after
-    sign-in, and tells a user whose session ended why they are asked to sign in again."""
+    """Ends a session the policy's idle minutes after its last request (to within a minute: the
+    idle clock restarts at most once a minute) and its maximum hours after sign-in, and tells a
+    user whose session ended why they are asked to sign in again."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -132,6 +132,7 @@ class Judge:
         self.rules = rules or supervision_rules.current()
         self.expected = expected_progress(period)
         self._seen: dict[Slot, Light] = {}
+        self._read: dict[tuple, Light] = {}
         # Translated once: a province's counties each summarise their reasons in these words.
         self._summaries = {code: str(words) for code, words in REASON_SUMMARIES.items()}
         self._count_words = str(_("%(reason)s %(count)d项"))
@@ -140,6 +141,16 @@ class Judge:
         light = self._seen.get(slot)
         if light is None:
             light = self._seen[slot] = self._judge(slot)
+        return light
+
+    def fields(self, state, status_id, status_label, percent, reviewed_at) -> Light:
+        """The light of a note's fields (as Slot.read takes them). Most notes of a round share
+        them with many others, and only a return's moment matters: each set is read once."""
+        key = (state, status_id, percent, reviewed_at if state == State.RETURNED else None)
+        light = self._read.get(key)
+        if light is None:
+            slot = Slot.read(state, status_id, status_label, percent, reviewed_at)
+            light = self._read[key] = self.slot(slot)
         return light
 
     def _judge(self, slot: Slot) -> Light:
@@ -188,17 +199,21 @@ class Judge:
     def county(self, lights: Iterable[Light], unreported: int = 0) -> Light:
         """The worst light of the county's slots (and of ``unreported`` more, with no note), with
         how many slots each reason concerns."""
-        colour, counts = GREEN, Counter()
+        summary = CountySummary()
         for light in lights:
-            if light.severity > SEVERITY[colour]:
-                colour = light.colour
-            if light.codes:
-                counts.update(light.codes)
+            summary.add(light)
+        return self.summarise(summary, unreported)
+
+    def summarise(self, summary: "CountySummary", unreported: int = 0) -> Light:
+        """A county's light from the summary of its notes' lights."""
+        colour, counts = summary.colour, summary.counts
         if unreported:
             empty = self.slot(Slot())
             colour = max(colour, empty.colour, key=SEVERITY.__getitem__)
-            counts.update(dict.fromkeys(empty.codes, unreported))
-        codes = tuple(code for code in REASON_ORDER if counts[code])
+            counts = dict(counts)
+            for code in empty.codes:
+                counts[code] = counts.get(code, 0) + unreported
+        codes = tuple(code for code in REASON_ORDER if code in counts)
         reasons = tuple(
             self._count_words % {"reason": self._summaries[code], "count": counts[code]}
             for code in codes
@@ -206,29 +221,56 @@ class Judge:
         return Light(colour, reasons, codes)
 
 
+class CountySummary:
+    """The worst colour of a county's lights so far, how many slots each reason concerns, and
+    how many lights were added."""
+
+    __slots__ = ("colour", "counts", "size")
+
+    def __init__(self) -> None:
+        self.colour, self.counts, self.size = GREEN, {}, 0
+
+    def add(self, light: Light) -> None:
+        self.size += 1
+        if SEVERITY[light.colour] > SEVERITY[self.colour]:
+            self.colour = light.colour
+        for code in light.codes:
+            self.counts[code] = self.counts.get(code, 0) + 1
+
+
 def county_lights(
-    judge: Judge, counties: QuerySet[County], measures: QuerySet[Measure]
+    judge: Judge,
+    counties: QuerySet[County],
+    measures: QuerySet[Measure],
+    notes: QuerySet[ProgressNote] | None = None,
 ) -> dict[int, Light]:
-    """Each county's light, from one query over the round's notes (and three small ones)."""
+    """Each county's light, from one query over the round's notes (and three small ones).
+    ``notes``: the round's notes of these counties and measures, where the caller has them (a
+    dashboard's scope needs no filter when it is the whole province)."""
     labels = {s.pk: s.label for s in StatusOption.objects.all()}
-    notes = ProgressNote.objects.filter(
-        period=judge.period, county__in=counties, measure__in=measures
-    ).values_list("county_id", "state", "status_id", "percent", "reviewed_at")
-    by_county: dict[int, list[Light]] = {}
-    # Most notes share their fields with many others: judge each set of fields once.
-    seen: dict[tuple, Light] = {}
+    if notes is None:
+        notes = ProgressNote.objects.filter(
+            period=judge.period, county__in=counties, measure__in=measures
+        )
+    # Only a return's moment is read: converting every note's review time would cost more.
+    notes = notes.values_list(
+        "county_id",
+        "state",
+        "status_id",
+        "percent",
+        Case(When(state=State.RETURNED, then="reviewed_at")),
+    )
+    by_county: dict[int, CountySummary] = {}
     for county_id, state, status_id, percent, reviewed_at in notes:
-        fields = (state, status_id, percent, reviewed_at if state == State.RETURNED else None)
-        light = seen.get(fields)
-        if light is None:
-            slot = Slot.read(state, status_id, labels.get(status_id, ""), percent, reviewed_at)
-            light = seen[fields] = judge.slot(slot)
-        by_county.setdefault(county_id, []).append(light)
-    slots = measures.count()
+        summary = by_county.get(county_id)
+        if summary is None:
+            summary = by_county[county_id] = CountySummary()
+        summary.add(judge.fields(state, status_id, labels.get(status_id, ""), percent, reviewed_at))
+    slots, none = measures.count(), CountySummary()
     result = {}
     for county_id in counties.values_list("pk", flat=True):
-        found = by_county.get(county_id, [])
-        result[county_id] = judge.county(found, unreported=slots - len(found))
+        summary = by_county.get(county_id, none)
+        result[county_id] = judge.summarise(summary, unreported=slots - summary.size)
     return result
 
 
