@@ -6,6 +6,7 @@
 # as successful.
 #   FAULT=postgres  restarts PostgreSQL 90 s into the run
 #   FAULT=worker    kills a gunicorn worker (SIGKILL) 90 s into the run
+#   STEADY=1        counts only from the moment all users have signed in
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 
@@ -13,6 +14,8 @@ export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/plenum_be
 export SECRET_KEY=${SECRET_KEY:-bench-only-key-0123456789-abcdefghijklmnopqrstuvwxyz}
 export HTTPS=false ALLOWED_HOSTS=127.0.0.1
 USERS=${USERS:-50}
+# Without the first seconds, in which 50 password hashes are checked at once.
+RESET_STATS=${STEADY:+--reset-stats}
 DURATION=${DURATION:-5m}
 PORT=${PORT:-8100}
 OUT=${OUT:-/tmp/tracker-load}
@@ -38,7 +41,7 @@ esac
 
 .venv/bin/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate 5 \
     --run-time "$DURATION" --stop-timeout 20 --host "http://127.0.0.1:$PORT" --csv "$OUT/run" \
-    --only-summary \
+    --only-summary $RESET_STATS \
     >"$OUT/locust.log" 2>&1 || true
 [[ -z $fault ]] || wait "$fault"
 .venv/bin/python bench/load_report.py "$OUT/run_stats.csv" "$OUT/gunicorn.log"
