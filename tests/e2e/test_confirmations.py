@@ -5,27 +5,13 @@ disabled so that it cannot be sent twice."""
 
 import re
 
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from targets.models import County, Evidence, Measure, Period, ProgressNote, StatusOption
-from targets.services.workflow import NoteInput, save_note
-from tests.e2e.test_reporting_cycle import JINJIANG, PDF, period_code, state_of
+from targets.models import Evidence, ProgressNote
+from tests.e2e.test_reporting_cycle import JINJIANG, PDF, period_code, state_of, workflow_note
 
 SUPERSEDING = "勾选的佐证材料将标记为已被替代,此操作不能撤销(文件仍会保留在历次进展中)。确定继续吗?"
 UNSAVED = "您填写的内容尚未保存,关闭后将丢失。确定关闭吗?"
-
-
-def draft_note(measure: str, narrative: str) -> None:
-    save_note(
-        user=get_user_model().objects.get(username="jinjiang"),
-        county=County.objects.get(code=JINJIANG),
-        measure=Measure.objects.get(code=measure),
-        period=Period.objects.get(code=period_code()),
-        data=NoteInput(StatusOption.objects.get(code="on_schedule"), 30, narrative, None, ""),
-        started_from=None,
-        submit=False,
-    )
 
 
 class Questions:
@@ -50,7 +36,7 @@ def test_marking_evidence_superseded_asks_first_and_declining_keeps_it(
     settings.MEDIA_ROOT = tmp_path / "media"
     evidence = tmp_path / "验收报告.pdf"
     evidence.write_bytes(PDF)
-    draft_note("T1.2", "完成了第一批项目。")
+    workflow_note("jinjiang", "T1.2", "完成了第一批项目。", submit=False)
     login("jinjiang")
     page.goto(f"{live_server.url}/counties/{JINJIANG}/report/{period_code()}/")
     row = page.locator("#measure-T1-2")

@@ -46,8 +46,9 @@ def sign_in_as(page, login, username: str) -> None:
     login(username)
 
 
-def submitted_note(username: str, measure: str, narrative: str) -> None:
-    """A note submitted for 锦江区 straight through the workflow (the page reads that database)."""
+def workflow_note(username: str, measure: str, narrative: str, *, submit: bool = True) -> None:
+    """A note of 锦江区 saved (by default submitted) straight through the workflow (the page reads
+    that database)."""
     save_note(
         user=get_user_model().objects.get(username=username),
         county=County.objects.get(code=JINJIANG),
@@ -55,7 +56,7 @@ def submitted_note(username: str, measure: str, narrative: str) -> None:
         period=Period.objects.get(code=period_code()),
         data=NoteInput(StatusOption.objects.get(code="on_schedule"), 30, narrative, None, ""),
         started_from=None,
-        submit=True,
+        submit=submit,
     )
 
 
@@ -145,8 +146,8 @@ def test_a_return_reaches_the_reporter_who_resubmits_and_the_province_approves(
 ):
     period = period_code()
     report_url = f"{live_server.url}/counties/{JINJIANG}/report/{period}/"
-    submitted_note("jinjiang", "T1.2", "完成了第一批项目。")
-    submitted_note("jinjiang", "T1.3", "按计划推进中。")
+    workflow_note("jinjiang", "T1.2", "完成了第一批项目。")
+    workflow_note("jinjiang", "T1.3", "按计划推进中。")
 
     # The prefecture's reviewer returns T1.2: not without a comment, then with one.
     login("chengdu")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from targets.models import Goal, ProgressNote, State
 from targets.services import workflow
 from targets.services.demo import DEMO_PASSWORD
-from tests.e2e.test_reporting_cycle import JINJIANG, period_code, submitted_note
+from tests.e2e.test_reporting_cycle import JINJIANG, period_code, workflow_note
 
 
 def test_what_was_typed_survives_an_expired_session(app_data, live_server, page, login):
@@ -48,8 +48,8 @@ def sign_in_again(page, username: str) -> None:
 
 def test_a_return_comment_survives_an_expired_session(app_data, live_server, page, login):
     period = period_code()
-    submitted_note("jinjiang", "T1.2", "完成了第一批项目。")
-    submitted_note("jinjiang", "T1.3", "按计划推进中。")
+    workflow_note("jinjiang", "T1.2", "完成了第一批项目。")
+    workflow_note("jinjiang", "T1.3", "按计划推进中。")
     comment = "请补充验收报告和资金使用明细。\n第二段意见。"
     login("chengdu")
     page.goto(f"{live_server.url}/review/")
@@ -82,7 +82,7 @@ def test_a_return_comment_survives_an_expired_session(app_data, live_server, pag
 
 def test_the_answer_to_a_return_survives_an_expired_session(app_data, live_server, page, login):
     period = period_code()
-    submitted_note("jinjiang", "T1.2", "完成了第一批项目。")
+    workflow_note("jinjiang", "T1.2", "完成了第一批项目。")
     return_ = ProgressNote.objects.get(measure__code="T1.2")
     chengdu = get_user_model().objects.get(username="chengdu")
     workflow.review(user=chengdu, items=[return_], approve=False, comment="请补充佐证材料")
