@@ -11,18 +11,21 @@ def new_note(
     county,
     measure,
     state,
+    status="on_schedule",
+    percent=50,
     *,
     author,
     period="2026Q3",
-    status="on_schedule",
-    percent=50,
     narrative="x",
     reviewer_status=None,
     bottom_line=None,
     **fields,
 ) -> ProgressNote:
     """An unsaved note. County, measure, period, statuses and bottom line are given by code or as
-    records; any other field (submitted_at, risk_reason…) as it is."""
+    records; any other field (submitted_at, risk_reason…) as it is. A note flagged with a bottom
+    line carries a reason, as the database requires, unless one is given."""
+    if bottom_line is not None:
+        fields.setdefault("risk_reason", "理由")
     return ProgressNote(
         county=_by_code(County, county),
         measure=_by_code(Measure, measure),
@@ -36,3 +39,10 @@ def new_note(
         bottom_line=_by_code(BottomLine, bottom_line),
         **fields,
     )
+
+
+def saved_note(*args, **kwargs) -> ProgressNote:
+    """A note as new_note makes it, saved."""
+    note = new_note(*args, **kwargs)
+    note.save()
+    return note

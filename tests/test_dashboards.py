@@ -11,46 +11,19 @@ from targets.models import (
     ProgressNote,
     State,
 )
-from tests.notes import new_note
+from tests.notes import saved_note
 from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
 OVERVIEW = "/province/?period=2026Q3"
 
 
-def note(
-    county,
-    measure,
-    state,
-    status="on_schedule",
-    percent=50,
-    reviewer_status=None,
-    bottom_line=None,
-    period="2026Q3",
-    author=None,
-):
-    made = new_note(
-        county,
-        measure,
-        state,
-        author=author,
-        period=period,
-        status=status,
-        percent=percent,
-        reviewer_status=reviewer_status,
-        bottom_line=bottom_line,
-        risk_reason="理由" if bottom_line else "",
-    )
-    made.save()
-    return made
-
-
 @pytest.fixture
 def round_(reporter):
     """A few notes of 2026Q3: approved, submitted, returned, draft, in 成都 and 凉山."""
     return [
-        note("510104", "T1.1", State.APPROVED, "behind", 30, author=reporter),
-        note(
+        saved_note("510104", "T1.1", State.APPROVED, "behind", 30, author=reporter),
+        saved_note(
             "510104",
             "T1.2",
             State.APPROVED,
@@ -59,7 +32,7 @@ def round_(reporter):
             reviewer_status="at_risk",
             author=reporter,
         ),
-        note(
+        saved_note(
             "510105",
             "T1.1",
             State.SUBMITTED,
@@ -68,8 +41,8 @@ def round_(reporter):
             author=reporter,
             bottom_line=BottomLine.objects.get(code="B2"),
         ),
-        note("513402", "T2.1", State.RETURNED, author=reporter),
-        note("513402", "T2.2", State.DRAFT, author=reporter),
+        saved_note("513402", "T2.1", State.RETURNED, author=reporter),
+        saved_note("513402", "T2.2", State.DRAFT, author=reporter),
     ]
 
 
@@ -165,7 +138,7 @@ def test_anonymous_and_wrong_method(client, client_for, provincial_reviewer):
 
 
 def test_the_grid_shows_each_county_this_round(client_for, provincial_reviewer, round_, reporter):
-    note("510104", "T1.1", State.APPROVED, period="2026Q2", author=reporter)
+    saved_note("510104", "T1.1", State.APPROVED, period="2026Q2", author=reporter)
     response = client_for(provincial_reviewer).get("/province/measures/T1.1/?period=2026Q3")
     assert response.status_code == 200
     cells = {cell.county.code: cell for _p, group in response.context["groups"] for cell in group}
@@ -188,7 +161,7 @@ def test_queries_do_not_grow_with_the_data(client_for, provincial_reviewer, roun
             if not ProgressNote.objects.filter(
                 county=county, measure__code=code, period__code="2026Q3"
             ).exists():
-                note(county.code, code, State.APPROVED, author=reporter)
+                saved_note(county.code, code, State.APPROVED, author=reporter)
     assert queries_of(client, OVERVIEW) == overview
     assert queries_of(client, "/province/measures/T1.1/?period=2026Q3") == grid
 

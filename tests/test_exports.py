@@ -62,33 +62,11 @@ def at(day: int, hour: int = 9) -> datetime.datetime:
     return datetime.datetime(2026, 11, day, hour, tzinfo=timezone.get_current_timezone())
 
 
-def note(
-    county,
-    measure,
-    state,
-    status="on_schedule",
-    percent=50,
-    *,
-    author,
-    reviewer_status=None,
-    narrative="x",
-    submitted_at=None,
-    period="2026Q3",
-):
+def note(county, measure, state, status="on_schedule", percent=50, *, submitted_at=None, **fields):
+    """A note submitted on 20 November unless it is a draft or told otherwise."""
     if state != State.DRAFT and submitted_at is None:
         submitted_at = at(20)
-    return new_note(
-        county,
-        measure,
-        state,
-        author=author,
-        period=period,
-        status=status,
-        percent=percent,
-        narrative=narrative,
-        reviewer_status=reviewer_status,
-        submitted_at=submitted_at,
-    )
+    return new_note(county, measure, state, status, percent, submitted_at=submitted_at, **fields)
 
 
 def save(*notes) -> list[ProgressNote]:
