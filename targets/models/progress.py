@@ -167,7 +167,9 @@ class ProgressNote(Reviewable):
             ),
         ]
         indexes = [
-            models.Index(fields=["state", "submitted_at"]),
+            # The review queue reads submitted notes in this order, a page at a time; with the
+            # county in the index, a reviewer's scope is checked without reading the table.
+            models.Index(fields=["state", "submitted_at", "id", "county"], name="note_queue_order"),
             models.Index(fields=["county", "-submitted_at"], name="note_county_last_submitted"),
         ]
 
@@ -276,6 +278,9 @@ class IndicatorValue(Reviewable):
             models.UniqueConstraint(
                 fields=["county", "indicator", "period"], name="one_value_per_indicator_and_period"
             )
+        ]
+        indexes = [
+            models.Index(fields=["state", "submitted_at", "id", "county"], name="value_queue_order"),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,15 @@
 """The review queue: submitted notes and indicator values in a reviewer's scope, oldest first."""
 
 import datetime
+import heapq
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import QuerySet
 
-from targets.models import County, IndicatorValue, ProgressNote, State
+from targets.models import County, IndicatorValue, Measure, ProgressNote, State
 from targets.services.lights import Judge, Light, Slot
+from targets.services.report_page import evidence_count
 
 PAGE_SIZE = 50
 
@@ -34,9 +36,14 @@ def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, Quer
         values = values.filter(county=filters["county"])
     note_only = {
         "task_area": "measure__task_area",
-        "integration": "measure__integrations",
+        # A subquery, not a join: a join on the many-to-many would repeat notes.
+        "integration": "measure__in",
         "status": "status",
     }
+    if filters.get("integration"):
+        filters = filters | {
+            "integration": Measure.objects.filter(integrations=filters["integration"])
+        }
     for name, lookup in note_only.items():
         if filters.get(name):
             notes = notes.filter(**{lookup: filters[name]})
@@ -44,7 +51,7 @@ def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, Quer
     if filters.get("flagged"):
         notes = notes.filter(bottom_line__isnull=False)
         values = values.none()
-    return notes.distinct(), values
+    return notes, values
 
 
 NOTE_RELATED = (
@@ -76,31 +83,42 @@ def _lit(items: list[QueueItem], today: datetime.date) -> list[QueueItem]:
     return items
 
 
+class _QueueKeys:
+    """(submitted_at, kind, id) of the queue's items, oldest first, for the paginator. Notes and
+    values are each read in the order of their queue index, only as far as the page asked for,
+    and merged here: a UNION sorted by the database would read every submitted row."""
+
+    def __init__(self, notes: QuerySet, values: QuerySet):
+        self.parts = (("note", notes), ("value", values))
+
+    def count(self) -> int:
+        return sum(records.count() for _kind, records in self.parts)
+
+    def __getitem__(self, window: slice) -> list[tuple]:
+        runs = [
+            [
+                (at, kind, pk)
+                for at, pk in records.order_by("submitted_at", "id").values_list(
+                    "submitted_at", "id"
+                )[: window.stop]
+            ]
+            for kind, records in self.parts
+        ]
+        return list(heapq.merge(*runs))[window]
+
+
 def queue_page(
     counties: QuerySet[County], filters: dict, number, today: datetime.date
 ) -> tuple[Page, list[QueueItem]]:
-    notes, values = _filtered(counties, filters)
-    keys = (
-        notes.order_by()
-        .values_list("submitted_at", "id")
-        .annotate(kind=Value("note", output_field=CharField()))
-        .union(
-            values.order_by()
-            .values_list("submitted_at", "id")
-            .annotate(kind=Value("value", output_field=CharField())),
-            all=True,
-        )
-        .order_by("submitted_at", "kind", "id")
-    )
-    page = Paginator(keys, PAGE_SIZE).get_page(number)
+    page = Paginator(_QueueKeys(*_filtered(counties, filters)), PAGE_SIZE).get_page(number)
     wanted = {"note": [], "value": []}
-    for _at, pk, kind in page.object_list:
+    for _at, kind, pk in page.object_list:
         wanted[kind].append(pk)
     found = {
         ("note", n.pk): n
         for n in ProgressNote.objects.filter(pk__in=wanted["note"])
         .select_related(*NOTE_RELATED)
-        .annotate(evidence_count=Count("evidence", filter=Q(evidence__superseded=False)))
+        .annotate(evidence_count=evidence_count())
     }
     found |= {
         ("value", v.pk): v
@@ -108,7 +126,7 @@ def queue_page(
             *VALUE_RELATED
         )
     }
-    items = [QueueItem(kind, found[(kind, pk)]) for _at, pk, kind in page.object_list]
+    items = [QueueItem(kind, found[(kind, pk)]) for _at, kind, pk in page.object_list]
     return page, _lit(items, today)
 
 
