@@ -75,6 +75,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "plenum.form_renderer.Renderer"
+
 DATABASES = {
     "default": env.parse_database_url(env.get("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR)
 }
