@@ -11,10 +11,12 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import caches
+from django.test import Client
 from django.utils import timezone
 
-from targets.models import Measure, State
+from targets.models import County, Measure, Notification, Role, State
 from targets.services import dashboard_cache, workflow
+from tests.conftest import make_user
 from tests.notes import new_note
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +174,47 @@ def test_a_review_starts_a_new_generation_again_at_its_commit(
         within = generation()
     assert callbacks and within != before
     assert generation() not in (before, within)
+
+
+LATE = "/review/late/?period=2026Q3&prefecture=510100"
+CSRF = re.compile(
+    r'<form id="remind-one"[^>]*><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"'
+)
+
+
+def test_the_late_view_is_kept_and_a_reminder_shows_at_once(
+    client_for, provincial_reviewer, reporter, on_the_29th_of_november
+):
+    make_user("qingyang", Role.Kind.COUNTY_REPORTER, county=County.objects.get(code="510105"))
+    client = client_for(provincial_reviewer)
+    assert "2026年11月29日</td>" not in client.get(LATE).text
+    for measure in Measure.objects.all():
+        submitted("510104", measure.code, reporter)
+    assert "锦江区" in client.get(LATE).text, "the table counted before the submissions is kept"
+    client.post("/review/late/remind/", {"period": "2026Q3", "counties": ["510105"]})
+    assert Notification.objects.filter(county__code="510105").count() == 1
+    page = client.get(LATE).text
+    assert "2026年11月29日</td>" in page, "the reminder shows on the next page"
+    assert "锦江区" not in page, "and the table is counted afresh"
+
+
+def test_the_kept_late_table_holds_no_ones_csrf_token_and_each_reviewer_can_remind(
+    provincial_reviewer, on_the_29th_of_november
+):
+    make_user("qingyang", Role.Kind.COUNTY_REPORTER, county=County.objects.get(code="510105"))
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(provincial_reviewer)
+    second.force_login(make_user("province_2", Role.Kind.PROVINCIAL_REVIEWER))
+    fragment = first.get(LATE, headers={"HX-Request": "true"}).text
+    assert 'form="remind-one"' in fragment and "csrfmiddlewaretoken" not in fragment
+    first.get(LATE)
+    page = second.get(LATE).text  # the table kept from the first reviewer's request
+    token = CSRF.search(page).group(1)
+    sent = second.post(
+        "/review/late/remind/",
+        {"csrfmiddlewaretoken": token, "period": "2026Q3", "counties": ["510105"]},
+    )
+    assert sent.status_code == 302
+    assert Notification.objects.filter(
+        county__code="510105", sender__username="province_2"
+    ).exists()

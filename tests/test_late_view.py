@@ -50,6 +50,13 @@ CHENGDU = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def counted_afresh(settings):
+    """These tests are about what the view counts; keeping its table for a minute is tested in
+    tests/test_dashboard_cache.py."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
 def at(days_ago: int) -> datetime.datetime:
     """Noon (Beijing time) ``days_ago`` days before today."""
     day = TODAY - datetime.timedelta(days=days_ago)

@@ -1,12 +1,13 @@
-"""The dashboards' pages rendered once for everyone who would see the same thing, and kept for
-DASHBOARD_CACHE_SECONDS in the cache shared by every app process and server (a table of the
-database by default).
+"""The dashboards' pages, and the late view's table, rendered once for everyone who would see the
+same thing, and kept for DASHBOARD_CACHE_SECONDS in the cache shared by every app process and
+server (a table of the database by default).
 
-What counties send (drafts, submissions, values) reaches the dashboards within those seconds; the
-page says when its figures were counted. Everything else that changes what the dashboards show, a
-review or a change to the plan, the periods or the divisions, starts a new generation at once, so
-that a reviewer sees their own approval on the next page they open; a change to the supervision
-rules reaches every process within 30 seconds (supervision_rules), and the pages with it."""
+What counties send (drafts, submissions, values) reaches these pages within those seconds; each
+says when its figures were counted. Everything else that changes what they show, a review, a
+reminder or a change to the plan, the periods or the divisions, starts a new generation at once,
+so that a reviewer sees their own approval on the next page they open; a change to the
+supervision rules reaches every process within 30 seconds (supervision_rules), and the pages
+with it."""
 
 import hashlib
 import uuid

@@ -27,7 +27,7 @@ from targets.models import (
     ProgressNote,
     Role,
 )
-from targets.services import audit, supervision_rules
+from targets.services import audit, dashboard_cache, supervision_rules
 from targets.services.periods import in_cadence
 from targets.services.supervision_rules import Rules
 
@@ -156,6 +156,7 @@ def send_due_reminders(today: datetime.date) -> RunResult:
                             **common,
                         )
     if result.sent:
+        dashboard_cache.changed()  # the late view shows each county's last reminder
         audit.record(
             "reminder.send",
             actor_name="system",
@@ -202,6 +203,8 @@ def send_manual(
                         "message": [None, message],
                     },
                 )
+        if sent:
+            dashboard_cache.changed()  # the late view shows each county's last reminder
     email(sent)
     return sent
 

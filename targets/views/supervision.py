@@ -1,6 +1,8 @@
 """Supervision for reviewers: the late-and-stale view of a round, reminders sent by hand (催办),
 and the log of every reminder sent in their counties."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,25 +17,30 @@ from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_reviewer
 from targets.models import Notification, Prefecture
-from targets.services import export_tables, exports, late_view, reminders
+from targets.services import dashboard_cache, export_tables, exports, late_view, reminders
 from targets.services.periods import last_ended_period
 from targets.supervision_forms import LateFilterForm, ReminderLogFilterForm, RemindForm
 
 DEFAULT_STALE_PERIODS = 2
 
 
-def _late_context(request: HttpRequest) -> dict:
+def _late_scope(request: HttpRequest):
+    """The filter form and what it selects: the round and the counties."""
     access = require_reviewer(request)
     counties = access.reviewable_counties()
     prefectures = Prefecture.objects.filter(pk__in=counties.values("prefecture"))
     form = LateFilterForm(request.GET, prefectures=prefectures)
     filters = form.cleaned_data if form.is_valid() else {}
-    today = timezone.localdate()
-    period = filters.get("period") or last_ended_period(today)
+    period = filters.get("period") or last_ended_period(timezone.localdate())
     if period is None:
         raise Http404
     if filters.get("prefecture"):
         counties = counties.filter(prefecture=filters["prefecture"])
+    return access, form, filters, period, counties
+
+
+def _late_context(request: HttpRequest, filters: dict, period, counties) -> dict:
+    today = timezone.localdate()
     stale_periods = filters.get("stale_periods") or DEFAULT_STALE_PERIODS
     rows = late_view.late_rows(period, counties, today, stale_periods)
     if filters.get("show") != "all":
@@ -42,9 +49,9 @@ def _late_context(request: HttpRequest) -> dict:
     query = request.GET.copy()
     query.pop("sort", None)
     return {
-        "form": form,
         "period": period,
         "today": today,
+        "as_of": timezone.now(),
         "stale_periods": stale_periods,
         "rows": late_view.sorted_rows(rows, sort),
         "sort": sort,
@@ -59,15 +66,27 @@ def _late_context(request: HttpRequest) -> dict:
 def late(request: HttpRequest) -> HttpResponse:
     """Counties with something not reported in the round, returns not answered, measures silent
     for several periods, and days since the last submission: sortable, exportable, and each
-    county can be sent a reminder from here."""
-    context = _late_context(request)
+    county can be sent a reminder from here. The table is kept like the dashboards
+    (dashboard_cache): a reminder or a review shows at once, a submission within a minute."""
+    access, form, filters, period, counties = _late_scope(request)
+    context = partial(_late_context, request, filters, period, counties)
     fmt = exports.requested(request)
     if fmt:
-        table = export_tables.late(context["period"], context["rows"], context["stale_periods"])
-        return exports.response(table, fmt)
+        data = context()
+        return exports.response(
+            export_tables.late(period, data["rows"], data["stale_periods"]), fmt
+        )
+    table = dashboard_cache.rendered(
+        request,
+        "supervision/late.html#late-table",
+        dashboard_cache.audience_of(access),
+        context,
+        filters=form.fields,
+    )
     if request.htmx:
-        return render(request, "supervision/late.html#late-table", context)
-    return render(request, "supervision/late.html", context)
+        return HttpResponse(table)
+    page = {"form": form, "period": period, "sort": filters.get("sort") or "light"}
+    return render(request, "supervision/late.html", page | {"table": table})
 
 
 @require_POST
