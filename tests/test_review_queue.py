@@ -1,11 +1,16 @@
 """Reviewers work through submitted notes and values in their scope: approve or return, one at a
 time or in bulk, with their own rating beside the county's."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from targets.models import (
     County,
     Indicator,
+    IndicatorValue,
+    Integration,
     Measure,
     Period,
     ProgressNote,
@@ -13,6 +18,7 @@ from targets.models import (
     StatusOption,
 )
 from targets.services.workflow import NoteInput, save_note, save_value
+from tests.notes import saved_note
 from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +155,58 @@ def test_values_are_reviewed_too(client_for, reporter, prefecture_reviewer, demo
     client.post("/review/", {"items": [f"value-{value.pk}"], "decision": "approve"})
     value.refresh_from_db()
     assert value.state == State.APPROVED
+
+
+def test_the_pages_interleave_notes_and_values_oldest_first(
+    client_for, reporter, provincial_reviewer, demo
+):
+    """58 notes and 3 values submitted one minute apart, the values among them: two pages of the
+    queue, 50 and 11, hold each item once, in the order they were submitted."""
+    start = timezone.now() - datetime.timedelta(days=1)
+    minutes = iter(range(100))
+    expected = []
+    for county in ["510104", "510105", "510106"]:
+        for measure in Measure.objects.order_by("code")[:18]:
+            note = saved_note(county, measure, State.SUBMITTED, author=reporter)
+            expected.append(f"note-{note.pk}")
+        value = save_value(
+            user=reporter,
+            county=County.objects.get(code=county),
+            indicator=Indicator.objects.get(code="D01"),
+            period=Period.objects.get(code="2026Q3"),
+            value=61,
+            source="统计局",
+            remark="",
+            started_from=None,
+            submit=True,
+        )
+        expected.append(f"value-{value.pk}")
+    for measure in Measure.objects.order_by("code")[18:22]:
+        expected.append(
+            f"note-{saved_note('510107', measure, State.SUBMITTED, author=reporter).pk}"
+        )
+    expected.insert(3, expected.pop())  # the last submitted note goes fourth
+    for key in expected:
+        kind, pk = key.split("-")
+        model = ProgressNote if kind == "note" else IndicatorValue
+        submitted_at = start + datetime.timedelta(minutes=next(minutes))
+        model.objects.filter(pk=pk).update(submitted_at=submitted_at)
+    client = client_for(provincial_reviewer)
+    first, second = client.get("/review/"), client.get("/review/?page=2")
+    assert keys(first) + keys(second) == expected
+    assert len(keys(first)) == 50 and first.context["page"].paginator.count == 61
+
+
+def test_an_integration_filter_lists_a_note_once(client_for, reporter, provincial_reviewer):
+    note = submitted_note(reporter, measure_code="T1.1")
+    measure = note.measure
+    both = list(Integration.objects.all()[:2])
+    measure.integrations.add(*both)
+    client = client_for(provincial_reviewer)
+    for integration in both:
+        response = client.get("/review/", {"integration": integration.pk})
+        assert keys(response) == [f"note-{note.pk}"]
+        assert response.context["page"].paginator.count == 1
 
 
 @pytest.mark.parametrize("persona", ["reporter", "department_user", "admin_user", "audit_admin"])
