@@ -3,9 +3,10 @@ written in bulk (COPY on PostgreSQL) with their first versions, ids taken from t
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from targets.models import County, NoteVersion, Prefecture, ProgressNote, Region, State
-from targets.services import demo, synthetic_divisions
+from targets.services import bulk_insert, demo, synthetic_divisions
 from tests.notes import new_note
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +43,15 @@ def test_bulk_notes_have_their_versions_and_leave_the_sequence_ahead(synthetic, 
     later.save()
     assert later.pk > max(notes.values_list("pk", flat=True))
     assert get_user_model().objects.get(username="demo_data").is_active is False
+
+
+def test_the_planner_is_told_of_the_rows_written_in_bulk(synthetic):
+    def planned_rows() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'targets_progressnote'")
+            return int(cursor.fetchone()[0])
+
+    made = demo._demo_reports(["2026Q2", "2026Q3"], counties=synthetic[:100])
+    assert planned_rows() < made / 2  # as PostgreSQL saw the table before the COPY
+    bulk_insert.refresh_statistics(ProgressNote)
+    assert planned_rows() == ProgressNote.objects.count()

@@ -27,3 +27,14 @@ def insert(model: type[Model], rows: list[dict]) -> list[int]:
             for pk, row in zip(ids, rows, strict=True):
                 copy.write_row([pk, *(row[column] for column in columns)])
     return ids
+
+
+def refresh_statistics(*models: type[Model]) -> None:
+    """Have PostgreSQL's planner look again at tables just filled in bulk: until autovacuum comes
+    round, it plans for the few rows it saw before (a bitmap scan of every submitted note to show
+    the review queue's first 50, say)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -272,11 +272,14 @@ def seed_scale(scale: str) -> int:
     units in all, about 2.8 million notes)."""
     periods = list(Period.objects.values_list("code", flat=True))
     if scale == "sichuan":
-        return _demo_reports(periods)
-    if scale == "national":
+        made = _demo_reports(periods)
+    elif scale == "national":
         made = _demo_reports(periods)  # Sichuan's own counties first, if not yet done
-        return made + _demo_reports(periods, counties=synthetic_divisions.make())
-    raise ValueError(f"unknown scale {scale!r}")
+        made += _demo_reports(periods, counties=synthetic_divisions.make())
+    else:
+        raise ValueError(f"unknown scale {scale!r}")
+    bulk_insert.refresh_statistics(ProgressNote, NoteVersion, County)
+    return made
 
 
 DEMO_VALUE_PERIODS = ["2024Q4", "2025Q4", "2026Q2", "2026Q3"]
