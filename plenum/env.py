@@ -84,7 +84,12 @@ def parse_database_url(url: str, base_dir: Path) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "OPTIONS": dict(parse_qsl(parts.query)),
+            # Parameters bound by the server, and a statement prepared once it has run five times
+            # on a connection (kept CONN_MAX_AGE): a county's pages repeat the same queries, and
+            # planning their joins took longer than running them. Behind PgBouncer in
+            # transaction mode, set its max_prepared_statements.
+            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5}
+            | dict(parse_qsl(parts.query)),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }

@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from plenum import env
+from targets.models import Period
 
 
 def test_booleans(monkeypatch):
@@ -51,7 +53,11 @@ def test_database_urls(tmp_path: Path):
         postgres["PORT"],
         postgres["NAME"],
     ) == ("u", "p@ss", "db.local", "5433", "plenum")
-    assert postgres["OPTIONS"] == {"sslmode": "require"}
+    assert postgres["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "sslmode": "require",
+    }
     assert (
         env.parse_database_url("sqlite:///db.sqlite3", tmp_path)["NAME"] == tmp_path / "db.sqlite3"
     )
@@ -62,3 +68,13 @@ def test_database_urls(tmp_path: Path):
         env.parse_database_url("mysql://u@h/db", tmp_path)
     with pytest.raises(ImproperlyConfigured, match="names no database"):
         env.parse_database_url("postgres://u@h/", tmp_path)
+
+
+@pytest.mark.django_db
+def test_a_query_repeated_on_a_connection_is_planned_once():
+    for _ in range(6):
+        list(Period.objects.filter(code="2026Q3"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('FROM "targets_period"' in statement for statement in prepared)
