@@ -14,8 +14,8 @@ export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/plenum_be
 export SECRET_KEY=${SECRET_KEY:-bench-only-key-0123456789-abcdefghijklmnopqrstuvwxyz}
 export HTTPS=false ALLOWED_HOSTS=127.0.0.1
 USERS=${USERS:-50}
-# Without the first seconds, in which 50 password hashes are checked at once.
-RESET_STATS=${STEADY:+--reset-stats}
+# STEADY: the figures restart once every user has signed in (50 password hashes at once).
+export LOAD_USERS=$USERS LOAD_STEADY=${STEADY:-}
 DURATION=${DURATION:-5m}
 PORT=${PORT:-8100}
 OUT=${OUT:-/tmp/tracker-load}
@@ -41,7 +41,7 @@ esac
 
 .venv/bin/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate 5 \
     --run-time "$DURATION" --stop-timeout 20 --host "http://127.0.0.1:$PORT" --csv "$OUT/run" \
-    --only-summary $RESET_STATS \
+    --only-summary \
     >"$OUT/locust.log" 2>&1 || true
 [[ -z $fault ]] || wait "$fault"
 .venv/bin/python bench/load_report.py "$OUT/run_stats.csv" "$OUT/gunicorn.log"
