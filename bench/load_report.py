@@ -28,7 +28,12 @@ def answered_saves(access_log: str) -> int:
 
 
 def main(path: str, access_log: str) -> None:
-    rows = [r for r in csv.DictReader(open(path, encoding="utf-8")) if r["Name"] != "Aggregated"]
+    rows = [
+        r
+        for r in csv.DictReader(open(path, encoding="utf-8"))
+        if r["Name"] != "Aggregated"
+        and r["Request Count"] != "0"  # sign-ins, after STEADY's restart
+    ]
     minimal = next(float(r["50%"]) for r in rows if r["Name"] == MINIMAL)
     print(
         f"{'page':26} {'requests':>8} {'failed':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>6} {'p50/minimal':>11}"
