@@ -97,7 +97,10 @@ def note(request: HttpRequest, code: str, period: str, measure: str) -> HttpResp
     period = get_object_or_404(Period, code=period)
     measure = get_object_or_404(Measure, code=measure)
     current = (
-        report_page.notes_queryset().filter(county=county, period=period, measure=measure).first()
+        report_page.notes_queryset()
+        .prefetch_related("evidence")  # read here and again for the page
+        .filter(county=county, period=period, measure=measure)
+        .first()
     )
     evidence = list(current.evidence.all()) if current else []
     if request.method == "GET":
