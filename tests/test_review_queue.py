@@ -49,6 +49,21 @@ def submitted_note(
     )
 
 
+def submitted_value(user, county_code: str):
+    """The county's value of the demo indicator D01 for 2026Q3, submitted."""
+    return save_value(
+        user=user,
+        county=County.objects.get(code=county_code),
+        indicator=Indicator.objects.get(code="D01"),
+        period=Period.objects.get(code="2026Q3"),
+        value=61,
+        source="统计局",
+        remark="",
+        started_from=None,
+        submit=True,
+    )
+
+
 @pytest.fixture
 def queue(reporter, other_reporter):
     return {
@@ -139,17 +154,7 @@ def test_an_item_already_handled_by_someone_else_changes_nothing(
 
 
 def test_values_are_reviewed_too(client_for, reporter, prefecture_reviewer, demo):
-    value = save_value(
-        user=reporter,
-        county=County.objects.get(code="510104"),
-        indicator=Indicator.objects.get(code="D01"),
-        period=Period.objects.get(code="2026Q3"),
-        value=61,
-        source="统计局",
-        remark="",
-        started_from=None,
-        submit=True,
-    )
+    value = submitted_value(reporter, "510104")
     client = client_for(prefecture_reviewer)
     assert keys(client.get("/review/")) == [f"value-{value.pk}"]
     client.post("/review/", {"items": [f"value-{value.pk}"], "decision": "approve"})
@@ -169,17 +174,7 @@ def test_the_pages_interleave_notes_and_values_oldest_first(
         for measure in Measure.objects.order_by("code")[:18]:
             note = saved_note(county, measure, State.SUBMITTED, author=reporter)
             expected.append(f"note-{note.pk}")
-        value = save_value(
-            user=reporter,
-            county=County.objects.get(code=county),
-            indicator=Indicator.objects.get(code="D01"),
-            period=Period.objects.get(code="2026Q3"),
-            value=61,
-            source="统计局",
-            remark="",
-            started_from=None,
-            submit=True,
-        )
+        value = submitted_value(reporter, county)
         expected.append(f"value-{value.pk}")
     for measure in Measure.objects.order_by("code")[18:22]:
         expected.append(
