@@ -280,7 +280,9 @@ class IndicatorValue(Reviewable):
             )
         ]
         indexes = [
-            models.Index(fields=["state", "submitted_at", "id", "county"], name="value_queue_order"),
+            models.Index(
+                fields=["state", "submitted_at", "id", "county"], name="value_queue_order"
+            ),
         ]
 
     def __str__(self) -> str:
