@@ -19,6 +19,7 @@ from targets.models import (
     StatusOption,
     TaskArea,
 )
+from targets.record_choice import RecordChoiceField
 from targets.services.evidence_files import EvidenceFileError, check_upload
 from targets.templatetags.numbers import plain
 
@@ -43,7 +44,7 @@ class MultipleFileField(forms.FileField):
 
 
 class NoteForm(forms.Form):
-    status = forms.ModelChoiceField(
+    status = RecordChoiceField(
         label=_("进展状态"), queryset=StatusOption.objects.filter(is_active=True), empty_label=None
     )
     percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
@@ -53,7 +54,7 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("用文字说明本期做了什么、取得了什么成效;换行会保留。"),
     )
-    bottom_line = forms.ModelChoiceField(
+    bottom_line = RecordChoiceField(
         label=_("底线风险"),
         queryset=BottomLine.objects.order_by("order"),
         required=False,
@@ -140,7 +141,7 @@ class ReviewForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    rating = forms.ModelChoiceField(
+    rating = RecordChoiceField(
         label=_("审核人评定"),
         queryset=StatusOption.objects.filter(is_active=True),
         required=False,
@@ -163,26 +164,26 @@ class ReviewForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    prefecture = forms.ModelChoiceField(
+    prefecture = RecordChoiceField(
         label=_("市州"), queryset=Prefecture.objects.all(), required=False, empty_label=_("全部")
     )
-    county = forms.ModelChoiceField(
+    county = RecordChoiceField(
         label=_("县(市、区)"),
         queryset=County.objects.none(),
         required=False,
         empty_label=_("全部"),
         to_field_name="code",
     )
-    task_area = forms.ModelChoiceField(
+    task_area = RecordChoiceField(
         label=_("重点任务"), queryset=TaskArea.objects.all(), required=False, empty_label=_("全部")
     )
-    integration = forms.ModelChoiceField(
+    integration = RecordChoiceField(
         label=_("融合方向"),
         queryset=Integration.objects.all(),
         required=False,
         empty_label=_("全部"),
     )
-    status = forms.ModelChoiceField(
+    status = RecordChoiceField(
         label=_("进展状态"),
         queryset=StatusOption.objects.all(),
         required=False,
@@ -198,9 +199,9 @@ class QueueFilterForm(forms.Form):
 ALL = _("全部")
 
 
-def by_code(label, queryset, empty_label=ALL) -> forms.ModelChoiceField:
+def by_code(label, queryset, empty_label=ALL) -> RecordChoiceField:
     """An optional choice of one record, named by its code in the query string."""
-    return forms.ModelChoiceField(
+    return RecordChoiceField(
         label=label,
         queryset=queryset,
         required=False,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.forms import by_code
 from targets.models import Notification, Period, Prefecture
+from targets.record_choice import RecordChoiceField
 from targets.services.late_view import SORTS
 
 
@@ -34,7 +35,7 @@ class LateFilterForm(forms.Form):
 class RemindForm(forms.Form):
     """催办: the reporters of the chosen counties (one, or every late one on screen)."""
 
-    period = forms.ModelChoiceField(queryset=Period.objects.all(), to_field_name="code")
+    period = RecordChoiceField(queryset=Period.objects.all(), to_field_name="code")
     counties = forms.MultipleChoiceField(
         choices=[], error_messages={"required": _("请选择要催办的县。")}
     )
