@@ -3,7 +3,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -28,22 +27,28 @@ class Access:
     county_ids: set[int] = field(default_factory=set)
     prefecture_ids: set[int] = field(default_factory=set)
     department_ids: set[int] = field(default_factory=set)
+    # The codes of the counties this user reports for, read with the roles (for the navigation).
+    reported_county_codes: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, user) -> "Access":
         access = cls()
         if not user.is_authenticated or not user.is_active:
             return access
-        for role in Role.objects.filter(user=user).only(
-            "kind", "county_id", "prefecture_id", "department_id"
-        ):
-            access.kinds.add(role.kind)
-            if role.county_id:
-                access.county_ids.add(role.county_id)
-            if role.prefecture_id:
-                access.prefecture_ids.add(role.prefecture_id)
-            if role.department_id:
-                access.department_ids.add(role.department_id)
+        roles = Role.objects.filter(user=user).values_list(
+            "kind", "county_id", "county__code", "prefecture_id", "department_id"
+        )
+        codes = set()
+        for kind, county_id, county_code, prefecture_id, department_id in roles:
+            access.kinds.add(kind)
+            if county_id:
+                access.county_ids.add(county_id)
+                codes.add(county_code)
+            if prefecture_id:
+                access.prefecture_ids.add(prefecture_id)
+            if department_id:
+                access.department_ids.add(department_id)
+        access.reported_county_codes = sorted(codes)
         return access
 
     @property
@@ -86,11 +91,6 @@ class Access:
 
     def can_report_for(self, county: County) -> bool:
         return county.pk in self.county_ids
-
-    @cached_property
-    def reported_county_codes(self) -> list[str]:
-        """The codes of the counties this user reports for (for the navigation)."""
-        return list(County.objects.filter(pk__in=self.county_ids).values_list("code", flat=True))
 
     @property
     def reviews(self) -> bool:
