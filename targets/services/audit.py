@@ -120,7 +120,9 @@ def record(
         outcome=outcome,
         changes=changes or {},
     )
-    with transaction.atomic():
+    # Inside the caller's transaction, if any, with no savepoint of its own: a record that fails
+    # to be written fails the change it records.
+    with transaction.atomic(savepoint=False):
         lock_chain()
         entry.previous_hash = _chain_head()
         entry.hash = _digest(entry)

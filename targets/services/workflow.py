@@ -101,6 +101,10 @@ def _editing(model, lookup: dict, started_from: int | None, not_editable: str):
                 raise WorkflowError(_("这条记录已不存在,请刷新页面。"))
             if record is not None and not record.editable:
                 raise WorkflowError(not_editable)
+            if record is not None:
+                # The rows it was found by, so that naming it (the audit trail) reads no more.
+                for name, related in lookup.items():
+                    setattr(record, name, related)
             before = audit.snapshot(record) if record else {}
             yield record or model(**lookup, version=0), before
     except IntegrityError:
