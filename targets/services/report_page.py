@@ -61,32 +61,41 @@ def evidence_count():
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+# What a note's row and form show of its related records.
+NOTE_RELATED = ("status", "bottom_line", "updated_by", "reviewed_by", "reviewer_status")
+
+
 def notes_queryset():
-    return ProgressNote.objects.select_related(
-        "status",
-        "bottom_line",
-        "updated_by",
-        "reviewed_by",
-        "reviewer_status",
-        "measure",
-        "period",
-    ).annotate(evidence_count=evidence_count())
+    return ProgressNote.objects.select_related(*NOTE_RELATED, "measure", "period").annotate(
+        evidence_count=evidence_count()
+    )
 
 
 def measure_rows(county: County, period: Period) -> list[AreaRows]:
     plan = current_plan()
     if plan is None:
         return []
-    notes = {n.measure_id: n for n in notes_queryset().filter(county=county, period=period)}
+    # The county, period and measures are in hand: joining them again costs more than the reading.
+    notes = {
+        n.measure_id: n
+        for n in ProgressNote.objects.filter(county=county, period=period)
+        .select_related(*NOTE_RELATED)
+        .annotate(evidence_count=evidence_count())
+    }
     areas = (
         TaskArea.objects.filter(plan=plan)
         .order_by("order")
         .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("order")))
     )
-    return [
-        AreaRows(area, [MeasureRow(m, notes.get(m.pk)) for m in area.measures.all()])
-        for area in areas
-    ]
+    result = []
+    for area in areas:
+        result.append(AreaRows(area, []))
+        for measure in area.measures.all():
+            note = notes.get(measure.pk)
+            if note is not None:
+                note.county, note.period, note.measure = county, period, measure
+            result[-1].rows.append(MeasureRow(measure, note))
+    return result
 
 
 def light_rows(areas: list[AreaRows], judge: Judge) -> Light:
@@ -119,7 +128,7 @@ def indicator_rows(county: County, period: Period) -> list[IndicatorRow]:
     values = {
         v.indicator_id: v
         for v in IndicatorValue.objects.filter(county=county, period=period).select_related(
-            "target_2027", "target_2035", "updated_by", "reviewed_by"
+            "target_2027", "target_2035"
         )
     }
     indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY).prefetch_related(
