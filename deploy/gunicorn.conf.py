@@ -7,13 +7,14 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Sync workers with a few threads each: pages wait on PostgreSQL, not on the CPU.
+# Sync workers, one request at a time each, behind nginx, which buffers slow clients and uploads.
+# An idle worker takes the next request, and no two requests of one process take turns at
+# Python's lock. With 2 threads per worker (gthread), a worker's kept-alive connections waited
+# for its own threads while other workers idled: under bench/load.sh every page's p95 was higher.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
-worker_class = "gthread"
+worker_class = "sync"
 timeout = 60  # the PDF briefing is the slowest page (a few seconds)
 graceful_timeout = 30
-keepalive = 5
 # Recycle workers now and then, so that no slow leak outlives a day.
 max_requests = 5000
 max_requests_jitter = 500
