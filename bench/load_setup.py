@@ -1,6 +1,7 @@
 """Prepare the Sichuan-scale database for the load benchmark (bench/load.sh): 50 synthetic
 reporter accounts, one for each of the first 50 counties, and the current round of those counties
-emptied so that they have measures to report. Run again before each load run.
+emptied so that they have measures to report, and the notes' tables vacuumed as autovacuum would
+have done between two runs. Run again before each load run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench HTTPS=false \\
         .venv/bin/python bench/load_setup.py
@@ -30,14 +31,22 @@ from targets.models import (  # noqa: E402
     ProgressNote,
     Role,
 )
+from targets.services import bulk_insert  # noqa: E402
 
 REPORTERS = 50
 PERIOD = os.environ.get("LOAD_PERIOD", "2026Q4")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Bench-Load-2027!")
 
 
-@transaction.atomic
 def main() -> None:
+    with transaction.atomic():
+        removed, reporters = empty_round()
+    bulk_insert.refresh_statistics(ProgressNote, NoteVersion, Evidence)
+    print(f"{reporters} reporters load001…load{reporters:03d}; {PERIOD} emptied ({removed})")
+
+
+def empty_round() -> tuple[int, int]:
+    """The reporters' accounts made (or reset) and their round emptied: (notes removed, reporters)."""
     User = get_user_model()
     period = Period.objects.get(code=PERIOD)
     counties = list(County.objects.order_by("code")[:REPORTERS])
@@ -55,9 +64,7 @@ def main() -> None:
     Evidence.objects.filter(note__in=notes).delete()
     NoteVersion.objects.filter(note__in=notes).delete()
     removed, _ = notes.delete()
-    print(
-        f"{len(counties)} reporters load001…load{len(counties):03d}; {PERIOD} emptied ({removed})"
-    )
+    return removed, len(counties)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ from django.db import connection
 
 from targets.models import County, NoteVersion, Prefecture, ProgressNote, Region, State
 from targets.services import bulk_insert, demo, synthetic_divisions
+from targets.services.divisions_data import load_divisions
+from targets.services.plan_data import load_plan
+from targets.services.reporting_setup import setup_reporting
 from tests.notes import new_note
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +58,22 @@ def test_the_planner_is_told_of_the_rows_written_in_bulk(synthetic):
     assert planned_rows() < made / 2  # as PostgreSQL saw the table before the COPY
     bulk_insert.refresh_statistics(ProgressNote)
     assert planned_rows() == ProgressNote.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_tables_are_vacuumed_so_that_counts_read_an_index_alone():
+    def pages() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'targets_progressnote'"
+            )
+            return cursor.fetchone()
+
+    load_divisions()  # a transactional test starts from an empty database
+    load_plan()
+    setup_reporting()
+    demo.seed_demo(reports=False)
+    assert demo._demo_reports(["2026Q2"], counties=list(County.objects.all()[:40])) > 0
+    bulk_insert.refresh_statistics(ProgressNote)
+    written, all_visible = pages()
+    assert written > 0 and all_visible == written
