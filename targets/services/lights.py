@@ -252,8 +252,9 @@ def county_lights(
         notes = ProgressNote.objects.filter(
             period=judge.period, county__in=counties, measure__in=measures
         )
-    # Only a return's moment is read: converting every note's review time would cost more.
-    notes = notes.values_list(
+    # Only a return's moment is read: converting every note's review time would cost more. In
+    # no order: the notes' own (period, county, measure) would join three tables to sort them.
+    notes = notes.order_by().values_list(
         "county_id",
         "state",
         "status_id",
