@@ -318,9 +318,9 @@ def measure_grid(measure: Measure, judge: Judge, counties: QuerySet[County]):
     period = judge.period
     notes = {
         n.county_id: n
-        for n in ProgressNote.objects.filter(
-            measure=measure, period=period, county__in=counties
-        ).select_related("status", "reviewer_status", "bottom_line")
+        for n in ProgressNote.objects.filter(measure=measure, period=period, county__in=counties)
+        .select_related("status", "reviewer_status", "bottom_line")
+        .order_by()  # into a dict: the notes' own order would join and sort for nothing
     }
     latest = dict(
         ProgressNote.objects.filter(measure=measure, county__in=counties)
@@ -381,7 +381,9 @@ def task_area_grid(area: TaskArea, judge: Judge, counties: QuerySet[County]):
         (n.county_id, n.measure_id): n
         for n in ProgressNote.objects.filter(
             period=period, county__in=counties, measure__in=measures
-        ).select_related("status")
+        )
+        .select_related("status")
+        .order_by()
     }
     groups: dict = {}
     for county in counties.select_related("prefecture").order_by("code"):

@@ -81,6 +81,7 @@ def measure_rows(county: County, period: Period) -> list[AreaRows]:
         for n in ProgressNote.objects.filter(county=county, period=period)
         .select_related(*NOTE_RELATED)
         .annotate(evidence_count=evidence_count())
+        .order_by()  # the notes' own order (period, county, measure) would join them again
     }
     areas = (
         TaskArea.objects.filter(plan=plan)
@@ -127,9 +128,9 @@ def indicator_rows(county: County, period: Period) -> list[IndicatorRow]:
         return []
     values = {
         v.indicator_id: v
-        for v in IndicatorValue.objects.filter(county=county, period=period).select_related(
-            "target_2027", "target_2035"
-        )
+        for v in IndicatorValue.objects.filter(county=county, period=period)
+        .select_related("target_2027", "target_2035")
+        .order_by()
     }
     indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY).prefetch_related(
         "targets"
