@@ -84,7 +84,9 @@ def _lit(items: list[QueueItem], today: datetime.date) -> list[QueueItem]:
     for item in items:
         if item.kind == "note":
             period = item.record.period
-            judge = judges.setdefault(period.pk, Judge(period, today))
+            judge = judges.get(period.pk)
+            if judge is None:
+                judge = judges[period.pk] = Judge(period, today)
             item.light = judge.slot(Slot.of(item.record))
     return items
 
