@@ -11,13 +11,14 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
-from targets.models import County, Measure, Notification, Role, State
+from targets.models import County, Indicator, Measure, Notification, Period, Role, State
 from targets.services import dashboard_cache, workflow
 from tests.conftest import make_user
 from tests.notes import new_note
+from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
 OVERVIEW = "/province/?period=2026Q3"
@@ -218,3 +219,32 @@ def test_the_kept_late_table_holds_no_ones_csrf_token_and_each_reviewer_can_remi
     assert Notification.objects.filter(
         county__code="510105", sender__username="province_2"
     ).exists()
+
+
+REPORT = "/counties/510104/report/2026Q3/"
+
+
+def test_a_county_page_keeps_the_plan_it_shows_and_a_change_to_it_shows_at_once(
+    client_for, reporter, demo
+):
+    client = client_for(reporter)
+    afresh = queries_of(client, REPORT)
+    with override_settings(DASHBOARD_CACHE_SECONDS=0):
+        assert queries_of(client, REPORT) > afresh + 3  # the plan and the periods read again
+    measure, indicator = (
+        Measure.objects.get(code="T1.1"),
+        Indicator.objects.filter(level="county")[0],
+    )
+    measure.text, indicator.name = "改写后的举措表述", "改写后的指标名称"
+    measure.save()
+    indicator.save()
+    page = client.get(REPORT).text
+    assert "改写后的举措表述" in page and "改写后的指标名称" in page
+    Period.objects.create(
+        code="2036Q1",
+        cadence="quarter",
+        starts_on=datetime.date(2036, 1, 1),
+        ends_on=datetime.date(2036, 3, 31),
+        deadline=datetime.date(2036, 4, 10),
+    )
+    assert '<option value="2036Q1"' in client.get(REPORT).text

@@ -7,7 +7,8 @@ says when its figures were counted. Everything else that changes what they show,
 reminder or a change to the plan, the periods or the divisions, starts a new generation at once,
 so that a reviewer sees their own approval on the next page they open; a change to the
 supervision rules reaches every process within 30 seconds (supervision_rules), and the pages
-with it."""
+with it. The same generations keep data that only such changes touch: the outline of the plan
+that a county's reporting page shows (``kept``)."""
 
 import hashlib
 import uuid
@@ -130,6 +131,23 @@ def rendered(
     html = render_to_string(template, context(), request)
     _cache().set(key, (generation, str(html)), seconds)
     return html
+
+
+def kept[T](name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or its value as kept from an earlier call in the same generation: for what
+    only the plan, the divisions, the periods or the rules change (a county's pages show the
+    plan's structure on every visit). The generation and the value are read in one query."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = f"kept:{name}"
+    found = _cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or _generation()
+    if key in found and found[key][0] == generation:
+        return found[key][1]
+    value = compute()
+    _cache().set(key, (generation, value), seconds)
+    return value
 
 
 def audience_of(access) -> tuple:

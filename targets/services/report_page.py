@@ -18,6 +18,7 @@ from targets.models import (
     State,
     TaskArea,
 )
+from targets.services import dashboard_cache
 from targets.services.lights import Judge, Light, Slot
 from targets.services.plan_structure import current_plan
 
@@ -71,10 +72,38 @@ def notes_queryset():
     )
 
 
-def measure_rows(county: County, period: Period) -> list[AreaRows]:
+@dataclass
+class Outline:
+    """What a county's reporting page shows of the plan and the calendar: the task areas with
+    their measures, the county-level indicators with their targets, the periods' codes."""
+
+    areas: list[TaskArea]
+    indicators: list[Indicator]
+    periods: list[str]
+
+
+def outline() -> Outline:
+    """Kept in the shared cache until the plan or the periods change (dashboard_cache.kept): read
+    afresh, it costs six queries on every visit to the page."""
+    return dashboard_cache.kept("report-outline", _read_outline)
+
+
+def _read_outline() -> Outline:
+    periods = list(Period.objects.values_list("code", flat=True))
     plan = current_plan()
     if plan is None:
-        return []
+        return Outline([], [], periods)
+    measures = Measure.objects.order_by("order")
+    areas = TaskArea.objects.filter(plan=plan).order_by("order")
+    indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY)
+    return Outline(
+        list(areas.prefetch_related(Prefetch("measures", queryset=measures))),
+        list(indicators.prefetch_related("targets")),
+        periods,
+    )
+
+
+def measure_rows(county: County, period: Period, areas: list[TaskArea]) -> list[AreaRows]:
     # The county, period and measures are in hand: joining them again costs more than the reading.
     notes = {
         n.measure_id: n
@@ -83,11 +112,6 @@ def measure_rows(county: County, period: Period) -> list[AreaRows]:
         .annotate(evidence_count=evidence_count())
         .order_by()  # the notes' own order (period, county, measure) would join them again
     }
-    areas = (
-        TaskArea.objects.filter(plan=plan)
-        .order_by("order")
-        .prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("order")))
-    )
     result = []
     for area in areas:
         result.append(AreaRows(area, []))
@@ -122,19 +146,15 @@ class IndicatorRow:
     value: IndicatorValue | None
 
 
-def indicator_rows(county: County, period: Period) -> list[IndicatorRow]:
-    plan = current_plan()
-    if plan is None:
-        return []
+def indicator_rows(
+    county: County, period: Period, indicators: list[Indicator]
+) -> list[IndicatorRow]:
     values = {
         v.indicator_id: v
         for v in IndicatorValue.objects.filter(county=county, period=period)
         .select_related("target_2027", "target_2035")
         .order_by()
     }
-    indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY).prefetch_related(
-        "targets"
-    )
     return [IndicatorRow(i, values.get(i.pk)) for i in indicators]
 
 

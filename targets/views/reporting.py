@@ -56,16 +56,17 @@ def report(request: HttpRequest, code: str, period: str) -> HttpResponse:
     county = county_for_user(request, code)
     period = get_object_or_404(Period, code=period)
     today = timezone.localdate()
-    areas = report_page.measure_rows(county, period)
+    outline = report_page.outline()
+    areas = report_page.measure_rows(county, period, outline.areas)
     reopened = periods.reopening(period, county, today)
     context = {
         "county": county,
         "period": period,
-        "periods": Period.objects.only("code"),
+        "periods": outline.periods,
         "areas": areas,
         "light": report_page.light_rows(areas, lights.Judge(period, today)),
         "counts": report_page.counts(areas),
-        "indicator_rows": report_page.indicator_rows(county, period),
+        "indicator_rows": report_page.indicator_rows(county, period, outline.indicators),
         "reopened": reopened,
         "can_report": access_for(request).can_report_for(county)
         and (not period.locked or reopened is not None),
