@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from targets.models import (
     County,
@@ -23,10 +24,31 @@ from targets.services.lights import Judge, Light, Slot
 from targets.services.plan_structure import current_plan
 
 
+class RowLinks:
+    """A county's links to each measure's note form and timeline in a period, each kind reversed
+    once: the measure's code goes in place of a marker (a page of 24 rows made 48 reverse())."""
+
+    MARKER = "~measure~"
+
+    def __init__(self, county: County, period: Period):
+        self.note = reverse("note", args=[county.code, period.code, self.MARKER])
+        self.timeline = reverse("timeline", args=[county.code, self.MARKER])
+
+    def row(self, measure: Measure, note: ProgressNote | None) -> "MeasureRow":
+        return MeasureRow(
+            measure,
+            note,
+            self.note.replace(self.MARKER, measure.code),
+            self.timeline.replace(self.MARKER, measure.code),
+        )
+
+
 @dataclass
 class MeasureRow:
     measure: Measure
     note: ProgressNote | None
+    note_url: str
+    timeline_url: str
     light: Light | None = None
 
     @property
@@ -112,14 +134,14 @@ def measure_rows(county: County, period: Period, areas: list[TaskArea]) -> list[
         .annotate(evidence_count=evidence_count())
         .order_by()  # the notes' own order (period, county, measure) would join them again
     }
-    result = []
+    links, result = RowLinks(county, period), []
     for area in areas:
         result.append(AreaRows(area, []))
         for measure in area.measures.all():
             note = notes.get(measure.pk)
             if note is not None:
                 note.county, note.period, note.measure = county, period, measure
-            result[-1].rows.append(MeasureRow(measure, note))
+            result[-1].rows.append(links.row(measure, note))
     return result
 
 

@@ -157,7 +157,8 @@ def _note_saved(request, county, period, saved: ProgressNote) -> HttpResponse:
         return redirect(f"{url}#measure-{saved.measure.anchor}")
     note = report_page.notes_queryset().get(pk=saved.pk)
     judge = lights.Judge(period, timezone.localdate())
-    row = report_page.MeasureRow(saved.measure, note, judge.slot(lights.Slot.of(note)))
+    row = report_page.RowLinks(county, period).row(saved.measure, note)
+    row.light = judge.slot(lights.Slot.of(note))
     context = {"county": county, "period": period, "row": row, "can_report": True}
     response = render(request, "reporting/page.html#measure-row", context)
     return trigger_client_event(response, REPORT_CHANGED)
