@@ -20,6 +20,8 @@ DURATION=${DURATION:-5m}
 PORT=${PORT:-8100}
 OUT=${OUT:-/tmp/tracker-load}
 mkdir -p "$OUT"
+export LOAD_MEDIANS="$OUT/medians.tsv"
+rm -f "$LOAD_MEDIANS"
 
 .venv/bin/python manage.py collectstatic --no-input -v 0
 .venv/bin/python bench/load_setup.py
@@ -44,4 +46,4 @@ esac
     --only-summary \
     >"$OUT/locust.log" 2>&1 || true
 [[ -z $fault ]] || wait "$fault"
-.venv/bin/python bench/load_report.py "$OUT/run_stats.csv" "$OUT/gunicorn.log"
+.venv/bin/python bench/load_report.py "$OUT/run_stats.csv" "$OUT/gunicorn.log" "$LOAD_MEDIANS"
