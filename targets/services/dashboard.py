@@ -23,7 +23,7 @@ from targets.models import (
     StatusOption,
     TaskArea,
 )
-from targets.services import supervision_rules
+from targets.services import links, supervision_rules
 from targets.services.lights import Judge, Light, Slot
 
 APPROVED = Q(state=State.APPROVED)
@@ -328,16 +328,14 @@ def measure_grid(measure: Measure, judge: Judge, counties: QuerySet[County]):
         .annotate(at=Max("updated_at"))
         .order_by()
     )
-    # One reverse() for 183 links: the county's code goes into the place of a marker.
-    marker = "000000"
-    timeline = reverse("timeline", args=[marker, measure.code])
+    timeline = links.each("timeline", links.EACH, measure.code)
     groups: dict = {}
     for county in counties.select_related("prefecture").order_by("code"):
         cell = GridCell(
             county,
             notes.get(county.pk),
             latest.get(county.pk),
-            timeline.replace(marker, county.code, 1),
+            timeline(county.code),
             judge.slot(Slot.of(notes.get(county.pk))),
         )
         groups.setdefault(county.prefecture, []).append(cell)

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from targets.models import (
     County,
@@ -19,28 +18,20 @@ from targets.models import (
     State,
     TaskArea,
 )
-from targets.services import dashboard_cache
+from targets.services import dashboard_cache, links
 from targets.services.lights import Judge, Light, Slot
 from targets.services.plan_structure import current_plan
 
 
 class RowLinks:
-    """A county's links to each measure's note form and timeline in a period, each kind reversed
-    once: the measure's code goes in place of a marker (a page of 24 rows made 48 reverse())."""
-
-    MARKER = "~measure~"
+    """A county's links to each measure's note form and timeline in a period."""
 
     def __init__(self, county: County, period: Period):
-        self.note = reverse("note", args=[county.code, period.code, self.MARKER])
-        self.timeline = reverse("timeline", args=[county.code, self.MARKER])
+        self.note = links.each("note", county.code, period.code, links.EACH)
+        self.timeline = links.each("timeline", county.code, links.EACH)
 
     def row(self, measure: Measure, note: ProgressNote | None) -> "MeasureRow":
-        return MeasureRow(
-            measure,
-            note,
-            self.note.replace(self.MARKER, measure.code),
-            self.timeline.replace(self.MARKER, measure.code),
-        )
+        return MeasureRow(measure, note, self.note(measure.code), self.timeline(measure.code))
 
 
 @dataclass
