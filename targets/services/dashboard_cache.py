@@ -109,6 +109,20 @@ def _key(request: HttpRequest, template: str, audience: tuple) -> str:
     return f"dashboards:{digest}"
 
 
+_MISSING = object()
+
+
+def _read(key: str) -> tuple[str, object]:
+    """The current generation, and what is kept under ``key`` if it was kept in that generation
+    (else _MISSING): both in one query."""
+    found = _cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or _generation()
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return generation, entry[1]
+    return generation, _MISSING
+
+
 def rendered(
     request: HttpRequest,
     template: str,
@@ -124,10 +138,9 @@ def rendered(
     if not seconds or not set(request.GET) <= set(filters):
         return render_to_string(template, context(), request)
     key = _key(request, template, audience)
-    generation = _generation()
-    kept = _cache().get(key)
-    if kept is not None and kept[0] == generation:
-        return mark_safe(kept[1])
+    generation, html = _read(key)
+    if html is not _MISSING:
+        return mark_safe(html)
     html = render_to_string(template, context(), request)
     _cache().set(key, (generation, str(html)), seconds)
     return html
@@ -141,10 +154,9 @@ def kept[T](name: str, compute: Callable[[], T]) -> T:
     if not seconds:
         return compute()
     key = f"kept:{name}"
-    found = _cache().get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or _generation()
-    if key in found and found[key][0] == generation:
-        return found[key][1]
+    generation, value = _read(key)
+    if value is not _MISSING:
+        return value
     value = compute()
     _cache().set(key, (generation, value), seconds)
     return value
