@@ -190,6 +190,14 @@ class QueueFilterForm(forms.Form):
         empty_label=_("全部"),
     )
     flagged = forms.BooleanField(label=_("仅看标记底线风险的"), required=False)
+    # 20 a page, as government systems list by default; 100 for approving a long run at once.
+    per_page = forms.TypedChoiceField(
+        label=_("每页条数"),
+        choices=[(size, size) for size in (20, 50, 100)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)

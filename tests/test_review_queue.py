@@ -165,8 +165,9 @@ def test_values_are_reviewed_too(client_for, reporter, prefecture_reviewer, demo
 def test_the_pages_interleave_notes_and_values_oldest_first(
     client_for, reporter, provincial_reviewer, demo
 ):
-    """58 notes and 3 values submitted one minute apart, the values among them: two pages of the
-    queue, 50 and 11, hold each item once, in the order they were submitted."""
+    """58 notes and 3 values submitted one minute apart, the values among them: the pages of the
+    queue hold each item once, in the order they were submitted, 20 to a page unless the
+    reviewer asks for 50 or 100."""
     start = timezone.now() - datetime.timedelta(days=1)
     minutes = iter(range(100))
     expected = []
@@ -187,9 +188,14 @@ def test_the_pages_interleave_notes_and_values_oldest_first(
         submitted_at = start + datetime.timedelta(minutes=next(minutes))
         model.objects.filter(pk=pk).update(submitted_at=submitted_at)
     client = client_for(provincial_reviewer)
-    first, second = client.get("/review/"), client.get("/review/?page=2")
+    pages = [client.get("/review/", {"page": number}) for number in (1, 2, 3, 4)]
+    assert [len(keys(page)) for page in pages] == [20, 20, 20, 1]
+    assert [key for page in pages for key in keys(page)] == expected
+    first, second = client.get("/review/?per_page=50"), client.get("/review/?per_page=50&page=2")
     assert keys(first) + keys(second) == expected
     assert len(keys(first)) == 50 and first.context["page"].paginator.count == 61
+    assert 'href="?per_page=50&amp;page=2"' in first.text  # the pager keeps the size
+    assert len(keys(client.get("/review/?per_page=100"))) == 61
 
 
 def test_an_integration_filter_lists_a_note_once(client_for, reporter, provincial_reviewer):

@@ -11,7 +11,7 @@ from targets.models import County, IndicatorValue, Measure, ProgressNote, State
 from targets.services.lights import Judge, Light, Slot
 from targets.services.report_page import evidence_count
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20  # unless the reviewer asks for more (QueueFilterForm.per_page)
 
 
 @dataclass
@@ -118,7 +118,8 @@ class _QueueKeys:
 def queue_page(
     counties: QuerySet[County], filters: dict, number, today: datetime.date
 ) -> tuple[Page, list[QueueItem]]:
-    page = Paginator(_QueueKeys(*_filtered(counties, filters)), PAGE_SIZE).get_page(number)
+    size = filters.get("per_page") or PAGE_SIZE
+    page = Paginator(_QueueKeys(*_filtered(counties, filters)), size).get_page(number)
     wanted = {"note": [], "value": []}
     for _at, kind, pk in page.object_list:
         wanted[kind].append(pk)
