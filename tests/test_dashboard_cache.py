@@ -14,7 +14,7 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from targets.models import County, Indicator, Measure, Notification, Period, Role, State
+from targets.models import BottomLine, County, Indicator, Measure, Notification, Period, Role, State
 from targets.services import dashboard_cache, workflow
 from tests.conftest import make_user
 from tests.notes import new_note
@@ -248,6 +248,25 @@ def test_a_county_page_keeps_the_plan_it_shows_and_a_change_to_it_shows_at_once(
         deadline=datetime.date(2036, 4, 10),
     )
     assert '<option value="2036Q1"' in client.get(REPORT).text
+    assert client.get("/counties/510104/report/2036Q2/").status_code == 404
+
+
+def test_a_county_page_names_a_note_s_status_and_bottom_line_as_they_are_now(
+    client_for, reporter, demo
+):
+    """The statuses and bottom lines that notes name are kept with the outline: renamed, they
+    show renamed on the next visit."""
+    line = BottomLine.objects.first()
+    note = new_note("510104", "T1.1", State.DRAFT, author=reporter, bottom_line=line)
+    note.save()
+    client = client_for(reporter)
+    assert note.status.name in client.get(REPORT).text
+    note.status.name = "改名后的状态"
+    note.status.save()
+    note.bottom_line.text = "改名后的底线"
+    note.bottom_line.save()
+    page = client.get(REPORT).text
+    assert "改名后的状态" in page and "改名后的底线" in page
 
 
 def county_options(page) -> set[str]:

@@ -7,8 +7,9 @@ says when its figures were counted. Everything else that changes what they show,
 reminder or a change to the plan, the periods or the divisions, starts a new generation at once,
 so that a reviewer sees their own approval on the next page they open; a change to the
 supervision rules reaches every process within 30 seconds (supervision_rules), and the pages
-with it. The same generations keep data that only such changes touch: the outline of the plan
-that a county's reporting page shows (``kept``)."""
+with it. The same generations keep data that only such changes touch, held in each process
+(``kept``): the outline of the plan that a county's reporting page shows, the review queue's
+filter choices."""
 
 import hashlib
 import uuid
@@ -109,20 +110,6 @@ def _key(request: HttpRequest, template: str, audience: tuple) -> str:
     return f"dashboards:{digest}"
 
 
-_MISSING = object()
-
-
-def _read(key: str) -> tuple[str, object]:
-    """The current generation, and what is kept under ``key`` if it was kept in that generation
-    (else _MISSING): both in one query."""
-    found = _cache().get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or _generation()
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return generation, entry[1]
-    return generation, _MISSING
-
-
 def rendered(
     request: HttpRequest,
     template: str,
@@ -138,27 +125,34 @@ def rendered(
     if not seconds or not set(request.GET) <= set(filters):
         return render_to_string(template, context(), request)
     key = _key(request, template, audience)
-    generation, html = _read(key)
-    if html is not _MISSING:
-        return mark_safe(html)
+    found = _cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or _generation()
+    if key in found and found[key][0] == generation:
+        return mark_safe(found[key][1])
     html = render_to_string(template, context(), request)
     _cache().set(key, (generation, str(html)), seconds)
     return html
 
 
+# name → (generation, value): what ``kept`` holds in this process.
+_held: dict[str, tuple[str, object]] = {}
+
+
 def kept[T](name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, or its value as kept from an earlier call in the same generation: for what
-    only the plan, the divisions, the periods or the rules change (a county's pages show the
-    plan's structure on every visit). The generation and the value are read in one query."""
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds:
+    """``compute()``, or its value as computed earlier in this process in the same generation:
+    for what only the plan, the divisions, the periods or the rules change (a county's pages show
+    the plan's structure on every visit). Each process holds its own copy and asks the shared
+    cache only for the generation, so every process and server sees a change at once; reading
+    the value back from the shared cache cost more in unpickling than the query. Callers share
+    what they are given, and must not change it."""
+    if not settings.DASHBOARD_CACHE_SECONDS:
         return compute()
-    key = f"kept:{name}"
-    generation, value = _read(key)
-    if value is not _MISSING:
-        return value
+    generation = _generation()
+    held = _held.get(name)
+    if held is not None and held[0] == generation:
+        return held[1]
     value = compute()
-    _cache().set(key, (generation, value), seconds)
+    _held[name] = (generation, value)
     return value
 
 

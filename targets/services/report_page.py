@@ -7,6 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from targets.models import (
+    BottomLine,
     County,
     Evidence,
     Indicator,
@@ -16,6 +17,7 @@ from targets.models import (
     Period,
     ProgressNote,
     State,
+    StatusOption,
     TaskArea,
 )
 from targets.services import dashboard_cache, links
@@ -88,24 +90,35 @@ def notes_queryset():
 @dataclass
 class Outline:
     """What a county's reporting page shows of the plan and the calendar: the task areas with
-    their measures, the county-level indicators with their targets, the periods' codes."""
+    their measures, the county-level indicators with their targets, the periods by code (in
+    order), and the statuses and bottom lines that notes name by id."""
 
     areas: list[TaskArea]
     indicators: list[Indicator]
-    periods: list[str]
+    periods: dict[str, Period]
+    statuses: dict[int, StatusOption]
+    bottom_lines: dict[int, BottomLine]
+
+    def named(self, note: ProgressNote) -> ProgressNote:
+        """The note with its status, bottom line and reviewer's rating from the outline."""
+        note.status = self.statuses[note.status_id]
+        note.bottom_line = self.bottom_lines.get(note.bottom_line_id)
+        note.reviewer_status = self.statuses.get(note.reviewer_status_id)
+        return note
 
 
 def outline() -> Outline:
-    """Kept in the shared cache until the plan or the periods change (dashboard_cache.kept): read
-    afresh, it costs six queries on every visit to the page."""
+    """Kept until the plan or the periods change (dashboard_cache.kept): read afresh, it costs
+    eight queries on every visit to the page."""
     return dashboard_cache.kept("report-outline", _read_outline)
 
 
 def _read_outline() -> Outline:
-    periods = list(Period.objects.values_list("code", flat=True))
+    periods = {period.code: period for period in Period.objects.all()}
+    statuses = StatusOption.objects.in_bulk()
     plan = current_plan()
     if plan is None:
-        return Outline([], [], periods)
+        return Outline([], [], periods, statuses, {})
     measures = Measure.objects.order_by("order")
     areas = TaskArea.objects.filter(plan=plan).order_by("order")
     indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY)
@@ -113,20 +126,23 @@ def _read_outline() -> Outline:
         list(areas.prefetch_related(Prefetch("measures", queryset=measures))),
         list(indicators.prefetch_related("targets")),
         periods,
+        statuses,
+        BottomLine.objects.in_bulk(),  # a note may name a line of an earlier plan
     )
 
 
-def measure_rows(county: County, period: Period, areas: list[TaskArea]) -> list[AreaRows]:
-    # The county, period and measures are in hand: joining them again costs more than the reading.
+def measure_rows(county: County, period: Period, outline: Outline) -> list[AreaRows]:
+    # The county, the period, the measures and the lists notes choose from are in hand: joining
+    # them again costs more than the reading.
     notes = {
-        n.measure_id: n
+        n.measure_id: outline.named(n)
         for n in ProgressNote.objects.filter(county=county, period=period)
-        .select_related(*NOTE_RELATED)
+        .select_related("updated_by", "reviewed_by")
         .annotate(evidence_count=evidence_count())
         .order_by()  # the notes' own order (period, county, measure) would join them again
     }
     links, result = RowLinks(county, period), []
-    for area in areas:
+    for area in outline.areas:
         result.append(AreaRows(area, []))
         for measure in area.measures.all():
             note = notes.get(measure.pk)

@@ -54,10 +54,12 @@ def report(request: HttpRequest, code: str, period: str) -> HttpResponse:
     """The period's measures grouped by task area, with what is done and what is missing, and
     the county-level indicators' values."""
     county = county_for_user(request, code)
-    period = get_object_or_404(Period, code=period)
-    today = timezone.localdate()
     outline = report_page.outline()
-    areas = report_page.measure_rows(county, period, outline.areas)
+    period = outline.periods.get(period)
+    if period is None:
+        raise Http404
+    today = timezone.localdate()
+    areas = report_page.measure_rows(county, period, outline)
     reopened = periods.reopening(period, county, today)
     context = {
         "county": county,
