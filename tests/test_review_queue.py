@@ -90,6 +90,18 @@ def test_the_provincial_reviewer_sees_all(client_for, queue, provincial_reviewer
     assert len(keys(response)) == 3
 
 
+def test_each_note_names_its_county_measure_period_and_status_and_links_to_its_timeline(
+    client_for, queue, provincial_reviewer
+):
+    page = client_for(provincial_reviewer).get("/review/").text
+    huili = queue["huili"]
+    assert '<a href="/counties/513402/measures/T1.1/">' in page
+    assert '<a href="/counties/510104/measures/T2.1/">' in page
+    assert "会理市" in page and "凉山彝族自治州 · 2026Q3" in page
+    assert huili.measure.label in page
+    assert '<span class="status status--behind">' in page
+
+
 def test_filters_combine(client_for, queue, provincial_reviewer):
     client = client_for(provincial_reviewer)
     behind = StatusOption.objects.get(code="behind")

@@ -8,7 +8,15 @@ from django.urls import reverse
 EACH = "~each~"
 
 
-def each(name: str, *args: str) -> Callable[[str], str]:
-    """``name``'s URL as a function of the argument given as EACH: a code, which needs no quoting."""
+def each(name: str, *args: str) -> Callable[..., str]:
+    """``name``'s URL as a function of the arguments given as EACH, in their order: codes, which
+    need no quoting."""
     url = reverse(name, args=args)
-    return lambda code: url.replace(EACH, code, 1)
+
+    def link(*codes: str) -> str:
+        result = url
+        for code in codes:
+            result = result.replace(EACH, code, 1)
+        return result
+
+    return link

@@ -98,6 +98,10 @@ class Outline:
     periods: dict[str, Period]
     statuses: dict[int, StatusOption]
     bottom_lines: dict[int, BottomLine]
+    measures: dict[int, Measure]  # of every plan, by id, for notes from anywhere
+
+    def __post_init__(self):
+        self.period_ids = {period.pk: period for period in self.periods.values()}
 
     def named(self, note: ProgressNote) -> ProgressNote:
         """The note with its status, bottom line and reviewer's rating from the outline."""
@@ -109,7 +113,7 @@ class Outline:
 
 def outline() -> Outline:
     """Kept until the plan or the periods change (dashboard_cache.kept): read afresh, it costs
-    eight queries on every visit to the page."""
+    nine queries on every visit to the page."""
     return dashboard_cache.kept("report-outline", _read_outline)
 
 
@@ -118,7 +122,7 @@ def _read_outline() -> Outline:
     statuses = StatusOption.objects.in_bulk()
     plan = current_plan()
     if plan is None:
-        return Outline([], [], periods, statuses, {})
+        return Outline([], [], periods, statuses, {}, {})
     measures = Measure.objects.order_by("order")
     areas = TaskArea.objects.filter(plan=plan).order_by("order")
     indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY)
@@ -128,6 +132,7 @@ def _read_outline() -> Outline:
         periods,
         statuses,
         BottomLine.objects.in_bulk(),  # a note may name a line of an earlier plan
+        Measure.objects.in_bulk(),
     )
 
 

@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from targets.models import County, IndicatorValue, Measure, ProgressNote, State
+from targets.services import links, report_page
 from targets.services.lights import Judge, Light, Slot
 from targets.services.report_page import evidence_count
 
@@ -19,6 +20,7 @@ class QueueItem:
     kind: str  # "note" or "value"
     record: ProgressNote | IndicatorValue
     light: Light | None = None  # notes only
+    timeline_url: str = ""  # notes only, on the queue's page
 
     @property
     def key(self) -> str:
@@ -123,13 +125,7 @@ def queue_page(
     wanted = {"note": [], "value": []}
     for _at, kind, pk in page.object_list:
         wanted[kind].append(pk)
-    found = {
-        ("note", n.pk): n
-        for n in ProgressNote.objects.filter(pk__in=wanted["note"])
-        .select_related(*NOTE_RELATED)
-        .annotate(evidence_count=evidence_count())
-        .order_by()  # the page's order is the keys'
-    }
+    found = {("note", n.pk): n for n in _notes(wanted["note"])}
     found |= {
         ("value", v.pk): v
         for v in IndicatorValue.objects.filter(pk__in=wanted["value"])
@@ -137,7 +133,28 @@ def queue_page(
         .order_by()
     }
     items = [QueueItem(kind, found[(kind, pk)]) for _at, kind, pk in page.object_list]
+    timeline = links.each("timeline", links.EACH, links.EACH)
+    for item in items:
+        if item.kind == "note":
+            item.timeline_url = timeline(item.record.county.code, item.record.measure.code)
     return page, _lit(items, today)
+
+
+def _notes(ids: list[int]) -> list[ProgressNote]:
+    """The notes with what the queue shows of them: the plan's and the calendar's records from
+    the kept outline (report_page.outline), joining only the county and the author."""
+    outline = report_page.outline()
+    notes = list(
+        ProgressNote.objects.filter(pk__in=ids)
+        .select_related("county__prefecture", "updated_by")
+        .annotate(evidence_count=evidence_count())
+        .order_by()  # the page's order is the keys'
+    )
+    for note in notes:
+        outline.named(note)
+        note.period = outline.period_ids[note.period_id]
+        note.measure = outline.measures[note.measure_id]
+    return notes
 
 
 def all_items(counties: QuerySet[County], filters: dict, today: datetime.date) -> list[QueueItem]:

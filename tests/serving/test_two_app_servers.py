@@ -1,5 +1,6 @@
 """Two app servers behind one nginx, one PostgreSQL: a user who signs in through one continues
-through the other, and a file uploaded through one downloads through the other."""
+through the other, a file uploaded through one downloads through the other, and a change to the
+plan shows on both at once."""
 
 import http.cookiejar
 import re
@@ -132,3 +133,20 @@ def test_through_nginx_both_servers_serve_one_signed_in_user(two_app_servers):
         second.requests_served() - served_before[1],
     )
     assert min(served) >= 2, f"requests per app server: {served}"
+
+
+def test_a_change_to_the_plan_shows_at_once_on_both_servers(two_app_servers):
+    """Each process holds the plan's outline that a county's page shows (dashboard_cache.kept),
+    under the generation both servers read from the shared cache."""
+    first, second, _proxy = two_app_servers
+    period = load_app_data()
+    browser = Browser()
+    browser.sign_in(first.url, "jinjiang")
+    page = f"/counties/510104/report/{period}/"
+    measure = Measure.objects.get(code="T1.1")
+    for server in (first, second):
+        assert measure.text.encode() in browser.get(server.url + page)[2]
+    measure.text = "两台服务器都应立即显示的新表述"
+    measure.save()
+    for server in (first, second):
+        assert measure.text.encode() in browser.get(server.url + page)[2]
