@@ -14,7 +14,18 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from targets.models import BottomLine, County, Indicator, Measure, Notification, Period, Role, State
+from targets.models import (
+    BottomLine,
+    County,
+    Indicator,
+    Measure,
+    Notification,
+    Period,
+    ProgressNote,
+    Role,
+    State,
+    StatusOption,
+)
 from targets.services import dashboard_cache, workflow
 from tests.conftest import make_user
 from tests.notes import new_note
@@ -267,6 +278,31 @@ def test_a_county_page_names_a_note_s_status_and_bottom_line_as_they_are_now(
     note.bottom_line.save()
     page = client.get(REPORT).text
     assert "改名后的状态" in page and "改名后的底线" in page
+
+
+def test_the_note_form_offers_the_statuses_and_bottom_lines_as_they_are_now(
+    client_for, reporter, demo
+):
+    """The note form's choices come with the kept outline: a renamed or retired status, a new
+    bottom line, show on the next visit, and a retired status cannot be chosen."""
+    form_url = "/counties/510104/report/2026Q3/measures/T1.1/"
+    client = client_for(reporter)
+    behind = StatusOption.objects.get(code="behind")
+    assert f'<option value="{behind.pk}">{behind.name}</option>' in client.get(form_url).text
+    behind.is_active = False
+    behind.save()
+    line = BottomLine.objects.first()
+    line.text = "改写后的底线表述"
+    line.save()
+    page = client.get(form_url).text
+    statuses = re.search(r'<select name="status".*?</select>', page, re.S).group(0)
+    assert f'<option value="{behind.pk}">' not in statuses and "改写后的底线表述" in page
+    posted = client.post(
+        form_url, {"status": behind.pk, "percent": 10, "narrative": "x", "action": "save"}
+    )
+    assert posted.status_code == 400
+    assert not ProgressNote.objects.filter(county__code="510104", measure__code="T1.1").exists()
+    assert client.get("/counties/510104/report/2026Q3/measures/T9.9/").status_code == 404
 
 
 def county_options(page) -> set[str]:

@@ -102,6 +102,11 @@ class Outline:
 
     def __post_init__(self):
         self.period_ids = {period.pk: period for period in self.periods.values()}
+        self.measure_codes = {m.code: m for area in self.areas for m in area.measures.all()}
+
+    @property
+    def active_statuses(self) -> list[StatusOption]:
+        return [status for status in self.statuses.values() if status.is_active]
 
     def named(self, note: ProgressNote) -> ProgressNote:
         """The note with its status, bottom line and reviewer's rating from the outline."""

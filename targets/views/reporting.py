@@ -97,8 +97,10 @@ def _note_context(request, county, period, measure, note, form, error=None):
 def note(request: HttpRequest, code: str, period: str, measure: str) -> HttpResponse:
     """The form of one measure's note: a draft saved as often as needed, then submitted."""
     county = county_for_user(request, code, write=True)
-    period = get_object_or_404(Period, code=period)
-    measure = get_object_or_404(Measure, code=measure)
+    outline = report_page.outline()
+    period, measure = outline.periods.get(period), outline.measure_codes.get(measure)
+    if period is None or measure is None:
+        raise Http404
     current = (
         report_page.notes_queryset()
         .prefetch_related("evidence")  # read here and again for the page
@@ -106,9 +108,10 @@ def note(request: HttpRequest, code: str, period: str, measure: str) -> HttpResp
         .first()
     )
     evidence = list(current.evidence.all()) if current else []
+    choices = {"statuses": outline.active_statuses, "bottom_lines": outline.bottom_lines.values()}
     if request.method == "GET":
         initial = model_to_dict(current, fields=[*NOTE_FIELDS, "version"]) if current else {}
-        form = NoteForm(initial=initial, evidence=evidence)
+        form = NoteForm(initial=initial, evidence=evidence, **choices)
         context = _note_context(request, county, period, measure, current, form)
         return render(
             request,
@@ -116,7 +119,7 @@ def note(request: HttpRequest, code: str, period: str, measure: str) -> HttpResp
             context,
         )
 
-    form = NoteForm(request.POST, request.FILES, evidence=evidence)
+    form = NoteForm(request.POST, request.FILES, evidence=evidence, **choices)
     error, status = None, 400
     if form.is_valid():
         data = form.cleaned_data
