@@ -111,10 +111,12 @@ def access_for(request: HttpRequest) -> Access:
     return request._access
 
 
-def county_for_user(request: HttpRequest, code: str, *, write: bool = False) -> County:
-    county = get_object_or_404(
-        County.objects.select_related("prefecture__region", "county_type"), code=code
-    )
+def county_for_user(
+    request: HttpRequest, code: str, *, write: bool = False, related=("prefecture",)
+) -> County:
+    """The county of ``code`` with its ``related`` rows, if the user may see it (and report for
+    it, with ``write``)."""
+    county = get_object_or_404(County.objects.select_related(*related), code=code)
     access = access_for(request)
     if not access.can_see_county(county):
         raise Http404

@@ -12,7 +12,7 @@ from targets.services import plan_structure as structure
 @login_required
 def county(request: HttpRequest, code: str) -> HttpResponse:
     """A county's task areas, measures and indicators."""
-    county = county_for_user(request, code)
+    county = county_for_user(request, code, related=("prefecture__region", "county_type"))
     plan = structure.current_plan()
     context = {
         "county": county,
