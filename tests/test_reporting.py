@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets.models import AuditRecord, BottomLine, NoteVersion, ProgressNote, State
 from targets.services.workflow import review
@@ -10,6 +11,7 @@ from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
 PAGE = "/counties/510104/report/2026Q3/"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NOTE = "/counties/510104/report/2026Q3/measures/T1.1/"
 
 
@@ -125,6 +127,27 @@ def test_the_timeline_shows_every_version_with_author(
     assert "reporter" in page.text and "chengdu_reviewer" in page.text
 
 
+def test_each_row_names_who_saved_and_who_reviewed_and_counts_the_evidence_in_force(
+    client_for, reporter, prefecture_reviewer, period, note_data, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(reporter)
+    reporter.first_name, prefecture_reviewer.first_name = "李填报", "王审核"
+    reporter.save()
+    prefecture_reviewer.save()
+    files = [SimpleUploadedFile(f"{n}.pdf", PDF, content_type="application/pdf") for n in "ab"]
+    assert post_note(client, {**note_data, "files": files}).status_code == 302
+    note = ProgressNote.objects.get()
+    first = note.evidence.order_by("pk").first()
+    post_note(client, {**note_data, "supersede": [first.pk]}, "submit", version=note.version)
+    review(
+        user=prefecture_reviewer, items=[ProgressNote.objects.get()], approve=False, comment="补"
+    )
+    page = client.get(PAGE).text
+    assert "1份佐证材料" in page and "2份佐证材料" not in page
+    assert "李填报 保存于" in page and "王审核 审核于" in page
+
+
 def test_a_locked_period_refuses_changes_with_a_message(client_for, reporter, period, note_data):
     period.locked = True
     period.save()
@@ -160,11 +183,15 @@ def test_anonymous_and_wrong_method(client, client_for, reporter, period):
 def test_the_page_does_not_make_more_queries_with_more_notes(
     client_for, reporter, period, note_data, demo
 ):
+    """A round not begun skips reading the notes' authors and evidence (two queries); from the
+    first note on, the count stays the same."""
     client = client_for(reporter)
-    before = queries_of(client, PAGE)
+    empty = queries_of(client, PAGE)
+    counts = []
     for code in ["T1.1", "T1.2", "T2.1", "T3.1", "T5.4"]:
         client.post(
             f"/counties/510104/report/2026Q3/measures/{code}/", {**note_data, "action": "submit"}
         )
+        counts.append(queries_of(client, PAGE))
     assert ProgressNote.objects.count() == 5
-    assert queries_of(client, PAGE) == before
+    assert counts == [empty + 2] * 5

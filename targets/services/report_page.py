@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
@@ -143,14 +144,10 @@ def _read_outline() -> Outline:
 
 def measure_rows(county: County, period: Period, outline: Outline) -> list[AreaRows]:
     # The county, the period, the measures and the lists notes choose from are in hand: joining
-    # them again costs more than the reading.
-    notes = {
-        n.measure_id: outline.named(n)
-        for n in ProgressNote.objects.filter(county=county, period=period)
-        .select_related("updated_by", "reviewed_by")
-        .annotate(evidence_count=evidence_count())
-        .order_by()  # the notes' own order (period, county, measure) would join them again
-    }
+    # them again costs more than the reading. The notes' own order (period, county, measure)
+    # would join them again too.
+    found = list(ProgressNote.objects.filter(county=county, period=period).order_by())
+    notes = {note.measure_id: outline.named(note) for note in _with_people_and_files(found)}
     links, result = RowLinks(county, period), []
     for area in outline.areas:
         result.append(AreaRows(area, []))
@@ -160,6 +157,29 @@ def measure_rows(county: County, period: Period, outline: Outline) -> list[AreaR
                 note.county, note.period, note.measure = county, period, measure
             result[-1].rows.append(links.row(measure, note))
     return result
+
+
+def _with_people_and_files(notes: list[ProgressNote]) -> list[ProgressNote]:
+    """The notes with their authors, reviewers and counts of evidence, read only if there are
+    notes: a round not begun, the commonest page at the start of a round, then costs one query,
+    and building the joins and the count into it cost more than running it."""
+    if not notes:
+        return notes
+    people = get_user_model().objects.in_bulk(
+        ({note.updated_by_id for note in notes} | {note.reviewed_by_id for note in notes}) - {None}
+    )
+    files = dict(
+        Evidence.objects.filter(note__in=notes, superseded=False)
+        .order_by()
+        .values("note")
+        .annotate(n=Count("*"))
+        .values_list("note", "n")
+    )
+    for note in notes:
+        note.updated_by = people[note.updated_by_id]
+        note.reviewed_by = people.get(note.reviewed_by_id)
+        note.evidence_count = files.get(note.pk, 0)
+    return notes
 
 
 def light_rows(areas: list[AreaRows], judge: Judge) -> Light:
