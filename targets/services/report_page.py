@@ -78,14 +78,16 @@ def evidence_count():
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-# What a note's row and form show of its related records.
-NOTE_RELATED = ("status", "bottom_line", "updated_by", "reviewed_by", "reviewer_status")
-
-
 def notes_queryset():
-    return ProgressNote.objects.select_related(*NOTE_RELATED, "measure", "period").annotate(
-        evidence_count=evidence_count()
-    )
+    return ProgressNote.objects.select_related(
+        "status",
+        "bottom_line",
+        "updated_by",
+        "reviewed_by",
+        "reviewer_status",
+        "measure",
+        "period",
+    ).annotate(evidence_count=evidence_count())
 
 
 @dataclass
@@ -110,7 +112,10 @@ class Outline:
         return [status for status in self.statuses.values() if status.is_active]
 
     def named(self, note: ProgressNote) -> ProgressNote:
-        """The note with its status, bottom line and reviewer's rating from the outline."""
+        """The note with its period, measure, status, bottom line and reviewer's rating from the
+        outline."""
+        note.period = self.period_ids[note.period_id]
+        note.measure = self.measures[note.measure_id]
         note.status = self.statuses[note.status_id]
         note.bottom_line = self.bottom_lines.get(note.bottom_line_id)
         note.reviewer_status = self.statuses.get(note.reviewer_status_id)
@@ -143,26 +148,26 @@ def _read_outline() -> Outline:
 
 
 def measure_rows(county: County, period: Period, outline: Outline) -> list[AreaRows]:
-    # The county, the period, the measures and the lists notes choose from are in hand: joining
-    # them again costs more than the reading. The notes' own order (period, county, measure)
-    # would join them again too.
+    # The county and the outline are in hand: joining them again costs more than the reading.
+    # The notes' own order (period, county, measure) would join them again too.
     found = list(ProgressNote.objects.filter(county=county, period=period).order_by())
-    notes = {note.measure_id: outline.named(note) for note in _with_people_and_files(found)}
+    notes = {note.measure_id: outline.named(note) for note in with_people_and_files(found)}
     links, result = RowLinks(county, period), []
     for area in outline.areas:
         result.append(AreaRows(area, []))
         for measure in area.measures.all():
             note = notes.get(measure.pk)
             if note is not None:
-                note.county, note.period, note.measure = county, period, measure
+                note.county = county
             result[-1].rows.append(links.row(measure, note))
     return result
 
 
-def _with_people_and_files(notes: list[ProgressNote]) -> list[ProgressNote]:
-    """The notes with their authors, reviewers and counts of evidence, read only if there are
-    notes: a round not begun, the commonest page at the start of a round, then costs one query,
-    and building the joins and the count into it cost more than running it."""
+def with_people_and_files(notes: list[ProgressNote]) -> list[ProgressNote]:
+    """The notes with their authors, reviewers and counts of evidence, read in two queries only
+    if there are notes: a county's round not begun, the commonest page at the start of a round,
+    then costs one query. Building the joins and the count into the notes' query cost more than
+    running it."""
     if not notes:
         return notes
     people = get_user_model().objects.in_bulk(

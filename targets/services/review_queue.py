@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from targets.models import County, IndicatorValue, Measure, ProgressNote, State
 from targets.services import links, report_page
 from targets.services.lights import Judge, Light, Slot
-from targets.services.report_page import evidence_count
 
 PAGE_SIZE = 20  # unless the reviewer asks for more (QueueFilterForm.per_page)
 
@@ -141,20 +140,16 @@ def queue_page(
 
 
 def _notes(ids: list[int]) -> list[ProgressNote]:
-    """The notes with what the queue shows of them: the plan's and the calendar's records from
-    the kept outline (report_page.outline), joining only the county and the author."""
+    """The notes with what the queue shows of them, as the reporter's page reads them: the
+    plan's and the calendar's records from the kept outline (report_page.outline), joining only
+    the county."""
     outline = report_page.outline()
     notes = list(
         ProgressNote.objects.filter(pk__in=ids)
-        .select_related("county__prefecture", "updated_by")
-        .annotate(evidence_count=evidence_count())
+        .select_related("county__prefecture")
         .order_by()  # the page's order is the keys'
     )
-    for note in notes:
-        outline.named(note)
-        note.period = outline.period_ids[note.period_id]
-        note.measure = outline.measures[note.measure_id]
-    return notes
+    return [outline.named(note) for note in report_page.with_people_and_files(notes)]
 
 
 def all_items(counties: QuerySet[County], filters: dict, today: datetime.date) -> list[QueueItem]:
