@@ -168,8 +168,13 @@ class ProgressNote(Reviewable):
         ]
         indexes = [
             # The review queue reads submitted notes in this order, a page at a time; with the
-            # county in the index, a reviewer's scope is checked without reading the table.
-            models.Index(fields=["state", "submitted_at", "id", "county"], name="note_queue_order"),
+            # county in the index, a reviewer's scope is checked without reading the table. Only
+            # the submitted ones: counting the queue reads every entry, and these are all it needs.
+            models.Index(
+                fields=["submitted_at", "id", "county"],
+                condition=models.Q(state="submitted"),
+                name="note_queue_order",
+            ),
             models.Index(fields=["county", "-submitted_at"], name="note_county_last_submitted"),
         ]
 
@@ -281,7 +286,9 @@ class IndicatorValue(Reviewable):
         ]
         indexes = [
             models.Index(
-                fields=["state", "submitted_at", "id", "county"], name="value_queue_order"
+                fields=["submitted_at", "id", "county"],
+                condition=models.Q(state="submitted"),
+                name="value_queue_order",
             ),
         ]
 
