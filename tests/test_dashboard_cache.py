@@ -335,3 +335,61 @@ def test_the_review_queue_keeps_its_filter_choices_for_the_same_reviewers(
     assert '<option value="510104" selected>' in chosen
     assert '<option value="50" selected>' in chosen
     assert '<option value="510104" selected>' not in province.get("/review/").text
+
+
+def listed(page) -> list[str]:
+    return re.findall(r'name="items" value="([^"]+)"', page.text)
+
+
+def test_the_review_queue_keeps_its_list_while_it_holds_the_same_items(
+    client_for, provincial_reviewer, prefecture_reviewer, reporter
+):
+    """The queue's list is kept for whoever asks for the same page while it holds the same items
+    and count: a new submission and a review show at once, each reviewer sees their own scope,
+    and the kept list holds no one's CSRF token."""
+    first = submitted("510104", "T1.1", reporter)
+    province = client_for(provincial_reviewer)
+    kept = queries_of(province, "/review/")
+    with override_settings(DASHBOARD_CACHE_SECONDS=0):
+        assert queries_of(province, "/review/") > kept + 2, "kept, the notes are not read again"
+    assert listed(province.get("/review/")) == [f"note-{first.pk}"]
+    second = submitted("513402", "T1.1", reporter)
+    page = province.get("/review/")
+    assert listed(page) == [f"note-{first.pk}", f"note-{second.pk}"] and "2条待审核" in page.text
+    chengdu = Client()
+    chengdu.force_login(prefecture_reviewer)
+    assert listed(chengdu.get("/review/")) == [f"note-{first.pk}"]
+    province.post("/review/", {"items": [f"note-{first.pk}"], "decision": "approve"})
+    assert listed(province.get("/review/")) == [f"note-{second.pk}"]
+    kept = Client(enforce_csrf_checks=True)
+    kept.force_login(make_user("province_2", Role.Kind.PROVINCIAL_REVIEWER))
+    form = (
+        r'data-keep-draft="review">\s*<input type="hidden" name="csrfmiddlewaretoken" value="(\w+)"'
+    )
+    token = re.search(form, kept.get("/review/").text).group(1)
+    returned = kept.post(
+        "/review/",
+        {
+            "csrfmiddlewaretoken": token,
+            "items": [f"note-{second.pk}"],
+            "decision": "return",
+            "comment": "补充佐证",
+        },
+    )
+    assert returned.status_code == 302
+    assert ProgressNote.objects.get(pk=second.pk).state == State.RETURNED
+
+
+def test_the_review_queue_list_is_kept_per_language_and_query(
+    client_for, provincial_reviewer, reporter
+):
+    submitted("510104", "T1.1", reporter)
+    province = client_for(provincial_reviewer)
+    assert "1条待审核" in province.get("/review/").text
+    province.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "1 item awaiting review" in province.get("/review/").text
+    del province.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert listed(province.get("/review/", {"county": "513402"})) == []
+    assert len(listed(province.get("/review/", {"county": "510104"}))) == 1
+    made_up = queries_of(province, "/review/?utm=1")
+    assert queries_of(province, "/review/?utm=1") == made_up, "a made-up parameter is not kept"

@@ -2,6 +2,7 @@
 time or in bulk, with their own rating beside the county's."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -73,8 +74,13 @@ def queue(reporter, other_reporter):
     }
 
 
-def keys(response):
-    return [item.key for item in response.context["items"]]
+def keys(response) -> list[str]:
+    """The items listed, by the values of their check boxes."""
+    return re.findall(r'name="items" value="([^"]+)"', response.text)
+
+
+def shown_count(response) -> int:
+    return int(re.search(r"([\d,]+)条待审核", response.text).group(1).replace(",", ""))
 
 
 def test_a_prefecture_reviewer_sees_only_their_counties_oldest_first(
@@ -136,6 +142,7 @@ def test_return_needs_a_comment(client_for, queue, prefecture_reviewer):
     item = f"note-{queue['jinjiang_a'].pk}"
     refused = client.post("/review/", {"items": [item], "decision": "return", "comment": " "})
     assert refused.status_code == 400 and "退回时须填写审核意见" in refused.text
+    assert re.search(rf'value="{item}" id="item-{item}"\s+checked>', refused.text), "still ticked"
     assert ProgressNote.objects.get(pk=queue["jinjiang_a"].pk).state == State.SUBMITTED
     done = client.post("/review/", {"items": [item], "decision": "return", "comment": "补材料"})
     assert done.status_code == 302
@@ -205,7 +212,7 @@ def test_the_pages_interleave_notes_and_values_oldest_first(
     assert [key for page in pages for key in keys(page)] == expected
     first, second = client.get("/review/?per_page=50"), client.get("/review/?per_page=50&page=2")
     assert keys(first) + keys(second) == expected
-    assert len(keys(first)) == 50 and first.context["page"].paginator.count == 61
+    assert len(keys(first)) == 50 and shown_count(first) == 61
     assert 'href="?per_page=50&amp;page=2"' in first.text  # the pager keeps the size
     assert len(keys(client.get("/review/?per_page=100"))) == 61
 
@@ -219,7 +226,7 @@ def test_an_integration_filter_lists_a_note_once(client_for, reporter, provincia
     for integration in both:
         response = client.get("/review/", {"integration": integration.pk})
         assert keys(response) == [f"note-{note.pk}"]
-        assert response.context["page"].paginator.count == 1
+        assert shown_count(response) == 1
 
 
 @pytest.mark.parametrize("persona", ["reporter", "department_user", "admin_user", "audit_admin"])

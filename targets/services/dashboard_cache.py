@@ -95,19 +95,26 @@ def changed() -> None:
     transaction.on_commit(start)
 
 
-def _key(request: HttpRequest, template: str, audience: tuple) -> str:
-    parts = (
-        template,
-        request.path,
-        request.GET.urlencode(),
+def _key(*parts: str) -> str:
+    parts += (
         translation.get_language(),
         timezone.localdate().isoformat(),  # the warning lights turn with the day
         # Each process holds the rules for up to 30 s: a page is kept under the rules it used.
         repr(supervision_rules.current()),
-        repr(audience),
     )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"dashboards:{digest}"
+
+
+def _shared(key: str, render: Callable[[], str]) -> SafeString:
+    """``render()``, or the HTML kept under ``key`` in the same generation (one query)."""
+    found = _cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or _generation()
+    if key in found and found[key][0] == generation:
+        return mark_safe(found[key][1])
+    html = render()
+    _cache().set(key, (generation, str(html)), settings.DASHBOARD_CACHE_SECONDS)
+    return mark_safe(html)
 
 
 def rendered(
@@ -121,17 +128,20 @@ def rendered(
     request of the same generation, with the same query, by a user who sees the same counties
     (``audience``). A query with a parameter other than the page's ``filters`` is rendered but
     not kept: made-up parameters must not fill the cache."""
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds or not set(request.GET) <= set(filters):
+    if not settings.DASHBOARD_CACHE_SECONDS or not set(request.GET) <= set(filters):
         return render_to_string(template, context(), request)
-    key = _key(request, template, audience)
-    found = _cache().get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or _generation()
-    if key in found and found[key][0] == generation:
-        return mark_safe(found[key][1])
-    html = render_to_string(template, context(), request)
-    _cache().set(key, (generation, str(html)), seconds)
-    return html
+    key = _key(template, request.path, request.GET.urlencode(), repr(audience))
+    return _shared(key, lambda: render_to_string(template, context(), request))
+
+
+def fragment(parts: Iterable[str], render: Callable[[], str]) -> SafeString:
+    """``render()``, or its HTML as kept from an earlier request of the same generation whose
+    ``parts`` were the same: they must name everything the HTML shows that neither the plan, the
+    divisions nor a review changes (which start a new generation), and nothing that differs
+    between users, such as a CSRF token."""
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return mark_safe(render())
+    return _shared(_key(*parts), render)
 
 
 # name → (generation, value): what ``kept`` holds in this process.

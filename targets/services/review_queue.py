@@ -116,11 +116,16 @@ class _QueueKeys:
         return list(heapq.merge(*runs))[window]
 
 
-def queue_page(
-    counties: QuerySet[County], filters: dict, number, today: datetime.date
-) -> tuple[Page, list[QueueItem]]:
+def queue_page(counties: QuerySet[County], filters: dict, number) -> Page:
+    """The page of the queue asked for. Its items are named by their keys, (submitted_at, kind,
+    id): a submitted record cannot change until it is reviewed, so these also say what the
+    page shows of it (items_on)."""
     size = filters.get("per_page") or PAGE_SIZE
-    page = Paginator(_QueueKeys(*_filtered(counties, filters)), size).get_page(number)
+    return Paginator(_QueueKeys(*_filtered(counties, filters)), size).get_page(number)
+
+
+def items_on(page: Page, today: datetime.date) -> list[QueueItem]:
+    """The page's notes and values, with what the queue shows of them."""
     wanted = {"note": [], "value": []}
     for _at, kind, pk in page.object_list:
         wanted[kind].append(pk)
@@ -136,7 +141,7 @@ def queue_page(
     for item in items:
         if item.kind == "note":
             item.timeline_url = timeline(item.record.county.code, item.record.measure.code)
-    return page, _lit(items, today)
+    return _lit(items, today)
 
 
 def _notes(ids: list[int]) -> list[ProgressNote]:

@@ -2,6 +2,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -60,22 +61,43 @@ def queue(request: HttpRequest) -> HttpResponse:
     if fmt:
         items = review_queue.all_items(counties, cleaned, timezone.localdate())
         return exports.response(export_tables.review_queue(items), fmt)
-    page, items = review_queue.queue_page(
-        counties, cleaned, request.GET.get("page"), timezone.localdate()
-    )
+    page = review_queue.queue_page(counties, cleaned, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "filters": filters,
-        "decision": decision or ReviewForm(),
-        "page": page,
-        "items": items,
-        "query": query.urlencode(),
-    }
+    query = query.urlencode()
+    context = {"filters": filters, "query": query}
+    context["listing"] = _listing(request, page, decision, query, filters)
     if request.htmx:
         return render(request, "review/queue.html#queue", context)
     context["filter_fields"] = _filter_fields(filters, access)
     return render(request, "review/queue.html", context, status=400 if decision else 200)
+
+
+def _listing(
+    request: HttpRequest,
+    page: Page,
+    decision: ReviewForm | None,
+    query: str,
+    filters: QueueFilterForm,
+) -> SafeString:
+    """The queue's table, decision form and pager. Kept like the dashboards for everyone who asks
+    for the same page while it holds the same items (their keys pin what it shows of them) and
+    the same count; rendered afresh for a decision sent back with its errors and the items it
+    ticked, or a query with parameters the filters don't know."""
+
+    def listing() -> str:
+        context = {
+            "page": page,
+            "items": review_queue.items_on(page, timezone.localdate()),
+            "decision": decision or ReviewForm(),
+            "query": query,
+        }
+        return render_to_string("review/queue.html#listing", context, request)
+
+    if decision is not None or not set(request.GET) <= {*filters.fields, "page"}:
+        return mark_safe(listing())
+    parts = ("review/queue.html#listing", request.GET.urlencode(), str(page.paginator.count))
+    return dashboard_cache.fragment(parts + tuple(map(repr, page.object_list)), listing)
 
 
 def _filter_fields(filters: QueueFilterForm, access: Access) -> SafeString:
