@@ -11,7 +11,9 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from targets.models import (
@@ -393,3 +395,21 @@ def test_the_review_queue_list_is_kept_per_language_and_query(
     assert len(listed(province.get("/review/", {"county": "510104"}))) == 1
     made_up = queries_of(province, "/review/?utm=1")
     assert queries_of(province, "/review/?utm=1") == made_up, "a made-up parameter is not kept"
+
+
+def test_a_new_submission_is_counted_at_once_and_leaves_the_kept_first_page_alone(
+    client_for, provincial_reviewer, reporter
+):
+    for measure in Measure.objects.order_by("code")[:20]:
+        submitted("510104", measure.code, reporter)
+    province = client_for(provincial_reviewer)
+    first_page = listed(province.get("/review/"))
+    kept = queries_of(province, "/review/")
+    late = submitted("510105", "T1.1", reporter)
+    with CaptureQueriesContext(connection) as context:
+        page = province.get("/review/")
+    queries = sum("SAVEPOINT" not in query["sql"] for query in context.captured_queries)
+    assert queries == kept, "the first page's items are not read again"
+    assert "21条待审核" in page.text and "共2页" in page.text
+    assert listed(page) == first_page
+    assert listed(province.get("/review/", {"page": 2})) == [f"note-{late.pk}"]

@@ -65,8 +65,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     query = query.urlencode()
-    context = {"filters": filters, "query": query}
-    context["listing"] = _listing(request, page, decision, query, filters)
+    context = {"filters": filters, "query": query, "page": page}
+    if page.object_list:
+        context["listing"] = _listing(request, page, decision, filters)
     if request.htmx:
         return render(request, "review/queue.html#queue", context)
     context["filter_fields"] = _filter_fields(filters, access)
@@ -74,29 +75,24 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _listing(
-    request: HttpRequest,
-    page: Page,
-    decision: ReviewForm | None,
-    query: str,
-    filters: QueueFilterForm,
+    request: HttpRequest, page: Page, decision: ReviewForm | None, filters: QueueFilterForm
 ) -> SafeString:
-    """The queue's table, decision form and pager. Kept like the dashboards for everyone who asks
-    for the same page while it holds the same items (their keys pin what it shows of them) and
-    the same count; rendered afresh for a decision sent back with its errors and the items it
-    ticked, or a query with parameters the filters don't know."""
+    """The page's items and the decision form. Kept like the dashboards for everyone who asks for
+    the same page while it holds the same items (their keys pin what it shows of them: new
+    submissions join the end of the queue, and the count and pager around it are read afresh);
+    rendered afresh for a decision sent back with its errors and the items it ticked, or a query
+    with parameters the filters don't know."""
 
     def listing() -> str:
         context = {
-            "page": page,
             "items": review_queue.items_on(page, timezone.localdate()),
             "decision": decision or ReviewForm(),
-            "query": query,
         }
         return render_to_string("review/queue.html#listing", context, request)
 
     if decision is not None or not set(request.GET) <= {*filters.fields, "page"}:
         return mark_safe(listing())
-    parts = ("review/queue.html#listing", request.GET.urlencode(), str(page.paginator.count))
+    parts = ("review/queue.html#listing", request.GET.urlencode())
     return dashboard_cache.fragment(parts + tuple(map(repr, page.object_list)), listing)
 
 
