@@ -133,6 +133,7 @@ def test_each_row_names_who_saved_and_who_reviewed_and_counts_the_evidence_in_fo
     settings.MEDIA_ROOT = tmp_path
     client = client_for(reporter)
     reporter.first_name, prefecture_reviewer.first_name = "李填报", "王审核"
+    reporter.last_name = "<b>"
     reporter.save()
     prefecture_reviewer.save()
     files = [SimpleUploadedFile(f"{n}.pdf", PDF, content_type="application/pdf") for n in "ab"]
@@ -145,7 +146,10 @@ def test_each_row_names_who_saved_and_who_reviewed_and_counts_the_evidence_in_fo
     )
     page = client.get(PAGE).text
     assert "1份佐证材料" in page and "2份佐证材料" not in page
-    assert "李填报 保存于" in page and "王审核 审核于" in page
+    assert "李填报 &lt;b&gt; 保存于" in page and "王审核 审核于" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(PAGE).text
+    assert "Saved by 李填报 &lt;b&gt; at" in page and "Reviewed by 王审核 at" in page
 
 
 def test_a_locked_period_refuses_changes_with_a_message(client_for, reporter, period, note_data):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from targets.models import (
     BottomLine,
@@ -48,6 +49,15 @@ class MeasureRow:
     @property
     def state(self) -> str:
         return self.note.state if self.note else "missing"
+
+    @property
+    def state_label(self) -> str:
+        # State(…).label, not the note's get_state_display(): that rebuilds the choices each time.
+        return State(self.note.state).label if self.note else gettext("未填报")
+
+    @property
+    def open_to_edit(self) -> bool:
+        return self.note is None or self.note.editable
 
 
 @dataclass
