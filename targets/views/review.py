@@ -85,10 +85,11 @@ def _listing(
 
     def listing() -> str:
         context = {
+            "request": request,  # for the export links; none of the page's context processors
             "items": review_queue.items_on(page, timezone.localdate()),
             "decision": decision or ReviewForm(),
         }
-        return render_to_string("review/queue.html#listing", context, request)
+        return render_to_string("review/queue.html#listing", context)
 
     if decision is not None or not set(request.GET) <= {*filters.fields, "page"}:
         return mark_safe(listing())
