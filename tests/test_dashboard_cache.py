@@ -413,3 +413,51 @@ def test_a_new_submission_is_counted_at_once_and_leaves_the_kept_first_page_alon
     assert "21条待审核" in page.text and "共2页" in page.text
     assert listed(page) == first_page
     assert listed(province.get("/review/", {"page": 2})) == [f"note-{late.pk}"]
+
+
+def rows_rendered(response) -> int:
+    """How many measure rows the request rendered, rather than took as held."""
+    return sum(t.name == "measure-row" for t in response.templates)
+
+
+def row_of(page, code: str) -> str:
+    anchor = code.replace(".", "-")
+    return re.search(rf'<li id="measure-{anchor}".*?</li>', page.text, re.S).group(0)
+
+
+def test_a_county_page_holds_its_rows_and_shows_each_change_to_one_at_once(
+    client_for, reporter, prefecture_reviewer, note_data, demo
+):
+    client = client_for(reporter)
+    assert rows_rendered(client.get(REPORT)) == Measure.objects.count()
+    assert rows_rendered(client.get(REPORT)) == 0, "the rows are held"
+    note_url = "/counties/510104/report/2026Q3/measures/T1.1/"
+    client.post(note_url, {**note_data, "action": "save"})
+    page = client.get(REPORT)
+    assert rows_rendered(page) == 1 and "草稿" in row_of(page, "T1.1")
+    reporter.first_name = "改名后的填报人"
+    reporter.save()
+    page = client.get(REPORT)
+    assert rows_rendered(page) == 1 and "改名后的填报人" in row_of(page, "T1.1")
+    client.post(note_url, {**note_data, "action": "submit", "version": 1})
+    workflow.review(
+        user=prefecture_reviewer, items=[ProgressNote.objects.get()], approve=False, comment="补"
+    )
+    page = client.get(REPORT)
+    assert "已退回" in row_of(page, "T1.1") and "补" in row_of(page, "T1.1")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Returned" in row_of(client.get(REPORT), "T1.1")
+
+
+def test_the_held_fragments_are_let_go_when_there_are_too_many(monkeypatch):
+    monkeypatch.setattr(dashboard_cache._Fragments, "MOST", 3)
+    rendered = []
+
+    def render(index: int) -> str:
+        rendered.append(index)
+        return f"<li>{index}</li>"
+
+    named = [("test", str(n)) for n in range(5)]
+    assert dashboard_cache.held(named, render) == [f"<li>{n}</li>" for n in range(5)]
+    assert dashboard_cache.held(named[:1], render) == ["<li>0</li>"]
+    assert rendered == [0, 1, 2, 3, 4, 0], "five held are too many: all rendered again"

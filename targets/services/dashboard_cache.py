@@ -96,15 +96,19 @@ def changed() -> None:
     transaction.on_commit(start)
 
 
-def _key(*parts: str) -> str:
-    parts += (
+def _seen_as() -> tuple[str, ...]:
+    """What every kept page or fragment is kept under besides its own parts."""
+    return (
         translation.get_language(),
         timezone.localdate().isoformat(),  # the warning lights turn with the day
         # Each process holds the rules for up to 30 s: a page is kept under the rules it used.
         repr(supervision_rules.current()),
     )
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"dashboards:{digest}"
+
+
+def _key(*parts: str, seen_as: tuple[str, ...] = ()) -> str:
+    joined = "\x1f".join(parts + (seen_as or _seen_as()))
+    return "dashboards:" + hashlib.sha256(joined.encode()).hexdigest()
 
 
 def _shared(key: str, render: Callable[[], str]) -> SafeString:
@@ -165,6 +169,43 @@ def kept[T](name: str, compute: Callable[[], T]) -> T:
     value = compute()
     _held[name] = (generation, value)
     return value
+
+
+class _Fragments:
+    """Fragments held in this process, all of one generation; let go at once when there are more
+    than MOST (a round of every county's rows in two languages is about 9,000)."""
+
+    MOST = 10_000
+
+    def __init__(self):
+        self.generation, self.html = "", {}
+
+    def of(self, generation: str) -> dict[str, str]:
+        if generation != self.generation or len(self.html) > self.MOST:
+            self.generation, self.html = generation, {}
+        return self.html
+
+
+_fragments = _Fragments()
+
+
+def held(named: list[tuple[str, ...]], render: Callable[[int], str]) -> list[SafeString]:
+    """Each fragment named by its parts in ``named``, as rendered earlier in this process in the
+    same generation, or ``render(index)`` now: for the many small fragments of a page of which
+    only a few change between visits (a county's measure rows), which the shared cache would
+    write one by one. The parts must name everything a fragment shows that the plan, the
+    divisions, the periods and a review don't change, down to the names of people; what is
+    held is never stale, however long it is held."""
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return [mark_safe(render(index)) for index in range(len(named))]
+    html, seen_as = _fragments.of(_generation()), _seen_as()
+    found = []
+    for index, parts in enumerate(named):
+        key = _key(*parts, seen_as=seen_as)
+        if key not in html:
+            html[key] = render(index)
+        found.append(mark_safe(html[key]))
+    return found
 
 
 def audience_of(access) -> tuple:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
@@ -21,7 +22,7 @@ from targets.models import (
     ProgressNote,
     StatusOption,
 )
-from targets.services import lights, periods, report_page
+from targets.services import dashboard_cache, lights, periods, report_page
 from targets.services.workflow import (
     NOTE_FIELDS,
     VALUE_FIELDS,
@@ -75,7 +76,22 @@ def report(request: HttpRequest, code: str, period: str) -> HttpResponse:
     }
     if request.htmx and request.htmx.target == "report-counts":
         return render(request, "reporting/page.html#counts", context)
+    _render_rows(areas, context["can_report"])
     return render(request, "reporting/page.html", context)
+
+
+def _render_rows(areas: list[report_page.AreaRows], can_report: bool) -> None:
+    """Each measure row's HTML, held in this process by what it shows (dashboard_cache.held):
+    between two visits a county has mostly changed one row, and the rows were half the page."""
+    rows = [row for area in areas for row in area.rows]
+    template = get_template("reporting/page.html#measure-row")
+
+    def render_row(index: int) -> str:
+        return template.render({"row": rows[index], "can_report": can_report})
+
+    named = [row.shown(can_report) for row in rows]
+    for row, html in zip(rows, dashboard_cache.held(named, render_row), strict=True):
+        row.html = html
 
 
 def _note_context(request, county, period, measure, note, form, error=None):
