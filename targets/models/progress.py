@@ -176,6 +176,11 @@ class ProgressNote(Reviewable):
                 name="note_queue_order",
             ),
             models.Index(fields=["county", "-submitted_at"], name="note_county_last_submitted"),
+            # A measure's grid shows each county's last save of any period: with the time in the
+            # index, that is read from the index alone, not from a row in each of 8,000 pages.
+            models.Index(
+                fields=["measure", "county", "updated_at"], name="note_measure_last_saved"
+            ),
         ]
 
     def __str__(self) -> str:
