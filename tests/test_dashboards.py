@@ -1,7 +1,10 @@
 """The province overview and a measure's grid: figures from approved notes only, filters that
 combine, drill-down, scope, and a fixed number of queries."""
 
+import re
+
 import pytest
+from django.conf import settings
 
 from targets.models import (
     BottomLine,
@@ -148,6 +151,24 @@ def test_the_grid_shows_each_county_this_round(client_for, provincial_reviewer, 
     assert cells["513402"].note is None and cells["513402"].last_saved is None
     assert cells["510104"].last_saved is not None
     assert response.text.count("未填报") >= 181
+
+
+def test_the_grid_s_tiles_and_rows_say_each_county_s_state_in_the_reader_s_language(
+    client_for, provincial_reviewer, round_
+):
+    client = client_for(provincial_reviewer)
+    page = client.get("/province/measures/T1.2/?period=2026Q3").text
+    tile = re.search(r'<li class="tile status--on_schedule tile--status">.*?</li>', page, re.S)
+    assert "锦江区" in tile.group(0) and "按计划推进 70% ≠" in tile.group(0)
+    row = re.search(
+        r'<tr>\s*<th scope="row"><a href="/counties/510104/measures/T1.2/">.*?</tr>', page, re.S
+    )
+    assert '<span class="state state--approved">已审核通过</span>' in row.group(0)
+    assert '<td class="num">70%</td>' in row.group(0) and "审核人:存在风险" in row.group(0)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/province/measures/T1.1/?period=2026Q3").text
+    assert '<li class="tile tile--pending">' in page and ">Awaiting review</span>" in page
+    assert '<span class="state state--missing">Not reported</span>' in page
 
 
 def test_queries_do_not_grow_with_the_data(client_for, provincial_reviewer, round_, reporter):
