@@ -7,10 +7,11 @@ says when its figures were counted. Everything else that changes what they show,
 reminder or a change to the plan, the periods or the divisions, starts a new generation at once,
 so that a reviewer sees their own approval on the next page they open; a change to the
 supervision rules reaches every process within 30 seconds (supervision_rules), and the pages
-with it. Fragments keyed by what they show (``fragment``) are kept the same way: the review
-queue's list, by the submitted items on the page. The same generations keep data that only such
-changes touch, held in each process (``kept``): the outline of the plan that a county's reporting
-page shows, the review queue's filter choices."""
+with it. Fragments keyed by what they show are kept the same way: in the shared cache
+(``fragment``), the review queue's list, by the submitted items on the page; held in each process
+(``held``), a county's measure rows, by everything they show of the notes. The same generations
+keep data that only such changes touch, held in each process (``kept``): the outline of the plan
+that a county's reporting page shows, the review queue's filter choices."""
 
 import hashlib
 import uuid
