@@ -32,6 +32,7 @@ from targets.services import dashboard_cache, workflow
 from tests.conftest import make_user
 from tests.notes import new_note
 from tests.querycount import queries_of
+from tests.test_review_queue import keys
 
 pytestmark = pytest.mark.django_db
 OVERVIEW = "/province/?period=2026Q3"
@@ -339,30 +340,26 @@ def test_the_review_queue_keeps_its_filter_choices_for_the_same_reviewers(
     assert '<option value="510104" selected>' not in province.get("/review/").text
 
 
-def listed(page) -> list[str]:
-    return re.findall(r'name="items" value="([^"]+)"', page.text)
-
-
 def test_the_review_queue_keeps_its_list_while_it_holds_the_same_items(
     client_for, provincial_reviewer, prefecture_reviewer, reporter
 ):
-    """The queue's list is kept for whoever asks for the same page while it holds the same items
-    and count: a new submission and a review show at once, each reviewer sees their own scope,
-    and the kept list holds no one's CSRF token."""
+    """The queue's list is kept for whoever asks for the same page while it holds the same
+    items: a new submission and a review show at once, each reviewer sees their own scope, and
+    the kept list holds no one's CSRF token."""
     first = submitted("510104", "T1.1", reporter)
     province = client_for(provincial_reviewer)
     kept = queries_of(province, "/review/")
     with override_settings(DASHBOARD_CACHE_SECONDS=0):
         assert queries_of(province, "/review/") > kept + 2, "kept, the notes are not read again"
-    assert listed(province.get("/review/")) == [f"note-{first.pk}"]
+    assert keys(province.get("/review/")) == [f"note-{first.pk}"]
     second = submitted("513402", "T1.1", reporter)
     page = province.get("/review/")
-    assert listed(page) == [f"note-{first.pk}", f"note-{second.pk}"] and "2条待审核" in page.text
+    assert keys(page) == [f"note-{first.pk}", f"note-{second.pk}"] and "2条待审核" in page.text
     chengdu = Client()
     chengdu.force_login(prefecture_reviewer)
-    assert listed(chengdu.get("/review/")) == [f"note-{first.pk}"]
+    assert keys(chengdu.get("/review/")) == [f"note-{first.pk}"]
     province.post("/review/", {"items": [f"note-{first.pk}"], "decision": "approve"})
-    assert listed(province.get("/review/")) == [f"note-{second.pk}"]
+    assert keys(province.get("/review/")) == [f"note-{second.pk}"]
     kept = Client(enforce_csrf_checks=True)
     kept.force_login(make_user("province_2", Role.Kind.PROVINCIAL_REVIEWER))
     form = (
@@ -391,8 +388,8 @@ def test_the_review_queue_list_is_kept_per_language_and_query(
     province.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "1 item awaiting review" in province.get("/review/").text
     del province.cookies[settings.LANGUAGE_COOKIE_NAME]
-    assert listed(province.get("/review/", {"county": "513402"})) == []
-    assert len(listed(province.get("/review/", {"county": "510104"}))) == 1
+    assert keys(province.get("/review/", {"county": "513402"})) == []
+    assert len(keys(province.get("/review/", {"county": "510104"}))) == 1
     made_up = queries_of(province, "/review/?utm=1")
     assert queries_of(province, "/review/?utm=1") == made_up, "a made-up parameter is not kept"
 
@@ -403,7 +400,7 @@ def test_a_new_submission_is_counted_at_once_and_leaves_the_kept_first_page_alon
     for measure in Measure.objects.order_by("code")[:20]:
         submitted("510104", measure.code, reporter)
     province = client_for(provincial_reviewer)
-    first_page = listed(province.get("/review/"))
+    first_page = keys(province.get("/review/"))
     kept = queries_of(province, "/review/")
     late = submitted("510105", "T1.1", reporter)
     with CaptureQueriesContext(connection) as context:
@@ -411,8 +408,8 @@ def test_a_new_submission_is_counted_at_once_and_leaves_the_kept_first_page_alon
     queries = sum("SAVEPOINT" not in query["sql"] for query in context.captured_queries)
     assert queries == kept, "the first page's items are not read again"
     assert "21条待审核" in page.text and "共2页" in page.text
-    assert listed(page) == first_page
-    assert listed(province.get("/review/", {"page": 2})) == [f"note-{late.pk}"]
+    assert keys(page) == first_page
+    assert keys(province.get("/review/", {"page": 2})) == [f"note-{late.pk}"]
 
 
 def rows_rendered(response) -> int:
@@ -449,7 +446,7 @@ def test_a_county_page_holds_its_rows_and_shows_each_change_to_one_at_once(
     assert "Returned" in row_of(client.get(REPORT), "T1.1")
 
 
-def test_the_held_fragments_are_let_go_when_there_are_too_many(monkeypatch):
+def test_the_held_fragments_belong_to_one_generation_and_are_let_go_when_too_many(monkeypatch):
     monkeypatch.setattr(dashboard_cache._Fragments, "MOST", 3)
     rendered = []
 
@@ -458,6 +455,11 @@ def test_the_held_fragments_are_let_go_when_there_are_too_many(monkeypatch):
         return f"<li>{index}</li>"
 
     named = [("test", str(n)) for n in range(5)]
-    assert dashboard_cache.held(named, render) == [f"<li>{n}</li>" for n in range(5)]
-    assert dashboard_cache.held(named[:1], render) == ["<li>0</li>"]
-    assert rendered == [0, 1, 2, 3, 4, 0], "five held are too many: all rendered again"
+    assert dashboard_cache.held(named[:2], render, "first") == ["<li>0</li>", "<li>1</li>"]
+    assert dashboard_cache.held(named[:2], render, "first") == ["<li>0</li>", "<li>1</li>"]
+    assert rendered == [0, 1], "held"
+    dashboard_cache.held(named[:1], render, "second")
+    assert rendered == [0, 1, 0], "rendered from a newer plan, so rendered again"
+    assert dashboard_cache.held(named, render, "second") == [f"<li>{n}</li>" for n in range(5)]
+    dashboard_cache.held(named[:1], render, "second")
+    assert rendered == [0, 1, 0, 1, 2, 3, 4, 0], "five held are too many: all rendered again"

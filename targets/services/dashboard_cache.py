@@ -133,18 +133,25 @@ def rendered(
     """``template`` (a page's partial) rendered with ``context()``, or as kept from an earlier
     request of the same generation, with the same query, by a user who sees the same counties
     (``audience``). A query with a parameter other than the page's ``filters`` is rendered but
-    not kept: made-up parameters must not fill the cache."""
-    if not settings.DASHBOARD_CACHE_SECONDS or not set(request.GET) <= set(filters):
+    not kept (known_query)."""
+    if not settings.DASHBOARD_CACHE_SECONDS or not known_query(request, filters):
         return render_to_string(template, context(), request)
     key = _key(template, request.path, request.GET.urlencode(), repr(audience))
     return _shared(key, lambda: render_to_string(template, context(), request))
 
 
+def known_query(request: HttpRequest, names: Iterable[str]) -> bool:
+    """Whether the query holds only these parameters: made-up ones must not fill the cache."""
+    return set(request.GET) <= set(names)
+
+
 def fragment(parts: Iterable[str], render: Callable[[], str]) -> SafeString:
-    """``render()``, or its HTML as kept from an earlier request of the same generation whose
-    ``parts`` were the same: they must name everything the HTML shows that neither the plan, the
-    divisions nor a review changes (which start a new generation), and nothing that differs
-    between users, such as a CSRF token."""
+    """``render()``, or its HTML as kept for DASHBOARD_CACHE_SECONDS from an earlier request of
+    the same generation whose ``parts`` were the same. Beside the language, the day and the
+    rules, the parts must name whatever the HTML shows that neither the plan, the divisions, the
+    periods nor a review changes (those start a new generation), except what may show within
+    those seconds (a renamed account), and nothing that differs between users, such as a CSRF
+    token."""
     if not settings.DASHBOARD_CACHE_SECONDS:
         return mark_safe(render())
     return _shared(_key(*parts), render)
@@ -172,11 +179,19 @@ def kept[T](name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def generation_of(name: str) -> str:
+    """The generation under which ``kept(name, …)`` holds its value in this process ("" for
+    none): what was computed from that value belongs to it, not to a newer one."""
+    held = _held.get(name)
+    return held[0] if held else ""
+
+
 class _Fragments:
     """Fragments held in this process, all of one generation; let go at once when there are more
-    than MOST (a round of every county's rows in two languages is about 9,000)."""
+    than MOST (a round of every county's measure rows, as its reporters and as reviewers see
+    them, in two languages, is about 17,500; some 30 MB at the most)."""
 
-    MOST = 10_000
+    MOST = 20_000
 
     def __init__(self):
         self.generation, self.html = "", {}
@@ -190,16 +205,20 @@ class _Fragments:
 _fragments = _Fragments()
 
 
-def held(named: list[tuple[str, ...]], render: Callable[[int], str]) -> list[SafeString]:
-    """Each fragment named by its parts in ``named``, as rendered earlier in this process in the
-    same generation, or ``render(index)`` now: for the many small fragments of a page of which
+def held(
+    named: list[tuple[str, ...]], render: Callable[[int], str], generation: str
+) -> list[SafeString]:
+    """Each fragment named by its parts in ``named``, as rendered earlier in this process in
+    ``generation``, or ``render(index)`` now: for the many small fragments of a page of which
     only a few change between visits (a county's measure rows), which the shared cache would
-    write one by one. The parts must name everything a fragment shows that the plan, the
-    divisions, the periods and a review don't change, down to the names of people; what is
-    held is never stale, however long it is held."""
-    if not settings.DASHBOARD_CACHE_SECONDS:
+    write one by one. ``generation`` is the one under which the page read what it shows of the
+    plan (generation_of), so that rows rendered from it are never held under a newer one. The
+    parts must name everything a fragment shows that the plan, the divisions, the periods and a
+    review don't change, down to the names of people; what is held is never stale, however long
+    it is held."""
+    if not settings.DASHBOARD_CACHE_SECONDS or not generation:
         return [mark_safe(render(index)) for index in range(len(named))]
-    html, seen_as = _fragments.of(_generation()), _seen_as()
+    html, seen_as = _fragments.of(generation), _seen_as()
     found = []
     for index, parts in enumerate(named):
         key = _key(*parts, seen_as=seen_as)

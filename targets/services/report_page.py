@@ -53,8 +53,7 @@ class MeasureRow:
 
     @property
     def state_label(self) -> str:
-        # State(…).label, not the note's get_state_display(): that rebuilds the choices each time.
-        return State(self.note.state).label if self.note else gettext("未填报")
+        return state_label(self.note)
 
     @property
     def open_to_edit(self) -> bool:
@@ -69,6 +68,12 @@ class MeasureRow:
         note, people = self.note, [self.note.updated_by, self.note.reviewed_by]
         names = [f"{person.username}:{person.get_full_name()}" for person in people if person]
         return parts + (f"{note.pk}:{note.version}:{note.state}:{note.evidence_count}", *names)
+
+
+def state_label(note: ProgressNote | None) -> str:
+    """Where the note is in its workflow, in words ("not reported" for none). State(…).label,
+    not the note's get_state_display(): that rebuilds the choices on every call."""
+    return State(note.state).label if note else gettext("未填报")
 
 
 @dataclass
@@ -143,10 +148,13 @@ class Outline:
         return note
 
 
+OUTLINE = "report-outline"
+
+
 def outline() -> Outline:
     """Kept until the plan or the periods change (dashboard_cache.kept): read afresh, it costs
     nine queries on every visit to the page."""
-    return dashboard_cache.kept("report-outline", _read_outline)
+    return dashboard_cache.kept(OUTLINE, _read_outline)
 
 
 def _read_outline() -> Outline:

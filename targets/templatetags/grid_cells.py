@@ -12,7 +12,9 @@ from django.utils.translation import gettext
 
 from targets.models import State
 from targets.services.dashboard import GridCell
+from targets.services.report_page import state_label
 from targets.templatetags.lights import light
+from targets.templatetags.numbers import days_before
 
 register = template.Library()
 
@@ -49,12 +51,8 @@ def grid_tile(cell: GridCell) -> SafeString:
 
 
 @register.simple_tag
-def grid_row(cell: GridCell, prefecture, today) -> SafeString:
+def grid_row(cell: GridCell, prefecture, now) -> SafeString:
     note = cell.note
-    if note is None:
-        state, state_label = "missing", gettext("未填报")
-    else:
-        state, state_label = note.state, State(note.state).label
     if cell.approved:
         status = format_html(
             '<span class="status status--{}">{}</span>', note.status.code, note.status.label
@@ -80,11 +78,11 @@ def grid_row(cell: GridCell, prefecture, today) -> SafeString:
         cell.timeline_url,
         cell.county.name,
         prefecture.name,
-        state,
-        state_label,
+        note.state if note else "missing",
+        state_label(note),
         light(cell.light),
         status,
         percent,
-        (today - cell.last_saved).days if cell.last_saved else "—",
+        days_before(cell.last_saved, now) if cell.last_saved else "—",
         rating,
     )

@@ -90,7 +90,8 @@ def _render_rows(areas: list[report_page.AreaRows], can_report: bool) -> None:
         return template.render({"row": rows[index], "can_report": can_report})
 
     named = [row.shown(can_report) for row in rows]
-    for row, html in zip(rows, dashboard_cache.held(named, render_row), strict=True):
+    generation = dashboard_cache.generation_of(report_page.OUTLINE)
+    for row, html in zip(rows, dashboard_cache.held(named, render_row, generation), strict=True):
         row.html = html
 
 

@@ -67,7 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = query.urlencode()
     context = {"filters": filters, "query": query, "page": page}
     if page.object_list:
-        context["listing"] = _listing(request, page, decision, filters)
+        context["listing"] = _listing(request, page, decision, filters, query)
     if request.htmx:
         return render(request, "review/queue.html#queue", context)
     context["filter_fields"] = _filter_fields(filters, access)
@@ -75,7 +75,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _listing(
-    request: HttpRequest, page: Page, decision: ReviewForm | None, filters: QueueFilterForm
+    request: HttpRequest,
+    page: Page,
+    decision: ReviewForm | None,
+    filters: QueueFilterForm,
+    query: str,
 ) -> SafeString:
     """The page's items and the decision form. Kept like the dashboards for everyone who asks for
     the same page while it holds the same items (their keys pin what it shows of them: new
@@ -91,10 +95,11 @@ def _listing(
         }
         return render_to_string("review/queue.html#listing", context)
 
-    if decision is not None or not set(request.GET) <= {*filters.fields, "page"}:
-        return mark_safe(listing())
-    parts = ("review/queue.html#listing", request.GET.urlencode())
-    return dashboard_cache.fragment(parts + tuple(map(repr, page.object_list)), listing)
+    if decision is not None or not dashboard_cache.known_query(request, [*filters.fields, "page"]):
+        return listing()
+    # The query without the page (as the export links read it): the items name the page.
+    parts = ("review/queue.html#listing", query, *map(repr, page.object_list))
+    return dashboard_cache.fragment(parts, listing)
 
 
 def _filter_fields(filters: QueueFilterForm, access: Access) -> SafeString:
