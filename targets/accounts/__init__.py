@@ -1,0 +1,1 @@
+"""Accounts: the admin duties (三员) and who may act on whose account."""
