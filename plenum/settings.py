@@ -23,6 +23,9 @@ CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "targets.admin_apps.PlanAdminConfig",
+    # Before django.contrib.auth, so that its changepassword and createsuperuser commands
+    # (held to the admin duties' rule) replace Django's.
+    "targets",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,7 +33,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
-    "targets",
 ]
 
 MIDDLEWARE = [

@@ -97,12 +97,17 @@ class Access:
         return bool(self.kinds & {Kind.PREFECTURE_REVIEWER, Kind.PROVINCIAL_REVIEWER})
 
     def can_review(self, county: County) -> bool:
+        """Never a county the user reports for (four eyes), whatever other roles they hold."""
+        if county.pk in self.county_ids:
+            return False
         return Kind.PROVINCIAL_REVIEWER in self.kinds or county.prefecture_id in self.prefecture_ids
 
     def reviewable_counties(self) -> QuerySet[County]:
         if Kind.PROVINCIAL_REVIEWER in self.kinds:
-            return County.objects.all()
-        return County.objects.filter(prefecture_id__in=self.prefecture_ids)
+            counties = County.objects.all()
+        else:
+            counties = County.objects.filter(prefecture_id__in=self.prefecture_ids)
+        return counties.exclude(pk__in=self.county_ids) if self.county_ids else counties
 
 
 def access_for(request: HttpRequest) -> Access:

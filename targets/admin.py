@@ -8,13 +8,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from targets import passwords, security_policy
 from targets.access import access_for
+from targets.accounts import duties, grants
 from targets.models import (
-    ADMIN_KINDS,
     AuditRecord,
     BottomLine,
     BoundaryMap,
@@ -366,16 +367,17 @@ class RoleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         user, kind = cleaned.get("user"), cleaned.get("kind")
-        if user is not None and self.request is not None and user == self.request.user:
-            raise forms.ValidationError(_("不能给自己授予或修改角色。"))
-        if kind in ADMIN_KINDS and user is not None:
-            others = Role.objects.filter(user=user, kind__in=ADMIN_KINDS).exclude(
-                pk=self.instance.pk
+        if user is not None and kind:
+            refused = grants.refusal(
+                actor=self.request.user if self.request is not None else None,
+                user=user,
+                kind=kind,
+                county=cleaned.get("county"),
+                prefecture=cleaned.get("prefecture"),
+                exclude_pk=self.instance.pk,
             )
-            if others.exists():
-                raise forms.ValidationError(
-                    _("系统管理员、安全管理员、审计管理员三者互斥,一个账号只能担任其中之一。")
-                )
+            if refused:
+                raise forms.ValidationError(refused)
         needed = {
             Role.Kind.COUNTY_REPORTER: "county",
             Role.Kind.PREFECTURE_REVIEWER: "prefecture",
@@ -411,12 +413,12 @@ class RoleAdmin(AuditedAdmin):
         return RoleFormForRequest
 
     def has_change_permission(self, request, obj=None) -> bool:
-        own = obj is not None and obj.user_id == request.user.pk
-        return super().has_change_permission(request, obj) and not own
+        kept = obj is None or duties.may_keep(request.user, obj.user)
+        return super().has_change_permission(request, obj) and kept
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        own = obj is not None and obj.user_id == request.user.pk
-        return super().has_delete_permission(request, obj) and not own
+        kept = obj is None or duties.may_keep(request.user, obj.user)
+        return super().has_delete_permission(request, obj) and kept
 
 
 # Accounts are managed here; roles on their own page; Django's groups and permissions are unused.
@@ -428,10 +430,23 @@ for model in (User, Group, AccessAttempt, AccessLog, AccessFailureLog):
 @admin.register(User)
 class AccountAdmin(AuditedAdmin, UserAdmin):
     """The system admin creates and deactivates accounts and resets passwords; the security admin
-    reads them to grant roles. An account that an admin created or reset must change its password
-    at the next sign-in."""
+    reads them to grant roles. An admin duty's account is kept only by its keeper duty
+    (``accounts.duties``), and no one changes their own account here. An account that an admin
+    created or reset must change its password at the next sign-in."""
 
     viewers = frozenset({Role.Kind.SECURITY_ADMIN})
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is None or duties.duty_of(obj) is None:
+            return super().has_change_permission(request, obj) and (
+                obj is None or duties.may_keep(request.user, obj)
+            )
+        return duties.may_keep(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        kept = obj is None or duties.may_keep(request.user, obj)
+        return super().has_delete_permission(request, obj) and kept
+
     list_display = ["username", "first_name", "is_active", "last_login", "role_names"]
     list_filter = ["is_active", "roles__kind"]
     fieldsets = [
@@ -454,6 +469,20 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
             passwords.require_change(obj)
 
     def user_change_password(self, request, id, form_url=""):
+        target = self.get_object(request, id)
+        if target is None:
+            raise Http404
+        try:
+            duties.check_reset(request.user, target, "password")
+        except PermissionDenied:
+            if request.method == "POST":
+                audit.record(
+                    "admin.password_reset",
+                    request=request,
+                    obj=target,
+                    outcome=AuditRecord.Outcome.FAILURE,
+                )
+            raise
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = User.objects.get(pk=id)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from targets.accounts import four_eyes
 from targets.models import (
     BottomLine,
     County,
@@ -212,8 +213,16 @@ def review(
         raise WorkflowError(_("退回时须填写审核意见。"))
     event = "approve" if approve else "return"
     with transaction.atomic():
-        for item in items:
-            current = type(item).objects.select_for_update(**ROW_ONLY).get(pk=item.pk)
+        locked = [
+            type(item).objects.select_for_update(**ROW_ONLY).get(pk=item.pk) for item in items
+        ]
+        own = four_eyes.written_by(user, locked)
+        if own:
+            raise WorkflowError(
+                _("%(item)s 由您本人填写或提交,不能由您审核(审核与填报须分离),本次操作未执行。")
+                % {"item": own[0]}
+            )
+        for item, current in zip(items, locked, strict=True):
             _check_open(item.period, item.county)
             if current.state != State.SUBMITTED:
                 raise WorkflowError(
