@@ -5,7 +5,9 @@ export UV_PYTHON_DOWNLOADS := never
 # uv from PATH, else as a module of python3 (installed with pip on first use).
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 # Python 3.13: from PATH, else pyenv's, else whatever uv finds that satisfies .python-version.
-PYTHON := $(shell command -v python3.13 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
+# The interpreter's own path, not pyenv's shim: uv rebuilds .venv when the path it is given differs
+# from the one the venv was made with.
+PYTHON := $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -n 1)
 UV_PYTHON_FLAG := $(if $(PYTHON),--python $(PYTHON),)
 RUN := $(UV) run --frozen $(UV_PYTHON_FLAG)
 
