@@ -41,7 +41,48 @@ def test_the_database_refuses_update_and_delete(admin_user):
         AuditRecord.objects.filter(pk=entry.pk).delete()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM targets_auditrecord")
+    # The switch of old, which any session could set, opens nothing any more.
+    with pytest.raises(DatabaseError, match="DELETE refused"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plenum.audit_archiving = 'on'")
+        AuditRecord.objects.filter(pk=entry.pk).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending check may hide the refusal
+    for table in ("targets_auditrecord", "targets_auditarchive"):
+        with (
+            pytest.raises(DatabaseError, match="TRUNCATE refused"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"TRUNCATE {table}")
     assert AuditRecord.objects.filter(pk=entry.pk, action="test.one").exists()
+
+
+@postgres_only
+def test_the_database_refuses_to_change_an_anchor(empty_trail, tmp_path):
+    with time_machine.travel(OLD):
+        audit.record("test.old", actor_name="someone")
+    with time_machine.travel(OLD + datetime.timedelta(days=200)):
+        call_command("archive_audit", output=tmp_path / "a.jsonl")
+    anchor = AuditArchive.objects.get()
+    with pytest.raises(DatabaseError, match="UPDATE refused"), transaction.atomic():
+        AuditArchive.objects.filter(pk=anchor.pk).update(record_count=0)
+    with pytest.raises(DatabaseError, match="DELETE refused"), transaction.atomic():
+        AuditArchive.objects.filter(pk=anchor.pk).delete()
+    assert AuditArchive.objects.get().record_count == 1
+
+
+@postgres_only
+def test_the_retention_function_keeps_records_younger_than_180_days(empty_trail):
+    """Whoever calls it: the database judges the age by its own clock."""
+    entry = audit.record("test.today", actor_name="someone")
+    with pytest.raises(DatabaseError, match="younger than 180 days"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT targets_audit_archive(%s, 1, %s, now(), 'f', 'f', 'm')",
+                [entry.id, entry.hash],
+            )
+    assert AuditRecord.objects.filter(pk=entry.pk).exists()
 
 
 def test_records_older_than_the_retention_period_are_exported_then_removed(empty_trail, tmp_path):
