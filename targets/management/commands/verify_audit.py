@@ -55,12 +55,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Archive files checked: {checked}; moved away on purpose: {len(moved_away)}."
             )
-        if point is None:
+        if point is None and not checkpoint:
             self.stderr.write(
                 "No checkpoint yet: whether the newest records were removed cannot be told. "
                 "Run `verify_audit --checkpoint` regularly (see the README)."
             )
-        else:
+        elif point is not None:
             self.stdout.write(f"Matches the checkpoint of {point['at']}.")
         if checkpoint:
             line = audit_checkpoint.write(checkpoint_dir)
