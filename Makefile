@@ -36,6 +36,7 @@ run: setup
 # The tests, on the database of DATABASE_URL (PostgreSQL in CI); browser tests use Debian's Chromium.
 test: export SECRET_KEY ?= test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 test: export HTTPS ?= false
+test: export AUDIT_KEY ?= test-only-audit-key-not-secret-0123456789abcdef
 test: setup
 	$(RUN) python manage.py collectstatic --no-input -v 0
 	$(RUN) pytest $(PYTEST_ARGS)

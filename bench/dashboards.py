@@ -3,7 +3,7 @@ late-and-silent view at Sichuan scale.
 
 Run against a PostgreSQL database filled by `seed_demo --scale sichuan` (see bench/README.md):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench HTTPS=false \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench AUDIT_KEY=bench-only-audit-key-0123456789abcdef HTTPS=false \\
         ALLOWED_HOSTS=testserver .venv/bin/python bench/dashboards.py
 
 Each page is requested through Django's test client in this process (no network, no browser),

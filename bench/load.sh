@@ -12,6 +12,7 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/plenum_bench}
 export SECRET_KEY=${SECRET_KEY:-bench-only-key-0123456789-abcdefghijklmnopqrstuvwxyz}
+export AUDIT_KEY=${AUDIT_KEY:-bench-only-audit-key-0123456789-abcdefghijklmnop}
 export HTTPS=false ALLOWED_HOSTS=127.0.0.1
 USERS=${USERS:-50}
 # STEADY: the figures restart once every user has signed in (50 password hashes at once).

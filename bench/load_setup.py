@@ -3,7 +3,7 @@ reporter accounts, one for each of the first 50 counties, and the current round 
 emptied so that they have measures to report, and the notes' tables vacuumed as autovacuum would
 have done between two runs. Run again before each load run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench HTTPS=false \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench AUDIT_KEY=bench-only-audit-key-0123456789abcdef HTTPS=false \\
         .venv/bin/python bench/load_setup.py
 """
 

@@ -4,7 +4,7 @@ and the minimum is steady where a machine shared with others varies from run to 
 to the minimal view say what the pages cost without the queueing of a load run. Run after
 bench/load_setup.py, on the same database:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench HTTPS=false \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench AUDIT_KEY=bench-only-audit-key-0123456789abcdef HTTPS=false \\
         .venv/bin/python bench/pages.py
 """
 

@@ -3,7 +3,7 @@ bad rows (all of which must be reported).
 
 Run against the Sichuan-scale database (see bench/README.md):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench HTTPS=false \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench AUDIT_KEY=bench-only-audit-key-0123456789abcdef HTTPS=false \\
         .venv/bin/python bench/value_import.py
 
 Everything it makes (22 synthetic county-level indicators, a user who reports for all 183

@@ -136,6 +136,22 @@ PACE_LIMITED = env.get_float("PACE_LIMITED", 0.60)
 # Audit records are kept at least 180 days (Cybersecurity Law art. 21) and removed only after
 # they were exported for archiving (see the archive_audit command).
 AUDIT_RETENTION_DAYS = env.get_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
+# The key of the audit chain's HMAC (records, archive anchors, checkpoints), kept outside the
+# database so that someone who can write the tables cannot re-hash what they changed. Best given
+# as a file readable by the app alone (AUDIT_KEY_FILE). Changing it breaks the chain's check.
+AUDIT_KEY = env.get("AUDIT_KEY")
+if not AUDIT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "AUDIT_KEY (or AUDIT_KEY_FILE) must be set when DEBUG is off: the audit chain's HMAC "
+            "key, kept outside the database (e.g. 64 random hex digits)."
+        )
+    AUDIT_KEY = "insecure-development-audit-key-never-use-in-production"
+elif len(AUDIT_KEY) < 32 and not DEBUG:
+    raise ImproperlyConfigured("AUDIT_KEY is too short: give at least 32 characters.")
+# Where `verify_audit --checkpoint` appends the chain head (a MAC'd line per run), outside the
+# database: deleting the newest records, or emptying the table, is then found.
+AUDIT_CHECKPOINT_DIR = Path(env.get("AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "audit-checkpoints")))
 
 # Reminders go out by email as well as in the app: printed to the console in development, else by
 # SMTP to EMAIL_HOST (default: a mail relay on this machine). A failed email is logged; the in-app

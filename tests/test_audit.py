@@ -1,12 +1,14 @@
 """The audit trail: one function writes it; records are chained by hash; tampering is found."""
 
+import importlib
 from contextlib import contextmanager
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from targets.models import AuditRecord, Measure
+from targets.models import AuditArchive, AuditRecord, Measure
 from targets.services import audit
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @contextmanager
 def behind_the_apps_back():
     """What someone with the database owner's rights could do: switch the append-only trigger off."""
-    statement = "ALTER TABLE targets_auditrecord {} TRIGGER targets_auditrecord_append_only"
+    statement = "ALTER TABLE targets_auditrecord {} TRIGGER USER"
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -72,3 +74,60 @@ def test_secrets_are_masked_in_diffs():
         {"password": "old-hash", "name": "a"}, {"password": "new-hash", "name": "b"}
     )
     assert changes == {"password": ["******", "******"], "name": ["a", "b"]}
+
+
+def test_the_hash_is_keyed_and_covers_the_actor(admin_user, settings, security_admin):
+    entry = audit.record("test.one", actor=admin_user)
+    assert audit.record_mac(entry) == entry.hash
+    entry.actor_id = security_admin.id
+    assert audit.record_mac(entry) != entry.hash
+    entry.refresh_from_db()
+    settings.AUDIT_KEY = "another-key-0123456789-0123456789-0123456789"
+    assert audit.record_mac(entry) != entry.hash
+    assert audit.verify() == audit.ChainBreak(AuditRecord.objects.first().id, "content")
+
+
+def test_the_actor_changed_behind_the_apps_back_is_named(admin_user, security_admin):
+    audit.record("test.one", actor=admin_user)
+    target = audit.record("test.two", actor=admin_user)
+    with behind_the_apps_back():
+        AuditRecord.objects.filter(pk=target.pk).update(actor=security_admin)
+    assert audit.verify() == audit.ChainBreak(target.pk, "content")
+
+
+MIGRATION = importlib.import_module("targets.migrations.0013_audit_keyed_chain")
+
+
+def written_before_the_key(records):
+    """Hash the records as the app did before migration 0013 (plain SHA-256)."""
+    previous = AuditRecord.objects.filter(id__lt=records[0].id).order_by("-id").first()
+    previous = previous.hash if previous else audit.GENESIS
+    for entry in records:
+        entry.previous_hash = previous
+        entry.hash = previous = MIGRATION.sha256_digest(entry)
+        AuditRecord.objects.filter(pk=entry.pk).update(
+            previous_hash=entry.previous_hash, hash=entry.hash
+        )
+
+
+def test_records_written_before_the_key_are_verified_then_re_keyed(admin_user):
+    with behind_the_apps_back():
+        AuditRecord.objects.all().delete()
+        AuditArchive.objects.all().delete()
+        records = [audit.record(f"test.{n}", actor=admin_user) for n in range(3)]
+        written_before_the_key(records)
+        assert audit.verify() == audit.ChainBreak(records[0].id, "content")
+        MIGRATION.rekey(apps, None)
+    assert audit.verify() is None
+
+
+def test_a_chain_broken_before_the_key_is_not_re_keyed(admin_user):
+    with behind_the_apps_back():
+        AuditRecord.objects.all().delete()
+        AuditArchive.objects.all().delete()
+        records = [audit.record(f"test.{n}", actor=admin_user) for n in range(3)]
+        written_before_the_key(records)
+        AuditRecord.objects.filter(pk=records[1].pk).update(action="forged")
+        with pytest.raises(MIGRATION.BrokenChain, match=f"broken at record {records[1].id}"):
+            MIGRATION.rekey(apps, None)
+    assert AuditRecord.objects.get(pk=records[2].pk).hash == records[2].hash

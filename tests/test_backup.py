@@ -55,6 +55,7 @@ def test_backup_and_restore(tmp_path, fresh_database, admin_user):
         **os.environ,
         "DATABASE_URL": url(connection.settings_dict["NAME"]),
         "MEDIA_ROOT": str(media),
+        "AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
     }
     made = subprocess.run(
         ["bash", "deploy/backup.sh", str(tmp_path / "backups")],

@@ -48,6 +48,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_an_audit_key():
+    secret = "k" * 20 + "production-secret-0123456789-abcdefghijklmnop"
+    result = run_manage("check", DEBUG="false", SECRET_KEY=secret, AUDIT_KEY="")
+    assert result.returncode != 0
+    assert "AUDIT_KEY (or AUDIT_KEY_FILE) must be set when DEBUG is off" in result.stderr
+    result = run_manage("check", DEBUG="false", SECRET_KEY=secret, AUDIT_KEY="short")
+    assert result.returncode != 0 and "AUDIT_KEY is too short" in result.stderr
+
+
 def test_a_bad_setting_stops_the_app_naming_the_variable():
     result = run_manage("check", DEBUG="maybe")
     assert result.returncode != 0 and "DEBUG='maybe' is not a boolean" in result.stderr

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,14 +43,17 @@ class AuditRecord(models.Model):
 
 
 class AuditArchive(models.Model):
-    """A batch of old records exported to a file and then removed; anchors the remaining chain."""
+    """A batch of old records exported to a file and then removed; anchors the remaining chain.
+    Written only by the archiving path (on PostgreSQL a function the app's role may not call),
+    with a MAC under the audit key over all its fields."""
 
-    created_at = models.DateTimeField(_("归档时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("归档时间"), default=timezone.now, editable=False)
     up_to_id = models.BigIntegerField(_("归档至记录号"))
     last_hash = models.CharField(_("最后一条记录的哈希"), max_length=64)
     record_count = models.PositiveIntegerField(_("记录数"))
     file_name = models.CharField(_("归档文件"), max_length=500)
     file_sha256 = models.CharField(_("归档文件SHA-256"), max_length=64)
+    mac = models.CharField(max_length=64, default="")
 
     class Meta:
         ordering = ["id"]

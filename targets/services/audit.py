@@ -1,10 +1,15 @@
 """The one function through which every auditable action is recorded, and the chain's check.
 
 Each record carries the hash of the one before it, so a record changed or removed behind the app's
-back breaks the chain at that point.
+back breaks the chain at that point. The hash is an HMAC-SHA256 of every field of the record (its
+id and actor's id included) under ``settings.AUDIT_KEY``, a key kept outside the database: someone
+who can write the table but does not hold the key cannot re-hash what they changed. The archive
+anchors carry such a MAC too. Records written before the key (plain SHA-256) were checked under
+that scheme and re-keyed by migration 0013, which refuses to run on a broken chain.
 """
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
@@ -19,6 +24,7 @@ GENESIS = "0" * 64
 SECRET_FIELDS = {"password", "secret", "token"}
 MASK = "******"
 _CHAIN_LOCK = 73012027  # an arbitrary advisory-lock key that serializes appends on PostgreSQL
+_ADDRESS = AuditRecord._meta.get_field("address")
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -62,30 +68,70 @@ def diff(before: dict, after: dict) -> dict[str, list]:
     }
 
 
-def _digest(record: AuditRecord) -> str:
-    content = {
-        "at": record.at.astimezone(timezone.UTC).isoformat(),
-        "actor": record.actor_name,
-        "address": record.address,
-        "action": record.action,
-        "object_type": record.object_type,
-        "object_id": record.object_id,
-        "object": record.object_repr,
-        "outcome": record.outcome,
-        "changes": record.changes,
-        "previous": record.previous_hash,
-    }
+def _mac(content: dict) -> str:
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hmac.new(settings.AUDIT_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
-def _chain_head() -> str:
-    """The hash the next record links to: the last record's, else the last archived one's."""
+def record_mac(record: AuditRecord) -> str:
+    """The record's hash: an HMAC of all its fields, the link to the one before included."""
+    return _mac(
+        {
+            "kind": "record",
+            "id": record.id,
+            "at": record.at.astimezone(timezone.UTC).isoformat(),
+            "actor_id": record.actor_id,
+            "actor": record.actor_name,
+            "address": record.address,
+            "action": record.action,
+            "object_type": record.object_type,
+            "object_id": record.object_id,
+            "object": record.object_repr,
+            "outcome": record.outcome,
+            "changes": record.changes,
+            "previous": record.previous_hash,
+        }
+    )
+
+
+def archive_mac(archive: AuditArchive) -> str:
+    """An archive anchor's MAC: a forged or changed anchor (or file hash) no longer matches."""
+    return _mac(
+        {
+            "kind": "archive",
+            "created_at": archive.created_at.astimezone(timezone.UTC).isoformat(),
+            "up_to_id": archive.up_to_id,
+            "last_hash": archive.last_hash,
+            "record_count": archive.record_count,
+            "file_name": archive.file_name,
+            "file_sha256": archive.file_sha256,
+        }
+    )
+
+
+def checkpoint_mac(content: dict) -> str:
+    return _mac({"kind": "checkpoint", **content})
+
+
+def _next_link() -> tuple[int, str]:
+    """The next record's id and the hash it links to (the last record's, else the last archived
+    one's). Called with the chain locked; the id is taken first so that it can be hashed."""
+    table = AuditRecord._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')),"
+                f" (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1),"
+                f" (SELECT last_hash FROM {AuditArchive._meta.db_table} ORDER BY id DESC LIMIT 1)"
+            )
+            next_id, last, archived = cursor.fetchone()
+            return next_id, last or archived or GENESIS
+        # SQLite (development): AUTOINCREMENT's counter never goes back, even after archiving.
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
     last = AuditRecord.objects.order_by("-id").values_list("hash", flat=True).first()
-    if last:
-        return last
-    archive = AuditArchive.objects.order_by("-id").values_list("last_hash", flat=True).first()
-    return archive or GENESIS
+    archived = AuditArchive.objects.order_by("-id").values_list("last_hash", flat=True).first()
+    return (row[0] if row else 0) + 1, last or archived or GENESIS
 
 
 def lock_chain() -> None:
@@ -108,11 +154,13 @@ def record(
     """Append one record to the audit trail. ``actor`` defaults to the request's user."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
+    address = client_address(request)
     entry = AuditRecord(
         at=timezone.now(),
         actor=actor,
         actor_name=actor.get_username() if actor else actor_name,
-        address=client_address(request),
+        # As the database will return it (an IPv6 address normalised), so that it hashes the same.
+        address=_ADDRESS.get_prep_value(address) if address else None,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
@@ -124,27 +172,43 @@ def record(
     # to be written fails the change it records.
     with transaction.atomic(savepoint=False):
         lock_chain()
-        entry.previous_hash = _chain_head()
-        entry.hash = _digest(entry)
-        entry.save()
+        entry.id, entry.previous_hash = _next_link()
+        entry.hash = record_mac(entry)
+        entry.save(force_insert=True)
     return entry
 
 
 @dataclass
 class ChainBreak:
-    record_id: int
-    reason: str
+    record_id: int | None
+    reason: str  # "link", "content", or "anchor" (an archive anchor, named by archive_id)
+    archive_id: int | None = None
+
+    def __str__(self) -> str:
+        if self.reason == "anchor":
+            return (
+                f"Audit archive anchor {self.archive_id} does not match its MAC or follow the one "
+                f"before it (forged or changed)."
+            )
+        return f"Audit chain broken at record {self.record_id} ({self.reason} does not match)."
 
 
 def verify() -> ChainBreak | None:
-    """The first record whose content or link does not match the chain, or None if all hold.
+    """The first archive anchor or record that does not match the chain, or None if all hold.
     The chain starts from the last archived record's hash, or from the genesis value."""
-    archive = AuditArchive.objects.order_by("-id").first()
-    expected_previous = archive.last_hash if archive else GENESIS
-    for entry in AuditRecord.objects.order_by("id").iterator():
-        if entry.previous_hash != expected_previous:
+    anchor = None
+    for archive in AuditArchive.objects.order_by("id"):
+        if not hmac.compare_digest(archive.mac, archive_mac(archive)) or (
+            anchor is not None and archive.up_to_id <= anchor.up_to_id
+        ):
+            return ChainBreak(None, "anchor", archive.id)
+        anchor = archive
+    expected_previous = anchor.last_hash if anchor else GENESIS
+    floor = anchor.up_to_id if anchor else 0
+    for entry in AuditRecord.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.previous_hash != expected_previous or entry.id <= floor:
             return ChainBreak(entry.id, "link")
-        if _digest(entry) != entry.hash:
+        if not hmac.compare_digest(entry.hash, record_mac(entry)):
             return ChainBreak(entry.id, "content")
         expected_previous = entry.hash
     return None
