@@ -4,11 +4,12 @@ Each record carries the hash of the one before it, so a record changed or remove
 back breaks the chain at that point.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -167,7 +168,7 @@ class Export:
 
     action: str
     request: HttpRequest
-    filters: Mapping = field(default_factory=dict)
+    filters: Mapping = dataclasses.field(default_factory=dict)
     obj: models.Model | None = None
 
     def __post_init__(self):

@@ -148,9 +148,9 @@ def _csv_lines(table: Table, audit: Export) -> Iterator[str]:
                 elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
                     value = "'" + value  # Excel would run it as a formula (CSV injection)
                 values.append("" if value is None else value)
-            yield writer.writerow(values)
             count += 1
-    except GeneratorExit:  # the client went away: what was sent is recorded, as not complete
+            yield writer.writerow(values)
+    except GeneratorExit:  # the client went away: the rows handed out are recorded, as a failure
         try:
             audit.record(fmt="csv", rows=count, outcome=AuditRecord.Outcome.FAILURE)
         except Exception:
@@ -173,9 +173,7 @@ def response(table: Table, fmt: str, audit: Export):
     """The table as a download in ``fmt`` (one of FORMATS), recorded as ``audit`` says."""
     if fmt == "xlsx":
         return workbook_response([table], table.name, audit)
-    answer = StreamingHttpResponse(
-        _csv_lines(table, audit), content_type="text/csv; charset=utf-8"
-    )
+    answer = StreamingHttpResponse(_csv_lines(table, audit), content_type="text/csv; charset=utf-8")
     answer["Content-Disposition"] = content_disposition_header(True, f"{table.name}.csv")
     return answer
 

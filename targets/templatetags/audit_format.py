@@ -33,6 +33,6 @@ def export_details(record) -> list[tuple[str, str]]:
     if "size" in changes:
         lines.append((_("大小"), str(filesizeformat(changes["size"]))))
     filters = changes.get("filters") or {}
-    chosen = "; ".join(f"{name}={_filter_text(value)}" for name, value in filters.items())
+    chosen = "; ".join(f"{name}={_filter_text(filters[name])}" for name in sorted(filters))
     lines.append((_("筛选条件"), chosen or _("无(全部)")))
     return lines
