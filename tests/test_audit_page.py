@@ -63,8 +63,9 @@ def test_the_export_is_csv_excel_opens_and_is_itself_recorded(client_for, audit_
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0][0] == "时间"
     assert [row[3] for row in rows[1:]] == ["admin.change"]
-    export = AuditRecord.objects.get(action="audit.export")
-    assert export.actor == audit_admin and export.changes == {"filters": {"actor": "plan_admin"}}
+    export = AuditRecord.objects.get(action="export.audit")
+    assert export.actor == audit_admin
+    assert export.changes == {"format": "csv", "filters": {"actor": "plan_admin"}, "rows": 1}
 
 
 @pytest.mark.parametrize(

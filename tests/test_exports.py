@@ -693,12 +693,13 @@ def test_the_audit_export_is_filtered_formatted_and_itself_recorded(client_for, 
     when = rows[0][column["时间"] - 1]
     assert when.value == datetime.datetime(2026, 3, 1, 10, 0)  # 02:00 UTC is 10:00 in Sichuan
     assert when.number_format == "yyyy-mm-dd hh:mm:ss"
-    export = AuditRecord.objects.get(action="audit.export")
-    assert export.actor == audit_admin and export.changes == {"filters": {"actor": "reporter"}}
+    export = AuditRecord.objects.get(action="export.audit")
+    assert export.actor == audit_admin
+    assert export.changes == {"format": "xlsx", "filters": {"actor": "reporter"}, "rows": 1}
     lines = records(csv_of(client.get("/audit/export.csv", {"object": "T1.1"})))
     assert [line["操作"] for line in lines] == ["admin.change"]
     assert lines[0]["时间"] == "2026-03-05 10:00:00"
-    assert AuditRecord.objects.filter(action="audit.export").count() == 2
+    assert AuditRecord.objects.filter(action="export.audit").count() == 2
 
 
 @pytest.mark.parametrize(
@@ -708,7 +709,7 @@ def test_the_audit_export_is_filtered_formatted_and_itself_recorded(client_for, 
 def test_only_the_audit_admin_exports_the_audit_trail(request, client_for, persona, fmt, trail):
     response = client_for(request.getfixturevalue(persona)).get(f"/audit/export.{fmt}")
     assert response.status_code == 403
-    assert not AuditRecord.objects.filter(action="audit.export").exists()
+    assert not AuditRecord.objects.filter(action="export.audit").exists()
 
 
 def test_the_audit_export_needs_a_known_format_and_a_signed_in_user(client, audit_admin):
@@ -726,7 +727,15 @@ def test_an_unknown_export_format_shows_the_page(client_for, provincial_reviewer
 # --- streaming, memory flat -----------------------------------------------------------------
 
 
-def test_a_large_xlsx_is_written_row_by_row_through_a_temporary_file(monkeypatch):
+@pytest.fixture
+def recorded(rf, provincial_reviewer):
+    """The audit record of a test export, asked for by the provincial reviewer."""
+    request = rf.get("/big/")
+    request.user = provincial_reviewer
+    return audit.Export("export.big", request)
+
+
+def test_a_large_xlsx_is_written_row_by_row_through_a_temporary_file(monkeypatch, recorded):
     total = 50_000
     read = 0
     appended: list[int] = []  # how many rows had been read at each row written
@@ -750,7 +759,7 @@ def test_a_large_xlsx_is_written_row_by_row_through_a_temporary_file(monkeypatch
         [Column("名称"), Column("序号", "int"), Column("完成进度", "percent")],
         rows(),
     )
-    response = exports.response(table, "xlsx")
+    response = exports.response(table, "xlsx", recorded)
     try:
         assert isinstance(response, FileResponse)
         assert response.file_to_stream.fileno() >= 0  # a file on disk, not bytes in memory
@@ -758,6 +767,8 @@ def test_a_large_xlsx_is_written_row_by_row_through_a_temporary_file(monkeypatch
         assert appended[0] <= exports.SAMPLE_ROWS
         assert len(appended) == total + 1 and appended[-1] == total
         assert all(n == row for row, n in enumerate(appended[-1000:], start=total - 999))
+        # Recorded once the workbook is written, before it goes out.
+        assert AuditRecord.objects.get(action="export.big").changes["rows"] == total
         data = b"".join(response.streaming_content)
     finally:
         response.close()
@@ -770,7 +781,7 @@ def test_a_large_xlsx_is_written_row_by_row_through_a_temporary_file(monkeypatch
     book.close()
 
 
-def test_a_large_csv_is_produced_as_the_client_reads_it():
+def test_a_large_csv_is_produced_as_the_client_reads_it(recorded):
     read = 0
 
     def rows():
@@ -780,7 +791,7 @@ def test_a_large_csv_is_produced_as_the_client_reads_it():
             yield [f"县{number}", number]
 
     response = exports.response(
-        Table("big", "大表", [Column("名称"), Column("序号", "int")], rows()), "csv"
+        Table("big", "大表", [Column("名称"), Column("序号", "int")], rows()), "csv", recorded
     )
     assert isinstance(response, StreamingHttpResponse) and response.streaming
     assert response["Content-Disposition"] == 'attachment; filename="big.csv"'
@@ -790,8 +801,12 @@ def test_a_large_csv_is_produced_as_the_client_reads_it():
     assert read == 0
     assert next(chunks).decode("utf-8") == "县0,0\r\n"
     assert read == 1
+    assert not AuditRecord.objects.filter(action="export.big").exists()
     rest = list(chunks)
     assert len(rest) == 49_999 and read == 50_000
+    # Recorded when the last row has gone out.
+    export = AuditRecord.objects.get(action="export.big")
+    assert export.changes == {"format": "csv", "filters": {}, "rows": 50_000}
     response.close()
 
 

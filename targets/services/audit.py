@@ -8,9 +8,12 @@ anchors carry such a MAC too. Records written before the key (plain SHA-256) wer
 that scheme and re-keyed by migration 0013, which refuses to run on a broken chain.
 """
 
+import dataclasses
+import datetime
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -176,6 +179,67 @@ def record(
         entry.hash = record_mac(entry)
         entry.save(force_insert=True)
     return entry
+
+
+EXPORT_PREFIXES = ("export.", "download.")
+
+
+def _filter_value(value):
+    """A filter's value as the audit keeps it: a record by its code (else its key), a date in ISO
+    form, text stripped; None for a filter left empty."""
+    if isinstance(value, models.Model):
+        return str(getattr(value, "code", None) or value.pk)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
+        return sorted(filter(None, map(_filter_value, value))) or None
+    if value is False:
+        return None  # an unticked box filters nothing
+    return value
+
+
+def filters_of(chosen: Mapping) -> dict:
+    """The filters that chose an export's rows, normalised: the values a view applied (a form's
+    cleaned data, the period it fell back to), sorted by name, the empty ones left out."""
+    kept = {name: _filter_value(value) for name, value in chosen.items()}
+    return {name: kept[name] for name in sorted(kept) if kept[name] is not None}
+
+
+@dataclass(frozen=True)
+class Export:
+    """What the audit record of one export or download says about it before it is made: who
+    asked (the request), what (``export.<table>`` or ``download.<kind>``, and the one object a
+    single file is of), and which filters chose its rows. ``services.exports`` writes the record
+    once the file is complete, with its format and its row count (or size)."""
+
+    action: str
+    request: HttpRequest
+    filters: Mapping = dataclasses.field(default_factory=dict)
+    obj: models.Model | None = None
+
+    def __post_init__(self):
+        if not self.action.startswith(EXPORT_PREFIXES):
+            raise ValueError(f"an export's action starts with export. or download.: {self.action}")
+
+    def record(
+        self,
+        *,
+        fmt: str,
+        rows: int | None = None,
+        size: int | None = None,
+        outcome: str = AuditRecord.Outcome.SUCCESS,
+    ) -> AuditRecord:
+        """The one record of the export: one append to the chain."""
+        changes: dict = {"format": fmt, "filters": filters_of(self.filters)}
+        if rows is not None:
+            changes["rows"] = rows
+        if size is not None:
+            changes["size"] = size
+        return record(
+            self.action, request=self.request, obj=self.obj, changes=changes, outcome=outcome
+        )
 
 
 @dataclass

@@ -1,11 +1,18 @@
 """Any table on screen as a download: .xlsx (Chinese headers, frozen header row, filters on, number
 formats, column widths that fit) or CSV that Excel opens as UTF-8 (with a byte-order mark). Rows
 are written as they come (openpyxl's write-only mode spills to a temporary file), so memory stays
-flat however many rows there are."""
+flat however many rows there are.
+
+Every export goes through ``response`` or ``workbook_response``, which take the export's audit
+record (``audit.Export``) and write it once the file is complete, with the number of rows: a
+workbook's when it is written, before the response goes out; a CSV's when its last row has been
+streamed. An export that fails writes no record; a CSV the client stops reading midway writes a
+failure record with the rows sent until then."""
 
 import csv
 import datetime
 import itertools
+import logging
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +28,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from targets.models import AuditRecord
+from targets.services.audit import Export
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("xlsx", "csv")
 NUMBER_FORMATS = {
@@ -70,7 +82,8 @@ def _width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _write_sheet(book: Workbook, table: Table) -> None:
+def _write_sheet(book: Workbook, table: Table) -> int:
+    """The table as a sheet of the book; the number of rows written (the header not counted)."""
     sheet = book.create_sheet(title=table.title[:31])
     rows = (list(map(_plain, row)) for row in table.rows)
     sample = list(itertools.islice(rows, SAMPLE_ROWS))
@@ -103,17 +116,17 @@ def _write_sheet(book: Workbook, table: Table) -> None:
         count += 1
     last = get_column_letter(len(table.columns))
     sheet.auto_filter.ref = f"A1:{last}{count + 1}"
+    return count
 
 
 def _xlsx_file(tables: Sequence[Table]):
-    """The tables as the sheets of one workbook, in a temporary file."""
+    """The tables as the sheets of one workbook, in a temporary file; and their rows in all."""
     book = Workbook(write_only=True)
-    for table in tables:
-        _write_sheet(book, table)
+    rows = sum(_write_sheet(book, table) for table in tables)
     spool = tempfile.TemporaryFile()
     book.save(spool)
     spool.seek(0)
-    return spool
+    return spool, rows
 
 
 class _Echo:
@@ -121,35 +134,46 @@ class _Echo:
         return value
 
 
-def _csv_lines(table: Table) -> Iterator[str]:
+def _csv_lines(table: Table, audit: Export) -> Iterator[str]:
+    """The CSV's lines as the client reads them; the audit record after the last one."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([c.header for c in table.columns])
-    for row in table.rows:
-        values = []
-        for value in map(_plain, row):
-            if isinstance(value, datetime.datetime):
-                value = value.strftime("%Y-%m-%d %H:%M:%S")
-            elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                value = "'" + value  # Excel would run it as a formula (CSV injection)
-            values.append("" if value is None else value)
-        yield writer.writerow(values)
+    count = 0
+    try:
+        yield "\ufeff" + writer.writerow([c.header for c in table.columns])
+        for row in table.rows:
+            values = []
+            for value in map(_plain, row):
+                if isinstance(value, datetime.datetime):
+                    value = value.strftime("%Y-%m-%d %H:%M:%S")
+                elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                    value = "'" + value  # Excel would run it as a formula (CSV injection)
+                values.append("" if value is None else value)
+            count += 1
+            yield writer.writerow(values)
+    except GeneratorExit:  # the client went away: the rows handed out are recorded, as a failure
+        try:
+            audit.record(fmt="csv", rows=count, outcome=AuditRecord.Outcome.FAILURE)
+        except Exception:
+            log.exception("the record of an interrupted export could not be written")
+        raise
+    audit.record(fmt="csv", rows=count)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def workbook_response(tables: Sequence[Table], name: str) -> FileResponse:
-    """Several tables as the sheets of one .xlsx download."""
-    return FileResponse(
-        _xlsx_file(tables), as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX
-    )
+def workbook_response(tables: Sequence[Table], name: str, audit: Export) -> FileResponse:
+    """Several tables as the sheets of one .xlsx download, recorded with their rows in all."""
+    spool, rows = _xlsx_file(tables)
+    audit.record(fmt="xlsx", rows=rows)
+    return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
 
 
-def response(table: Table, fmt: str):
-    """The table as a download in ``fmt`` (one of FORMATS)."""
+def response(table: Table, fmt: str, audit: Export):
+    """The table as a download in ``fmt`` (one of FORMATS), recorded as ``audit`` says."""
     if fmt == "xlsx":
-        return workbook_response([table], table.name)
-    answer = StreamingHttpResponse(_csv_lines(table), content_type="text/csv; charset=utf-8")
+        return workbook_response([table], table.name, audit)
+    answer = StreamingHttpResponse(_csv_lines(table, audit), content_type="text/csv; charset=utf-8")
     answer["Content-Disposition"] = content_disposition_header(True, f"{table.name}.csv")
     return answer
 

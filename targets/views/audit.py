@@ -28,15 +28,13 @@ def audit_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The records found, as .xlsx or CSV; the export itself is recorded."""
+    """The records found, as .xlsx or CSV; the export itself is recorded (after the records it
+    holds, so that it is not among them)."""
     require_audit_view(request)
     if fmt not in exports.FORMATS:
         raise Http404
     form = AuditSearchForm(request.GET)
     records = search(form)
-    audit.record(
-        "audit.export",
-        request=request,
-        changes={"filters": {k: v for k, v in request.GET.items() if v}},
-    )
-    return exports.response(export_tables.audit_records(records), fmt)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    record = audit.Export("export.audit", request, chosen)
+    return exports.response(export_tables.audit_records(records), fmt, record)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from targets.access import require_province_view
-from targets.models import Period
+from targets.models import County, Period, Prefecture
+from targets.services import audit
 from targets.services import briefing as briefings
 from targets.services.periods import last_ended_period
 
@@ -23,22 +24,29 @@ def _no_fetching(url: str, *args, **kwargs):
     raise ValueError(f"not fetched: {url}")
 
 
-def _briefing(request: HttpRequest) -> briefings.Briefing:
+def _briefing(request: HttpRequest) -> tuple[briefings.Briefing, dict]:
+    """The briefing of the chosen period (else the last ended one) for the user's counties, and
+    what chose it, for the record of its download."""
     access = require_province_view(request)
     today = timezone.localdate()
     chosen = Period.objects.filter(code=request.GET.get("period", "")).first()
     period = chosen or last_ended_period(today)
     if period is None:
         raise Http404
-    return briefings.build(
+    b = briefings.build(
         period, today, access.visible_counties(), whole_province=access.sees_whole_province
     )
+    scope = {"period": period}
+    if not access.sees_whole_province:
+        scope["prefectures"] = Prefecture.objects.filter(pk__in=access.prefecture_ids)
+        scope["counties"] = County.objects.filter(pk__in=access.county_ids)
+    return b, scope
 
 
 @require_GET
 @login_required
 def briefing(request: HttpRequest) -> HttpResponse:
-    b = _briefing(request)
+    b, _scope = _briefing(request)
     return render(request, "briefing/page.html", {"b": b, "periods": Period.objects.only("code")})
 
 
@@ -46,7 +54,7 @@ def briefing(request: HttpRequest) -> HttpResponse:
 @login_required
 def briefing_pdf(request: HttpRequest) -> HttpResponse:
     """The briefing as an A4 PDF, typeset by WeasyPrint with the CJK fonts of the system."""
-    b = _briefing(request)
+    b, scope = _briefing(request)
     html = render_to_string("briefing/pdf.html", {"b": b}, request=request)
     try:
         from weasyprint import HTML  # needs Pango from the system (see the README)
@@ -56,6 +64,7 @@ def briefing_pdf(request: HttpRequest) -> HttpResponse:
     pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf(
         stylesheets=[finders.find("css/briefing.css")]
     )
+    audit.Export("download.briefing", request, scope, b.period).record(fmt="pdf", size=len(pdf))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="briefing-{b.period.code}.pdf"'
     return response

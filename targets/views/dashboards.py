@@ -23,6 +23,7 @@ from targets.models import (
     TaskArea,
 )
 from targets.services import (
+    audit,
     dashboard,
     dashboard_cache,
     export_tables,
@@ -33,6 +34,11 @@ from targets.services import (
     supervision_rules,
 )
 from targets.services.periods import current_period
+
+
+def _applied(filters: dict, scope, **more) -> dict:
+    """The filters that chose an export's rows: the form's, with the period it fell back to."""
+    return {**filters, "period": scope.period, **more}
 
 
 def _scope(request: HttpRequest, form_class=DashboardFilterForm):
@@ -59,7 +65,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = partial(_overview_context, request, form, filters, scope)
     fmt = exports.requested(request)
     if fmt:
-        return exports.response(_overview_table(request, context()), fmt)
+        table = _overview_table(request, context())
+        chosen = request.GET.get("table")
+        which = chosen if chosen in ("task_areas", "integrations") else "units"
+        record = audit.Export("export.overview", request, _applied(filters, scope, table=which))
+        return exports.response(table, fmt, record)
     kept = partial(
         dashboard_cache.rendered,
         request,
@@ -155,7 +165,8 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     fmt = exports.requested(request)
     if fmt:
         table = export_tables.measure_grid(measure, scope.period, grouped())
-        return exports.response(table, fmt)
+        record = audit.Export("export.grid", request, _applied(filters, scope), measure)
+        return exports.response(table, fmt, record)
     boundaries = BoundaryMap.objects.first()  # the latest upload
 
     def context() -> dict:
@@ -185,7 +196,7 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
 def notes(request: HttpRequest) -> HttpResponse:
     """The notes behind a figure of the overview: this round's notes in the scope, by state and,
     for approved ones, by status."""
-    form, _filters, scope = _scope(request)
+    form, filters, scope = _scope(request)
     found = scope.notes.select_related("county__prefecture", "measure", "status").order_by(
         "county__code", "measure__order"
     )
@@ -198,7 +209,11 @@ def notes(request: HttpRequest) -> HttpResponse:
     fmt = exports.requested(request)
     if fmt:
         every = ((note, judge.slot(lights.Slot.of(note))) for note in found.iterator())
-        return exports.response(export_tables.notes(scope.period, every), fmt)
+        chosen = _applied(
+            filters, scope, state=state if state in State.values else None, status=status
+        )
+        record = audit.Export("export.notes", request, chosen)
+        return exports.response(export_tables.notes(scope.period, every), fmt, record)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -218,14 +233,15 @@ def notes(request: HttpRequest) -> HttpResponse:
 @login_required
 def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
     """A whole task area across the counties: one column per measure."""
-    form, _filters, scope = _scope(request)
+    form, filters, scope = _scope(request)
     area = get_object_or_404(TaskArea, code=code)
     judge = lights.Judge(scope.period, timezone.localdate())
     measures, groups = dashboard.task_area_grid(area, judge, scope.counties)
     fmt = exports.requested(request)
     if fmt:
         table = export_tables.task_area_grid(area, scope.period, measures, groups)
-        return exports.response(table, fmt)
+        record = audit.Export("export.task_area_grid", request, _applied(filters, scope), area)
+        return exports.response(table, fmt, record)
     context = {
         "form": form,
         "period": scope.period,
@@ -243,14 +259,17 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
     """An indicator: the trend with the baseline and the 2027 and 2035 target lines, its pace with
     the inputs behind it, the counties ranked within their county type, the values as a table."""
-    _form, _filters, scope = _scope(request)
+    _form, filters, scope = _scope(request)
     indicator = get_object_or_404(Indicator.objects.prefetch_related("targets", "goals"), code=code)
     limits = indicator_view.thresholds()
     points = indicator_view.trend(indicator, scope.counties)
     groups = indicator_view.county_rows(indicator, scope.counties, limits)
     fmt = exports.requested(request)
     if fmt:
-        return exports.response(export_tables.indicator_ranking(indicator, groups), fmt)
+        # The ranking reads every period's values: the period filter does not choose its rows.
+        chosen = {**filters, "period": None}
+        record = audit.Export("export.indicator", request, chosen, indicator)
+        return exports.response(export_tables.indicator_ranking(indicator, groups), fmt, record)
     context = {
         "indicator": indicator,
         "points": points,

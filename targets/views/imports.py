@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from targets.access import access_for
 from targets.models import County, Period
-from targets.services import exports, value_import
+from targets.services import audit, exports, value_import
 from targets.services.periods import current_period
 from targets.services.xlsx_input import ImportRefused
 from targets.views.pending_upload import PendingUpload
@@ -43,7 +43,9 @@ def values_template(request: HttpRequest) -> HttpResponse:
     """The .xlsx to fill in for a period: the user's counties × the county-level indicators."""
     counties = _my_counties(request)
     period = get_object_or_404(Period, code=request.GET.get("period", ""))
-    return exports.response(value_import.template(period, counties), "xlsx")
+    chosen = {"period": period, "counties": list(counties)}
+    record = audit.Export("export.values_template", request, chosen)
+    return exports.response(value_import.template(period, counties), "xlsx", record)
 
 
 VALUES = PendingUpload("value-import")

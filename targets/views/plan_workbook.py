@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from targets.access import require_system_admin
-from targets.services import exports, plan_workbook
+from targets.services import audit, exports, plan_workbook
 from targets.services.xlsx_input import ImportRefused
 from targets.views.pending_upload import PendingUpload
 
@@ -28,7 +28,8 @@ class PlanUploadForm(forms.Form):
 def plan_export(request: HttpRequest) -> HttpResponse:
     require_system_admin(request)
     name = f"plan-{timezone.localtime():%Y%m%d-%H%M}"
-    return exports.workbook_response(plan_workbook.workbook(), name)
+    record = audit.Export("export.plan", request)
+    return exports.workbook_response(plan_workbook.workbook(), name, record)
 
 
 @require_http_methods(["GET", "POST"])

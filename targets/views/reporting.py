@@ -22,7 +22,7 @@ from targets.models import (
     ProgressNote,
     StatusOption,
 )
-from targets.services import dashboard_cache, lights, periods, report_page
+from targets.services import audit, dashboard_cache, lights, periods, report_page
 from targets.services.workflow import (
     NOTE_FIELDS,
     VALUE_FIELDS,
@@ -252,10 +252,18 @@ def timeline(request: HttpRequest, code: str, measure: str) -> HttpResponse:
 @require_GET
 @login_required
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    """An evidence file, as a download, to those who may see its note."""
+    """An evidence file, as a download, to those who may see its note; recorded once the file is
+    open."""
     evidence = evidence_for_user(request, pk)
+    opened = evidence.file.open("rb")
+    try:
+        record = audit.Export("download.evidence", request, obj=evidence)
+        record.record(fmt=evidence.content_type, size=evidence.size)
+    except BaseException:
+        opened.close()
+        raise
     response = FileResponse(
-        evidence.file.open("rb"),
+        opened,
         as_attachment=True,
         filename=evidence.name,
         content_type=evidence.content_type,

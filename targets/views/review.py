@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from targets.access import Access, require_reviewer
 from targets.forms import QueueFilterForm, ReviewForm
-from targets.services import dashboard_cache, export_tables, exports, review_queue
+from targets.services import audit, dashboard_cache, export_tables, exports, review_queue
 from targets.services.workflow import WorkflowError, review
 
 
@@ -60,7 +60,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     fmt = exports.requested(request) if request.method == "GET" else None
     if fmt:
         items = review_queue.all_items(counties, cleaned, timezone.localdate())
-        return exports.response(export_tables.review_queue(items), fmt)
+        chosen = {**cleaned, "per_page": None}  # the export has every item, not one page
+        record = audit.Export("export.review_queue", request, chosen)
+        return exports.response(export_tables.review_queue(items), fmt, record)
     page = review_queue.queue_page(counties, cleaned, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

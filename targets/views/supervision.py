@@ -17,7 +17,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from targets.access import require_reviewer
 from targets.models import Notification, Prefecture
-from targets.services import dashboard_cache, export_tables, exports, late_view, reminders
+from targets.services import (
+    audit,
+    dashboard_cache,
+    export_tables,
+    exports,
+    late_view,
+    reminders,
+)
 from targets.services.periods import last_ended_period
 from targets.supervision_forms import LateFilterForm, ReminderLogFilterForm, RemindForm
 
@@ -73,9 +80,15 @@ def late(request: HttpRequest) -> HttpResponse:
     fmt = exports.requested(request)
     if fmt:
         data = context()
-        return exports.response(
-            export_tables.late(period, data["rows"], data["stale_periods"]), fmt
-        )
+        chosen = {
+            **filters,
+            "period": period,
+            "stale_periods": data["stale_periods"],
+            "show": filters.get("show") or "problems",
+            "sort": data["sort"],
+        }
+        table = export_tables.late(period, data["rows"], data["stale_periods"])
+        return exports.response(table, fmt, audit.Export("export.late", request, chosen))
     table = dashboard_cache.rendered(
         request,
         "supervision/late.html#late-table",
@@ -153,7 +166,8 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
     fmt = exports.requested(request)
     if fmt:
         entries = ((n, reminders.describe(n)) for n in log.iterator())
-        return exports.response(export_tables.reminder_log(entries), fmt)
+        record = audit.Export("export.reminder_log", request, filters)
+        return exports.response(export_tables.reminder_log(entries), fmt, record)
     page = Paginator(log, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
