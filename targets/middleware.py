@@ -25,6 +25,9 @@ IDLE_CLOCK_STARTED_AT = "idle_clock_started_at"
 IDLE_CLOCK_RESOLUTION = 60
 # A cookie that outlives the session, so that a request after the session expired can say so.
 MARKER_COOKIE = "had_session"
+# The class of the notice that a session ended: on the login page it tells static/js/drafts.js to
+# keep what the user was sending for them (any other visit to the login page drops it).
+SESSION_ENDED_TAG = "session-ended"
 
 
 class HtmxLoginRedirectMiddleware:
@@ -62,6 +65,7 @@ class SessionLifetimeMiddleware:
                 messages.warning(
                     request,
                     _("登录已超过%(hours)d小时,请重新登录。") % {"hours": policy.session_max_hours},
+                    extra_tags=SESSION_ENDED_TAG,
                 )
                 return redirect_to_login(request.get_full_path())
             # The idle clock restarts at most once a minute: saving the session on every request
@@ -72,7 +76,9 @@ class SessionLifetimeMiddleware:
                 request.session.set_expiry(policy.session_idle_minutes * 60)
         elif request.COOKIES.get(MARKER_COOKIE) and not request.htmx:
             messages.warning(
-                request, _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。")
+                request,
+                _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。"),
+                extra_tags=SESSION_ENDED_TAG,
             )
 
         response = self.get_response(request)
