@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('targets', '0012_grid_last_saved_index'),
+        ("targets", "0012_grid_last_saved_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supervisionrules',
-            name='evidence_quota_mb',
-            field=models.PositiveIntegerField(default=500, help_text='一个县(市、区)上传的全部佐证材料(含已被替代的)不能超过此容量;超过时上传被拒绝。', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1000000)], verbose_name='每个县(市、区)佐证材料的总容量(MB)'),
+            model_name="supervisionrules",
+            name="evidence_quota_mb",
+            field=models.PositiveIntegerField(
+                default=500,
+                help_text="一个县(市、区)上传的全部佐证材料(含已被替代的)不能超过此容量;超过时上传被拒绝。",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(1000000),
+                ],
+                verbose_name="每个县(市、区)佐证材料的总容量(MB)",
+            ),
         ),
     ]
