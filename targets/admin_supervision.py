@@ -42,6 +42,7 @@ class SupervisionRulesAdmin(SingletonAdmin):
                 ]
             },
         ),
+        (_("佐证材料"), {"fields": ["evidence_quota_mb"]}),
     ]
 
     def the_row(self):

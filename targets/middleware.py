@@ -1,14 +1,17 @@
 """Session rules: an absolute lifetime, a forced password change, and how an expired session answers
-htmx requests."""
+htmx requests; response headers; undecodable input refused before any view."""
 
 import time
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -22,6 +25,9 @@ IDLE_CLOCK_STARTED_AT = "idle_clock_started_at"
 IDLE_CLOCK_RESOLUTION = 60
 # A cookie that outlives the session, so that a request after the session expired can say so.
 MARKER_COOKIE = "had_session"
+# The class of the notice that a session ended: on the login page it tells static/js/drafts.js to
+# keep what the user was sending for them (any other visit to the login page drops it).
+SESSION_ENDED_TAG = "session-ended"
 
 
 class HtmxLoginRedirectMiddleware:
@@ -59,6 +65,7 @@ class SessionLifetimeMiddleware:
                 messages.warning(
                     request,
                     _("登录已超过%(hours)d小时,请重新登录。") % {"hours": policy.session_max_hours},
+                    extra_tags=SESSION_ENDED_TAG,
                 )
                 return redirect_to_login(request.get_full_path())
             # The idle clock restarts at most once a minute: saving the session on every request
@@ -69,7 +76,9 @@ class SessionLifetimeMiddleware:
                 request.session.set_expiry(policy.session_idle_minutes * 60)
         elif request.COOKIES.get(MARKER_COOKIE) and not request.htmx:
             messages.warning(
-                request, _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。")
+                request,
+                _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。"),
+                extra_tags=SESSION_ENDED_TAG,
             )
 
         response = self.get_response(request)
@@ -109,3 +118,87 @@ class PasswordChangeRequiredMiddleware:
         if request.resolver_match.url_name in self.ALLOWED:
             return None
         return redirect("password_change")
+
+
+# Browser features the app never uses, denied to it and to anything it might embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class ResponseHeadersMiddleware:
+    """Headers for every response: a Permissions-Policy that denies the browser features the app
+    never uses; and, for a signed-in user, `Cache-Control: no-store`, so that no page, download or
+    export of theirs is kept by the browser or a proxy after they leave (剩余信息保护). Placed
+    before WhiteNoise, whose static files keep their long cache (no user is known there)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)  # None for WhiteNoise's static files
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class RejectUndecodableInputMiddleware:
+    """A path or query that holds a NUL byte, or percent-encoded bytes that are not UTF-8, is
+    refused here, once for every view: the path with 404, the query with 400. (Such text would
+    otherwise reach the database, which refuses NUL, and answer 500.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _is_clean_path(request.path_info):
+            raise Http404
+        if not _is_clean_query(request.META.get("QUERY_STRING", "")):
+            raise BadRequest
+        return self.get_response(request)
+
+
+def _is_clean_path(path: str) -> bool:
+    """Whether the path is free of NUL and of bytes that are not UTF-8. Django has already decoded
+    the path, keeping such bytes percent-encoded ("%FF"); no path of the app holds a "%"."""
+    try:
+        unquote_to_bytes(path).decode("utf-8")
+    except UnicodeError:
+        return False
+    return "\x00" not in path
+
+
+def _is_clean_query(query: str) -> bool:
+    """Whether each name and value of the query (bytes as Latin-1, as WSGI gives them) is UTF-8
+    without NUL."""
+    try:
+        raw = query.encode("latin-1")
+    except UnicodeError:
+        raw = query.encode()
+    try:
+        pairs = parse_qsl(raw, keep_blank_values=True)
+        text = [part.decode("utf-8") for pair in pairs for part in pair]
+    except (UnicodeError, ValueError):
+        return False
+    return all("\x00" not in part for part in text)

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets.models import Evidence, ProgressNote
+from targets.services import supervision_rules
 
 pytestmark = pytest.mark.django_db
 NOTE = "/counties/510104/report/2026Q3/measures/T1.1/"
@@ -111,3 +112,103 @@ def test_files_stay_once_submitted_and_a_later_version_supersedes(
     first.refresh_from_db()
     assert first.superseded
     assert Evidence.objects.get(name="v2.png").content_type == "image/png"
+
+
+# --- the county's quota --------------------------------------------------------------------------
+
+MB = 1024 * 1024
+
+
+def pdf_of(size: int) -> bytes:
+    return PDF + b"0" * (size - len(PDF))
+
+
+def stored_files(media) -> list:
+    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+
+
+def set_quota_in_the_admin(client, megabytes: int) -> None:
+    """As the system admin does: through the rules' admin page, every other field as it was."""
+    url = f"/admin/targets/supervisionrules/{supervision_rules.stored().pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            data[name] = [str(getattr(v, "pk", v)) for v in value]
+        elif value is not None:
+            data[name] = value
+    data["evidence_quota_mb"] = str(megabytes)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_the_quota_is_500_mb_per_county_unless_the_admins_set_another():
+    assert supervision_rules.current().evidence_quota_mb == 500
+
+
+def test_an_upload_over_the_countys_quota_is_refused_and_nothing_is_kept(
+    client_for, reporter, admin_user, period, note_data, media
+):
+    set_quota_in_the_admin(client_for(admin_user), 1)
+    client = client_for(reporter)
+    first = upload(client, note_data, SimpleUploadedFile("a.pdf", pdf_of(600 * 1024)))
+    assert first.status_code == 302
+    note = ProgressNote.objects.get()
+    assert len(stored_files(media)) == 1
+
+    response = upload(
+        client,
+        {**note_data, "narrative": "第二稿"},
+        SimpleUploadedFile("b.pdf", pdf_of(MB // 2)),
+        version=note.version,
+    )
+    assert response.status_code == 400
+    assert (
+        "锦江区的佐证材料已用 0.59 MB,限额为 1 MB,这次上传的 0.5 MB 放不下,文件未保存。"
+        in response.text
+    )
+    assert "第二稿" in response.text  # what was typed is still in the form
+    assert Evidence.objects.count() == 1 and len(stored_files(media)) == 1
+    note.refresh_from_db()
+    assert note.narrative == note_data["narrative"]  # the note is not saved either
+
+    response = upload(
+        client, note_data, SimpleUploadedFile("c.pdf", pdf_of(300 * 1024)), version=note.version
+    )
+    assert response.status_code == 302  # under the quota
+    assert Evidence.objects.count() == 2 and len(stored_files(media)) == 2
+
+
+def test_superseded_files_count_and_other_counties_files_do_not(
+    client_for, reporter, other_reporter, period, note_data, media
+):
+    rules = supervision_rules.stored()
+    rules.evidence_quota_mb = 1
+    rules.save()
+    other = "/counties/513402/report/2026Q3/measures/T1.1/"
+    response = client_for(other_reporter).post(
+        other,
+        {**note_data, "action": "save", "files": [SimpleUploadedFile("o.pdf", pdf_of(900 * 1024))]},
+    )
+    assert response.status_code == 302
+    client = client_for(reporter)
+    assert (
+        upload(client, note_data, SimpleUploadedFile("a.pdf", pdf_of(600 * 1024))).status_code
+        == 302
+    )
+    note = ProgressNote.objects.get(county__code="510104")
+    first = Evidence.objects.get(note=note)
+    response = client.post(
+        NOTE,
+        {
+            **note_data,
+            "action": "save",
+            "version": note.version,
+            "supersede": [first.pk],
+            "files": [SimpleUploadedFile("b.pdf", pdf_of(600 * 1024))],
+        },
+    )
+    assert response.status_code == 400 and "限额为 1 MB" in response.text
+    first.refresh_from_db()
+    assert not first.superseded

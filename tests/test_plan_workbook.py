@@ -1,6 +1,10 @@
 """The plan as an Excel workbook: exported, edited and imported back by the system admin."""
 
+import html
 import io
+import re
+import time
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -251,3 +255,108 @@ def test_the_workbook_is_in_chinese_whatever_the_pages_language(admin):
     assert load_workbook(io.BytesIO(data)).sheetnames[0] == "目标"
     response = upload(admin, data)
     assert response.status_code == 200 and response.context["checked"].unchanged
+
+
+def with_sheet_xml(data: bytes, title: str, rewrite) -> bytes:
+    """The workbook with the XML of the sheet titled ``title`` rewritten (as another program
+    might have written it)."""
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    part = f"xl/worksheets/sheet{book.sheetnames.index(title) + 1}.xml"
+    book.close()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == part:
+                content = rewrite(content.decode()).encode()
+            target.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def declaring(span: str):
+    return lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{span}"/>', xml)
+
+
+def without_dimension(xml: str) -> str:
+    return re.sub(r'<dimension ref="[^"]*"\s*/>', "", xml)
+
+
+def nothing_kept_or_changed(admin, response, media, before) -> None:
+    assert "token" not in response.context and "checked" not in response.context
+    assert not [p for p in media.rglob("*") if p.is_file()]
+    assert Measure.objects.order_by("order", "code").first().text_en == before
+
+
+@pytest.mark.parametrize(
+    ("span", "message"),
+    [
+        (
+            "A1:XFD1048576",
+            "工作表“举措”的范围是 A1:XFD1048576,共 16384 列,最多 100 列。"
+            "请删除多余的列(包括空白但设置了格式的列)后再上传。",
+        ),
+        (
+            "A1:F1048576",
+            "工作表“举措”的范围是 A1:F1048576,共 1048576 行,最多 2000 行数据。"
+            "请删除多余的行(包括空白但设置了格式的行)后再上传。",
+        ),
+    ],
+)
+def test_a_small_file_declaring_a_huge_sheet_is_refused_at_once(admin, tmp_path, span, message):
+    before = Measure.objects.order_by("order", "code").first().text_en
+
+    def edit(book):
+        book["举措"]["E2"].value = "A revised English gloss"
+
+    data = with_sheet_xml(edited(exported(admin), edit), "举措", declaring(span))
+    assert len(data) < 30_000
+    started = time.monotonic()
+    response = upload(admin, data)
+    assert time.monotonic() - started < 10  # it kept a worker busy for a minute
+    assert response.status_code == 400
+    assert response.context["refused"] == message
+    assert message in html.unescape(response.text)
+    nothing_kept_or_changed(admin, response, tmp_path, before)
+
+
+def test_a_sheet_with_too_many_rows_is_refused_whether_or_not_it_says_so(admin, tmp_path):
+    before = Measure.objects.order_by("order", "code").first().text_en
+
+    def edit(book):
+        book["举措"]["E2"].value = "A revised English gloss"
+        for n in range(plan_workbook.MAX_ROWS):
+            book["目标值"].append([f"X{n}", 2027, 1, 1, ""])
+
+    data = edited(exported(admin), edit)
+    response = upload(admin, data)
+    assert response.status_code == 400
+    assert response.context["refused"].startswith("工作表“目标值”的范围是 A1:E")
+    nothing_kept_or_changed(admin, response, tmp_path, before)
+
+    response = upload(admin, with_sheet_xml(data, "目标值", without_dimension))
+    assert response.status_code == 400
+    assert response.context["refused"] == "工作表“目标值”的数据行太多,最多 2000 行。"
+    nothing_kept_or_changed(admin, response, tmp_path, before)
+
+
+def test_a_row_wider_than_the_cap_is_refused_even_when_the_sheet_does_not_say(admin, tmp_path):
+    before = Measure.objects.order_by("order", "code").first().text_en
+
+    def edit(book):
+        book["举措"]["E2"].value = "A revised English gloss"
+        book["举措"]["XFD3"].value = "far away"
+
+    data = with_sheet_xml(edited(exported(admin), edit), "举措", without_dimension)
+    response = upload(admin, data)
+    assert response.status_code == 400
+    assert response.context["refused"] == "工作表“举措”第3行的列太多,最多 100 列。"
+    nothing_kept_or_changed(admin, response, tmp_path, before)
+
+
+def test_a_sheet_at_the_caps_is_read(admin):
+    def edit(book):
+        book["举措"]["E2"].value = "A revised English gloss"
+        book["举措"]["CV1"].value = ""  # the sheet reaches column 100
+
+    response = upload(admin, edited(exported(admin), edit))
+    assert response.status_code == 200 and response.context["checked"].records

@@ -41,6 +41,16 @@
     };
   }
 
+  // The county's name and status (or, off the counties, the shape's own name) as text: they are
+  // typed by admins and uploaders, and a string returned here would be read as HTML.
+  function mapTooltip(p) {
+    const box = document.createElement("div");
+    box.className = "chart-tooltip";
+    const area = p.data && p.data.county !== undefined ? p.data : null;
+    box.textContent = area ? `${area.county}: ${area.label}` : p.name;
+    return box;
+  }
+
   // A choropleth on boundaries an admin uploaded: fetched from the app, then drawn.
   function map(data, chart) {
     fetch(data.url, { credentials: "same-origin" })
@@ -50,7 +60,7 @@
         const byCode = new Map(data.areas.map((area) => [area.code, area]));
         chart.setOption({
           animation: false,
-          tooltip: { formatter: (p) => (p.data ? `${p.data.county}: ${p.data.label}` : p.name) },
+          tooltip: { formatter: mapTooltip },
           series: [{
             type: "map", map: "counties", nameProperty: data.property, roam: true,
             data: [...byCode.values()].map((area) => ({

@@ -2,15 +2,28 @@
 // it is being submitted. If the submission ends on the login page, the content waits there; when
 // the same form is shown again after signing in, it is put back and the user submits once more.
 // Any other page after a submission means it went through, and the kept copy is dropped.
+// A copy belongs to the user who typed it (an opaque key the page carries in
+// <meta name="draft-owner">): it is put back for that user only, and dropped when someone else
+// signs in on the same browser, at sign-out, and on a login page that is not the end of a session.
 (function () {
   "use strict";
   const PREFIX = "draft:";
+  const OWNER = (document.querySelector('meta[name="draft-owner"]') || {}).content || "";
+  const LOGOUT = 'form[action$="/logout/"]';
   const FORMS = "form[data-keep-draft], body.change-form #content-main form";
   const SKIPPED = new Set(["csrfmiddlewaretoken", "password", "old_password", "new_password1",
     "new_password2", "password1", "password2"]);
 
   function keyOf(form) {
-    return PREFIX + (form.getAttribute("data-keep-draft") || form.action || location.pathname);
+    const name = form.getAttribute("data-keep-draft") || form.action || location.pathname;
+    return `${PREFIX}${OWNER}:${name}`;
+  }
+
+  function dropAll() {
+    for (let i = sessionStorage.length - 1; i >= 0; i--) {
+      const key = sessionStorage.key(i);
+      if (key.startsWith(PREFIX)) sessionStorage.removeItem(key);
+    }
   }
 
   function keep(form) {
@@ -48,11 +61,18 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    const onLoginPage = document.body.dataset.page === "login";
-    const forms = new Map([...document.querySelectorAll(FORMS)].map((f) => [keyOf(f), f]));
+    if (document.body.dataset.page === "login") {
+      // The copy waits here only for the user whose session just ended (the page says so).
+      if (!document.querySelector(".message.session-ended")) dropAll();
+      return;
+    }
+    // Another user's keys never match: their copies are dropped unseen.
+    const forms = OWNER
+      ? new Map([...document.querySelectorAll(FORMS)].map((f) => [keyOf(f), f]))
+      : new Map();
     for (let i = sessionStorage.length - 1; i >= 0; i--) {
       const key = sessionStorage.key(i);
-      if (!key.startsWith(PREFIX) || onLoginPage) continue;
+      if (!key.startsWith(PREFIX)) continue;
       const form = forms.get(key);
       if (form) restore(form, JSON.parse(sessionStorage.getItem(key)));
       sessionStorage.removeItem(key);
@@ -62,7 +82,8 @@
   // Listened for on the document, so that forms htmx puts in the page later (a note form opened
   // in place) are kept too.
   document.addEventListener("submit", (event) => {
-    if (event.target.matches(FORMS)) keep(event.target);
+    if (event.target.matches(LOGOUT)) dropAll();
+    else if (event.target.matches(FORMS)) keep(event.target);
   }, true);
 
   // An htmx form that saved without a redirect to the login page needs no kept copy. The form

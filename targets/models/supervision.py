@@ -81,6 +81,14 @@ class SupervisionRules(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("之后仍可由审核人手动催办。"),
     )
+    evidence_quota_mb = models.PositiveIntegerField(
+        _("每个县(市、区)佐证材料的总容量(MB)"),
+        default=500,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+        help_text=_(
+            "一个县(市、区)上传的全部佐证材料(含已被替代的)不能超过此容量;超过时上传被拒绝。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("督办规则")

@@ -100,13 +100,13 @@ def check_upload(upload: UploadedFile, *, max_bytes: int) -> CheckedFile:
         raise refuse(unsupported)
     too_large = _("文件“%(name)s”超过了 %(limit)s MB 的大小上限。")
     if upload.size and upload.size > max_bytes:  # before reading a byte of it
-        raise refuse(too_large, limit=_megabytes(max_bytes))
+        raise refuse(too_large, limit=megabytes(max_bytes))
     try:
         digest, size = hashlib.sha256(), 0
         for chunk in upload.chunks():
             size += len(chunk)
             if size > max_bytes:
-                raise refuse(too_large, limit=_megabytes(max_bytes))
+                raise refuse(too_large, limit=megabytes(max_bytes))
             digest.update(chunk)
         if size == 0:
             raise refuse(_("文件“%(name)s”是空的。"))
@@ -167,7 +167,8 @@ def _display_name(stem: str, extension: str) -> str:
     return f"{stem[:room].rstrip()}.{extension}"
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size in MB as people read it: "20", "2.5", "0.12"."""
     value = size / 2**20
     return f"{value:.1f}".removesuffix(".0") if value >= 1 else f"{value:.2g}"
 

@@ -23,6 +23,7 @@ from targets.services.xlsx_input import (
     RowError,
     in_workbook_language,
     open_workbook,
+    refuse_declared_span,
     rows_of,
     text,
 )
@@ -54,6 +55,9 @@ SHEETS = {
     ),
 }
 TARGET_SHEET = "targets"
+# Rows below the header, per sheet: the plan has a few dozen records; room to grow, and a bound on
+# what one import reads.
+MAX_ROWS = 2_000
 SEPARATOR = re.compile(r"[,,、\s]+")
 
 
@@ -210,6 +214,8 @@ def check(upload) -> CheckedPlan:
     """Read every sheet (by title) and check every row."""
     book = open_workbook(upload)
     sheets = {sheet.title: sheet for sheet in book.worksheets}
+    for sheet in sheets.values():  # every sheet's size before any row is read
+        refuse_declared_span(sheet, MAX_ROWS)
     result = CheckedPlan()
     for key, (model, fields) in SHEETS.items():
         title = _title(key)
@@ -231,7 +237,7 @@ def _column(fields: list[str], name: str, headers: list[str]) -> str:
 
 
 def _check_sheet(result: CheckedPlan, title: str, sheet, model, fields: list[str]) -> None:
-    rows = rows_of(sheet)
+    rows = rows_of(sheet, max_rows=MAX_ROWS)
     headers = _headers(model, fields)
     if [text(h) for h in next(rows, ())][: len(headers)] != headers:
         result.errors.append(
@@ -269,7 +275,7 @@ def _check_sheet(result: CheckedPlan, title: str, sheet, model, fields: list[str
 
 
 def _check_targets(result: CheckedPlan, title: str, sheet) -> None:
-    rows = rows_of(sheet)
+    rows = rows_of(sheet, max_rows=MAX_ROWS)
     next(rows, None)
     indicators = {i.code: i for i in Indicator.objects.prefetch_related("targets")}
     columns = [f"{letter}({h})" for letter, h in zip("ABCDE", _target_headers(), strict=True)]

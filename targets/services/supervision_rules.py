@@ -27,6 +27,7 @@ class Rules:
     remind_every_days_after: int
     escalate_after_days: int
     stop_after_days: int
+    evidence_quota_mb: int
 
 
 def stored() -> SupervisionRules:
@@ -52,6 +53,7 @@ def current() -> Rules:
             remind_every_days_after=row.remind_every_days_after,
             escalate_after_days=row.escalate_after_days,
             stop_after_days=row.stop_after_days,
+            evidence_quota_mb=row.evidence_quota_mb,
         )
         cache.set(CACHE_KEY, rules, CACHE_SECONDS)
     return rules

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,8 @@ from targets.models import (
     State,
     StatusOption,
 )
-from targets.services import audit, dashboard_cache, periods
-from targets.services.evidence_files import CheckedFile
+from targets.services import audit, dashboard_cache, periods, supervision_rules
+from targets.services.evidence_files import CheckedFile, megabytes
 
 NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
 # Lock the record's own row, and only against other changes of it: not the county, measure or
@@ -146,6 +147,8 @@ def save_note(
         for field in NOTE_FIELDS:
             setattr(note, field, getattr(data, field))
         event = _save(note, user, submit)
+        if files:
+            _check_evidence_quota(county, files)
         for checked, upload in zip(files, uploads, strict=True):
             upload.name = f"evidence.{checked.extension}"  # stored under a generated name
             Evidence.objects.create(
@@ -164,6 +167,29 @@ def save_note(
             changes["evidence"] = [None, [c.safe_name for c in files]]
         audit.record(f"note.{event}", request=request, actor=user, obj=note, changes=changes)
     return note
+
+
+def _check_evidence_quota(county: County, files: list[CheckedFile]) -> None:
+    """WorkflowError when the files would take the county's evidence (superseded files included:
+    they stay on disk) over the quota the admins set. The county's row is locked meanwhile, so
+    that two uploads at the same moment cannot both fit in the last of the room."""
+    County.objects.select_for_update(no_key=True).filter(pk=county.pk).first()
+    used = Evidence.objects.filter(note__county=county).aggregate(total=Sum("size"))["total"] or 0
+    adding = sum(checked.size for checked in files)
+    quota = supervision_rules.current().evidence_quota_mb * 1024 * 1024
+    if used + adding > quota:
+        raise WorkflowError(
+            _(
+                "%(county)s的佐证材料已用 %(used)s MB,限额为 %(quota)s MB,"
+                "这次上传的 %(adding)s MB 放不下,文件未保存。请联系系统管理员调整限额。"
+            )
+            % {
+                "county": county.name,
+                "used": megabytes(used),
+                "quota": megabytes(quota),
+                "adding": megabytes(adding),
+            }
+        )
 
 
 def save_value(

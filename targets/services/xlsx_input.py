@@ -8,9 +8,14 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a small file may unpack to gigabytes (a zip bomb)
+# No sheet the app reads has more than a dozen columns. A sheet is read as wide as it says it is
+# (its "dimension"), every row padded to that width: a small file declaring A1:XFD1048576 would
+# otherwise keep a worker busy for minutes.
+MAX_COLUMNS = 100
 
 
 def in_workbook_language():
@@ -65,9 +70,53 @@ def text(cell) -> str:
     return str(cell).strip()
 
 
-def rows_of(sheet):
-    """The sheet's rows as values; a sheet damaged inside a sound zip is refused."""
+def rows_of(sheet, *, max_rows: int | None = None):
+    """The sheet's rows as values. A sheet that says it spans more than MAX_COLUMNS columns, or
+    more than max_rows rows below its header, is refused before a row is read; rows are counted
+    and measured as read too (a sheet need not say its span). A sheet damaged inside a sound zip
+    is refused."""
+    refuse_declared_span(sheet, max_rows)
     try:
-        yield from sheet.iter_rows(values_only=True)
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if len(row) > MAX_COLUMNS:
+                raise ImportRefused(
+                    _("工作表“%(sheet)s”第%(row)d行的列太多,最多 %(limit)d 列。")
+                    % {"sheet": sheet.title, "row": number, "limit": MAX_COLUMNS}
+                )
+            if max_rows is not None and number - 1 > max_rows:
+                raise ImportRefused(
+                    _("工作表“%(sheet)s”的数据行太多,最多 %(limit)d 行。")
+                    % {"sheet": sheet.title, "limit": max_rows}
+                )
+            yield row
+    except ImportRefused:
+        raise
     except Exception as error:  # the XML parser's errors, as openpyxl lets them through
         raise ImportRefused(_("无法读取这个Excel文件,文件可能已损坏。")) from error
+
+
+def refuse_declared_span(sheet, max_rows: int | None) -> None:
+    """ImportRefused when the sheet says it spans more than MAX_COLUMNS columns or more than
+    max_rows rows below its header (read from its first bytes, not its rows)."""
+    rows, columns = sheet.max_row, sheet.max_column  # None when the sheet does not say
+    if rows is None or columns is None:
+        return
+    span = (
+        f"{get_column_letter(sheet.min_column)}{sheet.min_row}:{get_column_letter(columns)}{rows}"
+    )
+    if columns > MAX_COLUMNS:
+        raise ImportRefused(
+            _(
+                "工作表“%(sheet)s”的范围是 %(span)s,共 %(count)d 列,最多 %(limit)d 列。"
+                "请删除多余的列(包括空白但设置了格式的列)后再上传。"
+            )
+            % {"sheet": sheet.title, "span": span, "count": columns, "limit": MAX_COLUMNS}
+        )
+    if max_rows is not None and rows - 1 > max_rows:
+        raise ImportRefused(
+            _(
+                "工作表“%(sheet)s”的范围是 %(span)s,共 %(count)d 行,最多 %(limit)d 行数据。"
+                "请删除多余的行(包括空白但设置了格式的行)后再上传。"
+            )
+            % {"sheet": sheet.title, "span": span, "count": rows, "limit": max_rows}
+        )

@@ -114,3 +114,65 @@ def test_the_answer_to_a_return_survives_an_expired_session(app_data, live_serve
     assert note.state == State.SUBMITTED and note.percent == 45
     assert note.narrative.replace("\r\n", "\n") == answer  # a plain post sends CRLF line ends
     assert note.versions.filter(state=State.SUBMITTED).count() == 2  # the first and the answer
+
+
+def kept_drafts(page) -> list[str]:
+    return page.evaluate("Object.keys(sessionStorage).filter((key) => key.startsWith('draft:'))")
+
+
+def test_the_next_user_to_sign_in_on_the_browser_gets_nothing_of_the_last_ones_draft(
+    app_data, live_server, page, login
+):
+    period = period_code()
+    workflow_note("jinjiang", "T1.2", "完成了第一批项目。")
+    login("chengdu")
+    page.goto(f"{live_server.url}/review/")
+    queue = page.locator("#queue")
+    queue.get_by_label(f"选择 锦江区 T1.2 {period}").check()
+    queue.get_by_label("审核意见").fill("成都市的审核意见,不给别人看。")
+
+    page.context.clear_cookies(name="sessionid")  # the session ends; the reviewer walks away
+    queue.get_by_role("button", name="退回修改").click()
+    expect(page).to_have_url(f"{live_server.url}/login/?next=/review/")
+    assert len(kept_drafts(page)) == 1  # waiting for chengdu, under an opaque key
+    assert "chengdu" not in kept_drafts(page)[0]
+
+    sign_in_again(page, "province")  # someone else signs in on the same browser
+    expect(page).to_have_url(f"{live_server.url}/review/")
+    expect(queue.get_by_label("审核意见")).to_have_value("")
+    expect(queue.get_by_label(f"选择 锦江区 T1.2 {period}")).not_to_be_checked()
+    expect(page.get_by_text("已恢复您在会话过期前填写的内容")).to_have_count(0)
+    assert kept_drafts(page) == []
+    assert ProgressNote.objects.get(measure__code="T1.2").state == State.SUBMITTED
+
+
+def test_signing_out_drops_what_was_kept_for_the_user(
+    app_data, live_server, page, login, expect_console_error
+):
+    period = period_code()
+    workflow_note("jinjiang", "T1.2", "完成了第一批项目。")
+    login("chengdu")
+    page.goto(f"{live_server.url}/review/")
+    queue = page.locator("#queue")
+    queue.get_by_label(f"选择 锦江区 T1.2 {period}").check()
+    queue.get_by_label("审核意见").fill("成都市的审核意见,不给别人看。")
+
+    # The return does not reach the server: the copy stays in the browser, with the page.
+    expect_console_error("ERR_FAILED|ERR_INTERNET_DISCONNECTED|htmx")
+    page.route("**/review/**", lambda route: route.abort())
+    queue.get_by_role("button", name="退回修改").click()
+    page.wait_for_function("Object.keys(sessionStorage).some((key) => key.startsWith('draft:'))")
+    page.unroute("**/review/**")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="退出").click()
+    expect(page).to_have_url(re.compile(r"/login/"))
+    assert kept_drafts(page) == []
+
+    page.get_by_label("用户名").fill("province")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.goto(f"{live_server.url}/review/")
+    expect(queue.get_by_label("审核意见")).to_have_value("")
+    expect(queue.get_by_label(f"选择 锦江区 T1.2 {period}")).not_to_be_checked()
+    assert kept_drafts(page) == []
