@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from targets import security_policy
+from targets.accounts import two_factor
 from targets.services import audit
 
 SIGNED_IN_AT = "signed_in_at"
@@ -36,7 +37,8 @@ class HtmxLoginRedirectMiddleware:
         if getattr(request, "htmx", False) and response.status_code == 302:
             login_url = resolve_url(settings.LOGIN_URL)
             password_url = resolve_url(settings.PASSWORD_CHANGE_URL)
-            if response["Location"].startswith((login_url, password_url)):
+            second_step = (resolve_url("two_factor_verify"), resolve_url("two_factor_enrol"))
+            if response["Location"].startswith((login_url, password_url, *second_step)):
                 return HttpResponseClientRedirect(response["Location"])
         return response
 
@@ -109,3 +111,35 @@ class PasswordChangeRequiredMiddleware:
         if request.resolver_match.url_name in self.ALLOWED:
             return None
         return redirect("password_change")
+
+
+class TwoFactorRequiredMiddleware:
+    """A session that passed the password step but owes the second factor gives a code (or, with
+    no authenticator yet where one is required, enrols one) before anything else."""
+
+    ALLOWED = {
+        "two_factor_verify",
+        "two_factor_enrol",
+        "logout",
+        "set_language",
+        "healthz",
+        "status_colours",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        state = request.session.get(two_factor.STATE)
+        if state is None:
+            # A session from before two factors existed: decided now, as at sign-in.
+            state = request.session[two_factor.STATE] = two_factor.state_at_sign_in(request.user)
+        if state == two_factor.DONE or request.resolver_match.url_name in self.ALLOWED:
+            return None
+        step = "two_factor_verify" if state == two_factor.VERIFY else "two_factor_enrol"
+        return redirect_to_login(request.get_full_path(), resolve_url(step), REDIRECT_FIELD_NAME)
