@@ -366,3 +366,12 @@ def test_the_reset_page_takes_get_and_post_only(client_for, security_admin, admi
     client = client_for(security_admin)
     assert client.put(reset_url(admin_user)).status_code == 405
     assert client.get("/admin/auth/user/999999/two-factor/reset/").status_code == 404
+
+
+def test_a_reset_between_the_two_steps_leads_to_enrolment(client, admin_user):
+    two_factor.enrol(admin_user)
+    password_step(client, admin_user, "/admin/")
+    TOTPDevice.objects.filter(user=admin_user).delete()
+    response = client.get(f"{VERIFY}?next=/admin/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/")["Location"].startswith(ENROL)

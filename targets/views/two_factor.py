@@ -42,6 +42,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     """After the password: a code from the authenticator, or one recovery code."""
     if request.session.get(two_factor.STATE) != two_factor.VERIFY:
         return redirect(_next(request))
+    if two_factor.device_of(request.user) is None:
+        # Reset by an admin since the password step: enrol again (where required).
+        request.session[two_factor.STATE] = two_factor.state_at_sign_in(request.user)
+        return redirect(_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         outcome = two_factor.verify(request=request, code=form.cleaned_data["code"])
