@@ -125,7 +125,7 @@ AXES_VERBOSE = False
 
 # Two factors (django-otp): the three admin duties, and every account when the security admin's
 # policy says so, give a TOTP code (or a recovery code) after the password; see
-# targets/two_factor.py. The name authenticator apps show beside the account:
+# targets/accounts/two_factor.py. The name authenticator apps show beside the account:
 OTP_TOTP_ISSUER = "城乡融合发展进展跟踪"
 
 # Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after sign-in.
