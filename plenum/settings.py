@@ -23,6 +23,10 @@ CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "targets.admin_apps.PlanAdminConfig",
+    # Before targets, whose admin module unregisters their device pages.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Before django.contrib.auth, so that its changepassword and createsuperuser commands
     # (held to the admin duties' rule) replace Django's.
     "targets",
@@ -53,6 +57,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "targets.middleware.HtmxLoginRedirectMiddleware",
     "targets.middleware.SessionLifetimeMiddleware",
+    # Before the password change: a session that passed only the password step does nothing else.
+    "targets.middleware.TwoFactorRequiredMiddleware",
     "targets.middleware.PasswordChangeRequiredMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -123,6 +129,11 @@ AXES_CLIENT_IP_CALLABLE = "targets.services.audit.client_address"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
 AXES_VERBOSE = False
+
+# Two factors (django-otp): the three admin duties, and every account when the security admin's
+# policy says so, give a TOTP code (or a recovery code) after the password; see
+# targets/accounts/two_factor.py. The name authenticator apps show beside the account:
+OTP_TOTP_ISSUER = "城乡融合发展进展跟踪"
 
 # Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after sign-in.
 # (A request restarts the idle clock when it was last restarted a minute or more before: the

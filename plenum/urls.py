@@ -17,13 +17,18 @@ from targets.views import (
     reporting,
     review,
     supervision,
+    two_factor,
 )
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/code/", two_factor.verify, name="two_factor_verify"),
     path("password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("account/two-factor/", two_factor.account, name="two_factor"),
+    path("account/two-factor/enrol/", two_factor.enrol, name="two_factor_enrol"),
+    path("account/two-factor/codes/", two_factor.renew_codes, name="two_factor_codes"),
     path("plan/", plan.plan_page, name="plan"),
     path("plan/workbook.xlsx", plan_workbook.plan_export, name="plan_export"),
     path("plan/import/", plan_workbook.plan_import, name="plan_import"),

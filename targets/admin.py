@@ -4,17 +4,26 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from targets import passwords, security_policy
 from targets.access import access_for
-from targets.accounts import duties, grants
+from targets.accounts import duties, grants, two_factor
 from targets.models import (
     AuditRecord,
     BottomLine,
@@ -421,8 +430,9 @@ class RoleAdmin(AuditedAdmin):
         return super().has_delete_permission(request, obj) and kept
 
 
-# Accounts are managed here; roles on their own page; Django's groups and permissions are unused.
-for model in (User, Group, AccessAttempt, AccessLog, AccessFailureLog):
+# Accounts are managed here; roles on their own page; Django's groups and permissions are unused;
+# second factors are reset from the account's page, under the rule of targets.accounts.duties.
+for model in (User, Group, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
@@ -436,6 +446,15 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
 
     viewers = frozenset({Role.Kind.SECURITY_ADMIN})
 
+    list_display = ["username", "first_name", "is_active", "last_login", "role_names"]
+    list_filter = ["is_active", "roles__kind"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("个人信息"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("状态"), {"fields": ["is_active", "last_login", "date_joined", "two_factor"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined", "two_factor"]
+
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is None or duties.duty_of(obj) is None:
             return super().has_change_permission(request, obj) and (
@@ -447,21 +466,76 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
         kept = obj is None or duties.may_keep(request.user, obj)
         return super().has_delete_permission(request, obj) and kept
 
-    list_display = ["username", "first_name", "is_active", "last_login", "role_names"]
-    list_filter = ["is_active", "roles__kind"]
-    fieldsets = [
-        (None, {"fields": ["username", "password"]}),
-        (_("个人信息"), {"fields": ["first_name", "last_name", "email"]}),
-        (_("状态"), {"fields": ["is_active", "last_login", "date_joined"]}),
-    ]
-    readonly_fields = ["last_login", "date_joined"]
-
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("roles")
 
     @admin.display(description=_("角色"))
     def role_names(self, obj) -> str:
         return "、".join(str(role) for role in obj.roles.all())
+
+    @admin.display(description=_("两步验证"))
+    def two_factor(self, obj) -> str:
+        if obj.pk is None or two_factor.device_of(obj) is None:
+            return gettext("未启用")
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            gettext("已启用"),
+            reverse("admin:auth_user_two_factor_reset", args=[obj.pk]),
+            gettext("重置(手机丢失时)"),
+        )
+
+    def get_urls(self):
+        reset = self.admin_site.admin_view(self.two_factor_reset_view)
+        return [
+            path("<path:object_id>/two-factor/reset/", reset, name="auth_user_two_factor_reset"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def check_resets_two_factor(request, target) -> None:
+        """The security admin resets the system and audit admins' second factor, the system admin
+        the security admin's (targets.accounts.duties); other accounts' the system admin, who
+        keeps the accounts; no one their own, and no keeper both factors of an admin. A refused
+        reset is recorded."""
+        if duties.duty_of(target) is None and not access_for(request).is_system_admin:
+            raise PermissionDenied
+        try:
+            duties.check_reset(request.user, target, "device")
+        except PermissionDenied:
+            if request.method == "POST":
+                audit.record(
+                    "admin.two_factor_reset",
+                    request=request,
+                    obj=target,
+                    outcome=AuditRecord.Outcome.FAILURE,
+                )
+            raise
+
+    @method_decorator(require_http_methods(["GET", "POST"]))
+    def two_factor_reset_view(self, request, object_id):
+        """Confirm, then remove the account's authenticator and recovery codes (recorded)."""
+        target = self.get_object(request, unquote(object_id))
+        if target is None:
+            raise Http404
+        if not self.has_view_permission(request, target):
+            raise PermissionDenied
+        self.check_resets_two_factor(request, target)
+        if request.method == "POST":
+            two_factor.reset(request=request, user=target)
+            self.message_user(
+                request,
+                gettext("已重置%(user)s的两步验证;该账号下次登录时须重新启用。")
+                % {"user": target.get_username()},
+            )
+            return redirect("admin:auth_user_change", target.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("重置两步验证"),
+            "opts": self.model._meta,
+            "original": target,
+            "enrolled": two_factor.device_of(target) is not None,
+        }
+        return TemplateResponse(request, "admin/two_factor_reset.html", context)
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -522,6 +596,7 @@ class SecuritySettingsAdmin(SingletonAdmin):
         "session_max_hours",
         "login_failure_limit",
         "lockout_minutes",
+        "two_factor_for_all",
     ]
 
     def the_row(self):

@@ -1,12 +1,12 @@
 """Session rules: an absolute lifetime, a forced password change, and how an expired session answers
-htmx requests; response headers; undecodable input refused before any view."""
+htmx requests; the second factor; response headers; undecodable input refused before any view."""
 
 import time
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from targets import security_policy
+from targets.accounts import two_factor
 from targets.services import audit
 
 SIGNED_IN_AT = "signed_in_at"
@@ -42,7 +43,8 @@ class HtmxLoginRedirectMiddleware:
         if getattr(request, "htmx", False) and response.status_code == 302:
             login_url = resolve_url(settings.LOGIN_URL)
             password_url = resolve_url(settings.PASSWORD_CHANGE_URL)
-            if response["Location"].startswith((login_url, password_url)):
+            second_step = (resolve_url("two_factor_verify"), resolve_url("two_factor_enrol"))
+            if response["Location"].startswith((login_url, password_url, *second_step)):
                 return HttpResponseClientRedirect(response["Location"])
         return response
 
@@ -118,6 +120,38 @@ class PasswordChangeRequiredMiddleware:
         if request.resolver_match.url_name in self.ALLOWED:
             return None
         return redirect("password_change")
+
+
+class TwoFactorRequiredMiddleware:
+    """A session that passed the password step but owes the second factor gives a code (or, with
+    no authenticator yet where one is required, enrols one) before anything else."""
+
+    ALLOWED = {
+        "two_factor_verify",
+        "two_factor_enrol",
+        "logout",
+        "set_language",
+        "healthz",
+        "status_colours",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        state = request.session.get(two_factor.STATE)
+        if state is None:
+            # A session from before two factors existed: decided now, as at sign-in.
+            state = request.session[two_factor.STATE] = two_factor.state_at_sign_in(request.user)
+        if state == two_factor.DONE or request.resolver_match.url_name in self.ALLOWED:
+            return None
+        step = "two_factor_verify" if state == two_factor.VERIFY else "two_factor_enrol"
+        return redirect_to_login(request.get_full_path(), resolve_url(step), REDIRECT_FIELD_NAME)
 
 
 # Browser features the app never uses, denied to it and to anything it might embed.

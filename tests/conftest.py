@@ -15,6 +15,7 @@ from targets.services.demo import seed_demo
 from targets.services.divisions_data import load_divisions
 from targets.services.plan_data import load_plan
 from targets.services.reporting_setup import setup_reporting
+from tests import two_factor
 
 PASSWORD = "Persona-Pass-2027"
 
@@ -142,15 +143,9 @@ def no_role_user(db):
 
 @pytest.fixture
 def client_for(client):
-    """``client_for(user)``: a test client signed in as that user (None: anonymous)."""
-
-    def sign_in(user):
-        client.logout()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return sign_in
+    """``client_for(user)``: a test client signed in as that user (None: anonymous), with both
+    factors where the account owes a second one (the admins: see tests/two_factor.py)."""
+    return lambda user: two_factor.sign_in(client, user)
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from targets.accounts import two_factor
 from targets.models import AccountSecurity, AuditRecord, County, Role
 from tests.conftest import PASSWORD, make_user
+from tests.two_factor import enrol
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Neues-Kennwort-2027!"
@@ -219,3 +221,36 @@ def test_the_county_of_a_reporting_role_is_unchanged_by_refusals(client_for, sec
         county=County.objects.get(code="510105"),
     )
     assert response.status_code == 302 and clerk.roles.count() == 1
+
+
+def reset_device(client, target):
+    return client.post(f"/admin/auth/user/{target.pk}/two-factor/reset/")
+
+
+@pytest.mark.parametrize(
+    ("keeper", "target"), [("admin_user", "security_admin"), ("security_admin", "audit_admin")]
+)
+def test_a_keeper_never_resets_both_factors_of_an_admin(request, client_for, keeper, target):
+    """The assessor's takeover: reset the security admin's password, then sign in as them. With
+    two factors, the keeper would need the device too; they may reset one factor, not both."""
+    keeper_user, target_user = request.getfixturevalue(keeper), request.getfixturevalue(target)
+    enrol(target_user)
+    client = client_for(keeper_user)
+    assert reset_password(client, target_user).status_code == 302
+    response = reset_device(client, target_user)
+    assert response.status_code == 403
+    assert "同一人不能重置其全部凭据" in response.text
+    assert two_factor.device_of(target_user) is not None
+    refused = AuditRecord.objects.get(action="admin.two_factor_reset")
+    assert refused.outcome == AuditRecord.Outcome.FAILURE and refused.actor == keeper_user
+
+
+def test_a_keeper_who_reset_the_device_cannot_then_reset_the_password(
+    client_for, security_admin, admin_user
+):
+    enrol(admin_user)
+    client = client_for(security_admin)
+    assert reset_device(client, admin_user).status_code == 302
+    assert two_factor.device_of(admin_user) is None
+    assert reset_password(client, admin_user).status_code == 403
+    assert password_unchanged(admin_user)

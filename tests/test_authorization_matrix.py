@@ -5,6 +5,8 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests import two_factor
+
 pytestmark = pytest.mark.django_db
 
 PERSONAS = [
@@ -63,6 +65,12 @@ MATRIX = {
     "login": ("/login/", everyone(200)),
     "logout": ("/logout/", everyone(405)),
     "password_change": ("/password/", row(302, *[200] * 9)),
+    # Signed in with both factors already: the second step sends on to the home page.
+    "two_factor_verify": ("/login/code/", everyone(302)),
+    "two_factor": ("/account/two-factor/", row(302, *[200] * 9)),
+    # The admins are enrolled (tests/two_factor.py): enrolling again sends to the account page.
+    "two_factor_enrol": ("/account/two-factor/enrol/", row(302, *[200] * 6, 302, 302, 302)),
+    "two_factor_codes": ("/account/two-factor/codes/", everyone(405)),
     "plan": ("/plan/", row(302, 200, 200, 200, 200, 200, 200, 200, 403, 403)),
     "province": ("/province/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
     "county": ("/counties/510104/", row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404)),
@@ -129,6 +137,7 @@ MATRIX = {
     "notification_open": ("/notifications/1/open/", everyone(405)),
 }
 GET_ONLY = [
+    "two_factor",
     "notes",
     "task_area_grid",
     "evidence",
@@ -206,7 +215,7 @@ def as_persona(request, client):
     def sign_in(persona):
         client.logout()
         if persona != "anonymous":
-            client.force_login(request.getfixturevalue(persona))
+            two_factor.sign_in(client, request.getfixturevalue(persona))
         return client
 
     return sign_in

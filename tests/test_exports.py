@@ -34,6 +34,7 @@ from targets.models import (
 )
 from targets.services import audit, exports
 from targets.services.exports import Column, Table
+from tests import two_factor
 from tests.notes import new_note
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_29th_of_november")]
@@ -714,7 +715,7 @@ def test_only_the_audit_admin_exports_the_audit_trail(request, client_for, perso
 
 def test_the_audit_export_needs_a_known_format_and_a_signed_in_user(client, audit_admin):
     assert client.get("/audit/export.xlsx").status_code == 302
-    client.force_login(audit_admin)
+    two_factor.sign_in(client, audit_admin)
     assert client.get("/audit/export.pdf").status_code == 404
 
 

@@ -23,6 +23,8 @@ PAGES = {
         "/notifications/",
         "/values/import/",
         "/password/",
+        "/account/two-factor/",
+        "/account/two-factor/enrol/",
     ],
     "provincial_reviewer": [
         "/province/?period=2026Q3",

@@ -29,7 +29,7 @@ Kind = Role.Kind
 
 RESET_WINDOW = timedelta(days=30)
 # The audit actions of a keeper's reset of each factor.
-RESET_ACTIONS = {"password": "admin.password_reset", "device": "account.two_factor_reset"}
+RESET_ACTIONS = {"password": "admin.password_reset", "device": "admin.two_factor_reset"}
 
 # The duty that keeps the accounts of each admin duty.
 KEEPER = {

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("targets", "0013_audit_keyed_chain"),
+        ("targets", "0015_two_factor"),
     ]
 
     operations = [

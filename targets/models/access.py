@@ -149,6 +149,13 @@ class SecuritySettings(models.Model):
     lockout_minutes = models.PositiveSmallIntegerField(
         _("锁定时长(分钟)"), validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
+    two_factor_for_all = models.BooleanField(
+        _("其他账号也须两步验证"),
+        default=False,
+        help_text=_(
+            "系统管理员、安全管理员、审计管理员始终须两步验证;选中后,其他账号也须在下次登录时启用。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("安全策略")

@@ -14,11 +14,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from targets.accounts import two_factor
 from targets.services.demo import DEMO_PASSWORD, seed_demo
 from targets.services.divisions_data import load_divisions
 from targets.services.plan_data import load_plan
 from targets.services.reporting_setup import setup_reporting
+from tests import two_factor as tests_two_factor
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -185,15 +188,24 @@ def app_data(transactional_db) -> None:
 
 @pytest.fixture
 def login(page, live_server) -> Callable[..., None]:
-    """``login(username, password=DEMO_PASSWORD)``: sign in through the login form."""
+    """``login(username, password=DEMO_PASSWORD)``: sign in through the login form, and, for an
+    account that owes a second factor (the admins), with the code of an authenticator enrolled
+    with a known key (tests/two_factor.py) at the second step."""
 
     def sign_in(username: str, password: str = DEMO_PASSWORD) -> None:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is not None and two_factor.required_for(user):
+            tests_two_factor.enrol(user)  # an authenticator with a known key
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(password)
         with page.expect_navigation():
             page.get_by_role("button", name="登录", exact=True).click()
-        if urlsplit(page.url).path == "/login/":
+        if urlsplit(page.url).path == "/login/code/":
+            page.get_by_label("验证码").fill(tests_two_factor.fresh_code(user))
+            with page.expect_navigation():
+                page.get_by_role("button", name="验证", exact=True).click()
+        if urlsplit(page.url).path in {"/login/", "/login/code/"}:
             errors = page.get_by_role("alert").all_inner_texts()
             pytest.fail(f"signing in as {username} failed: {errors}")
 

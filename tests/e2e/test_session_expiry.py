@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from targets.models import Goal, ProgressNote, State
 from targets.services import workflow
 from targets.services.demo import DEMO_PASSWORD
+from tests import two_factor
 from tests.e2e.test_reporting_cycle import JINJIANG, period_code, workflow_note
 
 
@@ -28,6 +29,11 @@ def test_what_was_typed_survives_an_expired_session(app_data, live_server, page,
     page.get_by_label("用户名").fill("admin")
     page.get_by_label("密码").fill("Sichuan-2027")
     page.get_by_role("button", name="登录", exact=True).click()
+    # The admin's second factor (enrolled by the login fixture).
+    page.get_by_label("验证码").fill(
+        two_factor.fresh_code(get_user_model().objects.get(username="admin"))
+    )
+    page.get_by_role("button", name="验证", exact=True).click()
 
     expect(page).to_have_url(f"{live_server.url}/admin/targets/goal/{goal.pk}/change/")
     expect(page.get_by_text("已恢复您在会话过期前填写的内容")).to_be_visible()
