@@ -3,6 +3,7 @@ another account's success never clears them. Many failures from one address paus
 it for a few minutes after each failure; an address is never locked."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def sign_in(client, username, password, address="10.0.0.1"):
@@ -135,6 +137,36 @@ def test_the_pause_page_is_in_english_for_english_readers(client, reporter):
         paused = sign_in(client, "reporter", PASSWORD, address="10.9.9.9")
     assert paused.status_code == 429
     assert "signing in is paused. Please try again in 2 minutes." in paused.text
+
+
+def test_behind_the_proxy_each_client_is_counted_by_its_own_address(
+    client, settings, reporter, other_reporter
+):
+    """Behind nginx every connection comes from nginx; with TRUSTED_PROXY_COUNT=1 the address is
+    the one nginx appended, and an entry the client wrote before it changes nothing."""
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def via_nginx(username, password, forwarded):
+        return client.post(
+            "/login/",
+            {"username": username, "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    with time_machine.travel(START, tick=False):
+        for n in range(30):
+            via_nginx(f"guess{n % 10}", "wrong-password", f"10.{n}.0.1, 203.0.113.9")
+        assert via_nginx("reporter", PASSWORD, "10.1.1.1, 203.0.113.9").status_code == 429
+        assert via_nginx("other_reporter", PASSWORD, "198.51.100.7").status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+
+
+def test_the_shipped_app_server_unit_trusts_the_one_proxy_in_front():
+    unit = (ROOT / "deploy" / "systemd" / "tracker@.service").read_text().splitlines()
+    assert "Environment=TRUSTED_PROXY_COUNT=1" in unit
+    nginx = (ROOT / "deploy" / "nginx" / "tracker.conf").read_text()
+    assert nginx.count("X-Forwarded-For $proxy_add_x_forwarded_for;") == 1
 
 
 def test_the_lockout_does_not_reveal_whether_the_account_exists(client, reporter):
