@@ -88,7 +88,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Passwords (MLPS 2.0): at least 10 characters of three of the four classes, not the user name, not
-# a common password; changed every PASSWORD_MAX_AGE_DAYS and after an admin set or reset it.
+# a common password, not one of the account's last 5; changed every PASSWORD_MAX_AGE_DAYS and after
+# an admin set or reset it.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -98,6 +99,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "targets.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "targets.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 # The security admin changes these in the app (targets.security_policy); the environment gives
 # a new installation's values.
