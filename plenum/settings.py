@@ -100,7 +100,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Passwords (MLPS 2.0): at least 10 characters of three of the four classes, not the user name, not
-# a common password; changed every PASSWORD_MAX_AGE_DAYS and after an admin set or reset it.
+# a common password, not one of the account's last 5; changed every PASSWORD_MAX_AGE_DAYS and after
+# an admin set or reset it.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -110,23 +111,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "targets.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "targets.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 # The security admin changes these in the app (targets.security_policy); the environment gives
 # a new installation's values.
 PASSWORD_MAX_AGE_DAYS = env.get_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=30)
 
-# Lockout (django-axes): 5 failures on one account, or from one address, within 15 minutes lock
-# that account (address) for 15 minutes. Each failure expires on its own after the window.
+# Lockout (django-axes): 5 failures on one account within 15 minutes lock that account, from
+# every address, for 15 minutes; each failure expires on its own after the window. Failures are
+# counted per account and per (account, address): with one limit the pair never trips first, but
+# every filter names the user, so the reset on a successful sign-in (axes' database handler
+# deletes the attempts matching each lockout parameter) clears only that account's failures and
+# never another account's from the same address. ("ip_address" alone here would let anyone with
+# one account wipe the failures from their address for every account, and would lock an office
+# behind one address.) Attempts refused during a lock are not counted, so a lock lasts exactly
+# its time. An address is paused, never locked: LOGIN_ADDRESS_FAILURE_LIMIT failures of any
+# accounts from it within the window answer its sign-ins 429 for LOGIN_ADDRESS_PAUSE_MINUTES
+# after each failure (targets.lockout).
 AXES_DEFAULT_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT", 5, minimum=3)
 AXES_DEFAULT_LOCKOUT_MINUTES = env.get_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=5)
 AXES_FAILURE_LIMIT = "targets.security_policy.failure_limit"
 AXES_COOLOFF_TIME = "targets.security_policy.lockout_time"
 AXES_USE_ATTEMPT_EXPIRATION = True
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "targets.lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "targets.views.errors.locked_out"
 AXES_CLIENT_IP_CALLABLE = "targets.services.audit.client_address"
-# How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
+LOGIN_ADDRESS_FAILURE_LIMIT = env.get_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=10)
+LOGIN_ADDRESS_PAUSE_MINUTES = env.get_int("LOGIN_ADDRESS_PAUSE_MINUTES", 2, minimum=1)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none; 1 behind the
+# shipped nginx, as the systemd unit sets: left at 0 there, every client shares nginx's address).
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
 AXES_VERBOSE = False
 

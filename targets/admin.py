@@ -610,7 +610,8 @@ class SecurityAdminOnly(RoleGated):
 
 @admin.register(AccessAttempt)
 class LockoutAdmin(SecurityAdminOnly, AccessAttemptAdmin):
-    """Failed sign-ins and lockouts; deleting an entry unlocks that account or address."""
+    """Failed sign-ins and lockouts: deleting an account's entries unlocks it; deleting an
+    address's entries ends its pause (targets.lockout). Each deletion is recorded."""
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return access_for(request).is_security_admin

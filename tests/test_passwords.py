@@ -1,5 +1,5 @@
-"""Password rules: complexity, not the user name, not common; changed every 90 days and after an
-admin set or reset it; demo accounts exempt."""
+"""Password rules: complexity, not the user name, not common, not one of the last 5; changed every 90
+days and after an admin set or reset it; demo accounts exempt."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from targets import passwords
-from targets.models import AuditRecord
+from targets.models import AuditRecord, PasswordHistory
 from targets.services.demo import DEMO_PASSWORD
 from tests.conftest import PASSWORD
 
@@ -132,3 +132,77 @@ def test_demo_accounts_are_exempt_from_expiry(client, settings, demo):
 def test_the_password_page_needs_a_sign_in_and_refuses_other_methods(client, client_for, reporter):
     assert client.get("/password/")["Location"].startswith("/login/")
     assert client_for(reporter).put("/password/").status_code == 405
+
+
+REUSED = "不能使用最近5次用过的密码"
+
+
+def test_the_last_five_passwords_are_refused_on_the_change_page(client, reporter):
+    passwords.record_change(reporter)
+    sign_in(client)
+    chosen = [PASSWORD] + [f"Fresh-Start-203{n}" for n in range(5)]
+    for old, new in zip(chosen, chosen[1:], strict=False):
+        assert change_password(client, old=old, new=new).status_code == 302
+    for reused in chosen[1:]:
+        response = change_password(client, old=chosen[-1], new=reused)
+        assert response.status_code == 200 and REUSED in response.text
+    reporter.refresh_from_db()
+    assert reporter.check_password(chosen[-1])
+    assert PasswordHistory.objects.filter(user=reporter).count() == 5
+    # The sixth password back is free again.
+    assert change_password(client, old=chosen[-1], new=PASSWORD).status_code == 302
+    assert PasswordHistory.objects.filter(user=reporter).count() == 5
+
+
+def test_the_password_in_use_is_refused_even_without_a_history(client, reporter):
+    PasswordHistory.objects.filter(user=reporter).delete()
+    passwords.record_change(reporter)
+    sign_in(client)
+    response = change_password(client, new=PASSWORD)
+    assert response.status_code == 200 and REUSED in response.text
+
+
+def test_the_refusal_is_in_english_for_english_readers(client, reporter):
+    passwords.record_change(reporter)
+    sign_in(client)
+    change_password(client)
+    client.cookies["django_language"] = "en"
+    response = change_password(client, old=NEW_PASSWORD, new=PASSWORD)
+    assert response.status_code == 200
+    assert "You cannot use any of your last 5 passwords again." in response.text
+
+
+def test_an_admin_cannot_give_an_account_one_of_its_last_five_passwords(
+    client, client_for, admin_user, reporter
+):
+    admin_client = client_for(admin_user)
+
+    def reset(password):
+        return admin_client.post(
+            f"/admin/auth/user/{reporter.pk}/password/",
+            {"password1": password, "password2": password, "usable_password": "true"},
+        )
+
+    refused = reset(PASSWORD)
+    assert refused.status_code == 200 and REUSED in refused.text
+    reporter.refresh_from_db()
+    assert reporter.check_password(PASSWORD)
+    assert not AuditRecord.objects.filter(action="admin.password_reset").exists()
+    assert reset("Reset-By-Admin-2027").status_code == 302
+    # The account must then choose its own: not the one the admin gave, nor the one before.
+    admin_client.logout()
+    sign_in(client, password="Reset-By-Admin-2027")
+    for reused in ["Reset-By-Admin-2027", PASSWORD]:
+        response = change_password(client, old="Reset-By-Admin-2027", new=reused)
+        assert response.status_code == 200 and REUSED in response.text
+    assert change_password(client, old="Reset-By-Admin-2027").status_code == 302
+
+
+def test_the_same_password_saved_again_is_kept_once(reporter):
+    """Django re-hashes a password at sign-in when the hasher's cost rises; that is no new one."""
+    reporter.set_password(PASSWORD)
+    reporter.save()
+    assert PasswordHistory.objects.filter(user=reporter).count() == 1
+    reporter.set_password(NEW_PASSWORD)
+    reporter.save()
+    assert PasswordHistory.objects.filter(user=reporter).count() == 2

@@ -224,6 +224,33 @@ def test_wrong_codes_count_as_failed_sign_ins_and_lock_at_the_limit(client, admi
     assert AuditRecord.objects.filter(action="auth.two_factor_failed").count() == 3
 
 
+def test_the_password_alone_does_not_clear_wrong_codes(client, admin_user):
+    """Whoever holds the password cannot guess codes below the limit, sign in again, and go on:
+    the failures are cleared only when the second step passes."""
+    policy = security_policy.current()
+    policy.login_failure_limit = 3
+    policy.save()
+    device = two_factor.enrol(admin_user)
+    with time_machine.travel(START, tick=False) as clock:
+        statuses = []
+        for _ in range(2):
+            password_step(client, admin_user, "/admin/")
+            statuses.append(give_code(client, "000000", "/admin/").status_code)
+            clock.shift(datetime.timedelta(seconds=30))
+            client.post("/logout/")
+        password_step(client, admin_user, "/admin/")
+        statuses.append(give_code(client, "000000", "/admin/").status_code)
+        assert statuses == [200, 200, 429]
+        assert AccessAttempt.objects.get(username=admin_user.username).failures_since_start == 3
+        client.logout()
+        clock.shift(datetime.timedelta(minutes=policy.lockout_minutes + 1))
+        password_step(client, admin_user, "/admin/")
+        give_code(client, "000000", "/admin/")
+        clock.shift(datetime.timedelta(seconds=30))
+        assert give_code(client, two_factor.code_now(device), "/admin/").status_code == 302
+        assert not AccessAttempt.objects.filter(username=admin_user.username).exists()
+
+
 def test_a_try_while_the_device_is_throttled_is_not_checked(client, admin_user):
     device = two_factor.enrol(admin_user)
     with time_machine.travel(START, tick=False) as clock:

@@ -13,6 +13,7 @@ the audit trail records.
 from base64 import b32encode
 
 import segno
+from axes.utils import reset as axes_reset
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
@@ -80,6 +81,8 @@ def _mark_verified(request: HttpRequest, device) -> None:
     request.session.cycle_key()
     otp_login(request, device)
     request.session[STATE] = DONE
+    # The sign-in is complete: only now are the account's failed attempts cleared (lockout.py).
+    axes_reset(username=request.user.get_username())
 
 
 def _new_recovery_codes(user) -> list[str]:

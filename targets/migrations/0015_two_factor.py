@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("targets", "0013_audit_keyed_chain"),
+        ("targets", "0014_password_history"),
     ]
 
     operations = [

@@ -2,6 +2,7 @@ from targets.models.access import (
     ADMIN_KINDS,
     AccountSecurity,
     Department,
+    PasswordHistory,
     Role,
     SecuritySettings,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "IndicatorTarget",
     "Integration",
     "Measure",
+    "PasswordHistory",
     "Plan",
     "Prefecture",
     "Region",

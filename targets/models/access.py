@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -125,6 +126,25 @@ class AccountSecurity(models.Model):
     class Meta:
         verbose_name = _("账号安全状态")
         verbose_name_plural = _("账号安全状态")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class PasswordHistory(models.Model):
+    """The hash of each password an account was given, so that it cannot choose a recent one
+    again (targets.passwords.PasswordHistoryValidator keeps only the last few)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(max_length=128)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        indexes = [models.Index(fields=["user", "-set_at"], name="password_history_newest")]
 
     def __str__(self) -> str:
         return str(self.user)

@@ -11,7 +11,15 @@ from targets import security_policy
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """django-axes' lockout answer. It does not say whether the account exists."""
+    """django-axes' lockout answer. It does not say whether the account exists. A pause on the
+    client's address (targets.lockout) says so, and when to try again."""
+    pause = getattr(request, "axes_address_pause", None)
+    if pause is not None:
+        response = render(
+            request, "auth/address_paused.html", {"minutes": pause.minutes_left}, status=429
+        )
+        response["Retry-After"] = str(pause.seconds_left)
+        return response
     minutes = security_policy.current().lockout_minutes
     return render(request, "auth/locked.html", {"cooloff_minutes": minutes}, status=429)
 
