@@ -437,6 +437,21 @@ for model in (User, Group, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevic
         admin.site.unregister(model)
 
 
+def check_reset(request, target, factor: str) -> None:
+    """``duties.check_reset`` for the admin's reset pages; a refused POST is recorded."""
+    try:
+        duties.check_reset(request.user, target, factor)
+    except PermissionDenied:
+        if request.method == "POST":
+            audit.record(
+                duties.RESET_ACTIONS[factor],
+                request=request,
+                obj=target,
+                outcome=AuditRecord.Outcome.FAILURE,
+            )
+        raise
+
+
 @admin.register(User)
 class AccountAdmin(AuditedAdmin, UserAdmin):
     """The system admin creates and deactivates accounts and resets passwords; the security admin
@@ -499,17 +514,7 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
         reset is recorded."""
         if duties.duty_of(target) is None and not access_for(request).is_system_admin:
             raise PermissionDenied
-        try:
-            duties.check_reset(request.user, target, "device")
-        except PermissionDenied:
-            if request.method == "POST":
-                audit.record(
-                    "admin.two_factor_reset",
-                    request=request,
-                    obj=target,
-                    outcome=AuditRecord.Outcome.FAILURE,
-                )
-            raise
+        check_reset(request, target, "device")
 
     @method_decorator(require_http_methods(["GET", "POST"]))
     def two_factor_reset_view(self, request, object_id):
@@ -546,17 +551,7 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
         target = self.get_object(request, id)
         if target is None:
             raise Http404
-        try:
-            duties.check_reset(request.user, target, "password")
-        except PermissionDenied:
-            if request.method == "POST":
-                audit.record(
-                    "admin.password_reset",
-                    request=request,
-                    obj=target,
-                    outcome=AuditRecord.Outcome.FAILURE,
-                )
-            raise
+        check_reset(request, target, "password")
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = User.objects.get(pk=id)
