@@ -112,6 +112,7 @@ DEFAULT_RULES = Rules(
     remind_every_days_after=3,
     escalate_after_days=10,
     stop_after_days=60,
+    evidence_quota_mb=500,
 )
 
 
