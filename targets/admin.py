@@ -437,10 +437,13 @@ for model in (User, Group, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevic
         admin.site.unregister(model)
 
 
-def check_reset(request, target, factor: str) -> None:
-    """``duties.check_reset`` for the admin's reset pages; a refused POST is recorded."""
+def check_reset(request, target, factor: str, *, allowed: bool = True) -> None:
+    """``duties.check_reset`` for the admin's reset pages, after the page's own permission
+    (``allowed``); a refused POST is recorded."""
     try:
         duties.check_reset(request.user, target, factor)
+        if not allowed:
+            raise PermissionDenied
     except PermissionDenied:
         if request.method == "POST":
             audit.record(
@@ -512,9 +515,8 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
         the security admin's (targets.accounts.duties); other accounts' the system admin, who
         keeps the accounts; no one their own, and no keeper both factors of an admin. A refused
         reset is recorded."""
-        if duties.duty_of(target) is None and not access_for(request).is_system_admin:
-            raise PermissionDenied
-        check_reset(request, target, "device")
+        allowed = duties.duty_of(target) is not None or access_for(request).is_system_admin
+        check_reset(request, target, "device", allowed=allowed)
 
     @method_decorator(require_http_methods(["GET", "POST"]))
     def two_factor_reset_view(self, request, object_id):
@@ -551,12 +553,14 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
         target = self.get_object(request, id)
         if target is None:
             raise Http404
-        check_reset(request, target, "password")
+        check_reset(
+            request, target, "password", allowed=self.has_change_permission(request, target)
+        )
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = User.objects.get(pk=id)
             passwords.require_change(user)
-            audit.record("admin.password_reset", request=request, obj=user)
+            audit.record(duties.RESET_ACTIONS["password"], request=request, obj=user)
         return response
 
 

@@ -26,9 +26,6 @@ IDLE_CLOCK_STARTED_AT = "idle_clock_started_at"
 IDLE_CLOCK_RESOLUTION = 60
 # A cookie that outlives the session, so that a request after the session expired can say so.
 MARKER_COOKIE = "had_session"
-# The class of the notice that a session ended: on the login page it tells static/js/drafts.js to
-# keep what the user was sending for them (any other visit to the login page drops it).
-SESSION_ENDED_TAG = "session-ended"
 
 
 class HtmxLoginRedirectMiddleware:
@@ -67,7 +64,6 @@ class SessionLifetimeMiddleware:
                 messages.warning(
                     request,
                     _("登录已超过%(hours)d小时,请重新登录。") % {"hours": policy.session_max_hours},
-                    extra_tags=SESSION_ENDED_TAG,
                 )
                 return redirect_to_login(request.get_full_path())
             # The idle clock restarts at most once a minute: saving the session on every request
@@ -80,7 +76,6 @@ class SessionLifetimeMiddleware:
             messages.warning(
                 request,
                 _("会话已过期,请重新登录。未提交的内容仍保留在原页面,登录后可继续提交。"),
-                extra_tags=SESSION_ENDED_TAG,
             )
 
         response = self.get_response(request)
@@ -197,10 +192,14 @@ class ResponseHeadersMiddleware:
         return response
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 class RejectUndecodableInputMiddleware:
     """A path or query that holds a NUL byte, or percent-encoded bytes that are not UTF-8, is
-    refused here, once for every view: the path with 404, the query with 400. (Such text would
-    otherwise reach the database, which refuses NUL, and answer 500.)"""
+    refused here, once for every view: the path with 404, the query with 400, and a form's
+    fields holding NUL with 400. (Such text would otherwise reach the database, which refuses NUL,
+    and answer 500.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -209,6 +208,12 @@ class RejectUndecodableInputMiddleware:
         if not _is_clean_path(request.path_info):
             raise Http404
         if not _is_clean_query(request.META.get("QUERY_STRING", "")):
+            raise BadRequest
+        # Form fields (the CSRF check reads them before any view anyway); uploaded files are the
+        # views' to check.
+        if request.content_type in FORM_TYPES and any(
+            "\x00" in part for name, values in request.POST.lists() for part in (name, *values)
+        ):
             raise BadRequest
         return self.get_response(request)
 

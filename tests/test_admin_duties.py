@@ -83,6 +83,7 @@ def test_the_keeper_duty_resets_an_admin_password_and_it_must_be_changed(
     request, client_for, keeper, target
 ):
     keeper_user, target_user = request.getfixturevalue(keeper), request.getfixturevalue(target)
+    enrol(target_user)
     response = reset_password(client_for(keeper_user), target_user)
     assert response.status_code == 302
     target_user.refresh_from_db()
@@ -166,6 +167,7 @@ def test_an_anonymous_visitor_and_a_county_clerk_cannot_reset_anyones_password(
 
 def test_the_reset_page_changes_nothing_on_another_method(client_for, security_admin, admin_user):
     """Django's admin answers any method but POST with the form itself."""
+    enrol(admin_user)
     client = client_for(security_admin)
     data = f"password1={NEW_PASSWORD}&password2={NEW_PASSWORD}"
     response = client.put(f"/admin/auth/user/{admin_user.pk}/password/", data)
@@ -232,17 +234,27 @@ def reset_device(client, target):
 )
 def test_a_keeper_never_resets_both_factors_of_an_admin(request, client_for, keeper, target):
     """The assessor's takeover: reset the security admin's password, then sign in as them. With
-    two factors, the keeper would need the device too; they may reset one factor, not both."""
+    two factors, the keeper would need the device too; while the password is one it set, the
+    device is not reset."""
     keeper_user, target_user = request.getfixturevalue(keeper), request.getfixturevalue(target)
     enrol(target_user)
     client = client_for(keeper_user)
     assert reset_password(client, target_user).status_code == 302
     response = reset_device(client, target_user)
     assert response.status_code == 403
-    assert "同一人不能重置其全部凭据" in response.text
+    assert "尚未由本人修改的密码" in response.text
     assert two_factor.device_of(target_user) is not None
     refused = AuditRecord.objects.get(action="admin.two_factor_reset")
     assert refused.outcome == AuditRecord.Outcome.FAILURE and refused.actor == keeper_user
+
+
+def test_an_admin_without_an_authenticator_has_no_password_reset(
+    client_for, security_admin, audit_admin
+):
+    """Without a device, the new password alone would let the keeper sign in and enrol its own."""
+    response = reset_password(client_for(security_admin), audit_admin)
+    assert response.status_code == 403 and "尚未启用两步验证" in response.text
+    assert password_unchanged(audit_admin)
 
 
 def test_a_keeper_who_reset_the_device_cannot_then_reset_the_password(
@@ -252,5 +264,16 @@ def test_a_keeper_who_reset_the_device_cannot_then_reset_the_password(
     client = client_for(security_admin)
     assert reset_device(client, admin_user).status_code == 302
     assert two_factor.device_of(admin_user) is None
-    assert reset_password(client, admin_user).status_code == 403
+    response = reset_password(client, admin_user)
+    assert response.status_code == 403 and "尚未启用两步验证" in response.text
     assert password_unchanged(admin_user)
+
+
+def test_after_the_holder_changed_the_password_the_device_may_be_reset(
+    client_for, security_admin, admin_user
+):
+    enrol(admin_user)
+    client = client_for(security_admin)
+    assert reset_password(client, admin_user).status_code == 302
+    AccountSecurity.objects.filter(user=admin_user).update(must_change_password=False)
+    assert reset_device(client, admin_user).status_code == 302

@@ -3,9 +3,11 @@ it, whatever roles they hold, and no role is granted that would review one's own
 
 import pytest
 
-from targets.models import County, Prefecture, ProgressNote, Role, State
+from targets.models import County, IndicatorValue, Prefecture, ProgressNote, Role, State
+from targets.services.workflow import save_value
 from tests.conftest import make_user
 from tests.test_review_queue import keys, submitted_note, submitted_value
+from tests.test_value_import import confirm, line, post_file, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +155,33 @@ def test_a_stranger_and_the_anonymous_visitor_cannot_decide(client, client_for, 
     )
     note.refresh_from_db()
     assert note.state == State.SUBMITTED
+
+
+def test_who_imported_an_earlier_version_of_a_value_cannot_review_it(
+    client_for, reporter, jinjiang, period, demo, settings, tmp_path
+):
+    """An import names the values it wrote; a colleague's later save does not make them another's."""
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(reporter)
+    confirm(client, post_file(client, workbook_bytes([line()])), submit=False)
+    value = IndicatorValue.objects.get()
+    colleague = make_user("colleague", Role.Kind.COUNTY_REPORTER, county=jinjiang)
+    save_value(
+        user=colleague,
+        county=jinjiang,
+        indicator=value.indicator,
+        period=value.period,
+        value=62,
+        source="县统计局",
+        remark="",
+        started_from=value.version,
+        submit=True,
+    )
+    reporter.roles.all().delete()
+    Role.objects.create(user=reporter, kind=Role.Kind.PROVINCIAL_REVIEWER)
+    response = client_for(reporter).post(
+        "/review/", {"items": [f"value-{value.pk}"], "decision": "approve"}, follow=True
+    )
+    assert "由您本人填写或提交" in response.text
+    value.refresh_from_db()
+    assert value.state == State.SUBMITTED

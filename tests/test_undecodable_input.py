@@ -4,6 +4,8 @@ for every view, signed in or not: never a 500."""
 import pytest
 from django.test import Client
 
+from targets.models import Notification
+
 pytestmark = pytest.mark.django_db
 
 PATHS_WITH_NUL = [
@@ -71,3 +73,17 @@ def test_a_post_with_a_nul_in_its_query_is_a_bad_request_too(client_for, reporte
 )
 def test_ordinary_encoded_text_still_passes(client_for, provincial_reviewer, url):
     assert client_for(provincial_reviewer).get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/review/late/remind/", {"counties": "510104\x00", "period": "2026Q3"}),
+        ("/review/", {"items": "note-1\x00", "decision": "approve"}),
+    ],
+)
+def test_a_form_field_with_a_nul_is_a_bad_request(client_for, provincial_reviewer, url, data):
+    client = client_for(provincial_reviewer)
+    client.raise_request_exception = False
+    assert client.post(url, data).status_code == 400
+    assert not Notification.objects.exists()

@@ -61,11 +61,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    if (document.body.dataset.page === "login") {
-      // The copy waits here only for the user whose session just ended (the page says so).
-      if (!document.querySelector(".message.session-ended")) dropAll();
-      return;
-    }
+    // The sign-in pages (password, then the second factor) neither restore nor drop: the copy
+    // waits for the first page after sign-in, where only its own user's keys match.
+    if (document.body.dataset.page === "login") return;
     // Another user's keys never match: their copies are dropped unseen.
     const forms = OWNER
       ? new Map([...document.querySelectorAll(FORMS)].map((f) => [keyOf(f), f]))

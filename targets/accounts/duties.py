@@ -10,24 +10,22 @@ removing its roles. No account acts on itself through these paths (one's own pas
 the account page, with the old one). Accounts that hold no admin duty are kept as before: the
 system admin keeps the accounts, the security admin grants the roles.
 
-A keeper may reset one factor of an admin's account (its password, or its second factor), never
-both within RESET_WINDOW: resetting both would let the keeper sign in as that admin. An admin who
-lost both asks the keeper for one and uses a recovery code, or waits out the window; each reset
-is recorded, and the audit admin reads them.
+A keeper never holds both factors of an admin's account, or it could sign in as that admin: it
+resets the password only while the account has an authenticator (which the keeper does not hold),
+and the authenticator only while the password is the holder's own (not one a keeper set and the
+holder has not yet changed). An admin who lost both gets the authenticator reset, signs in with
+their password and enrols again; one who also forgot the password is made anew by the server's
+operator (``create_admin``). Each reset, and each refusal, is recorded for the audit admin.
 """
 
-from datetime import timedelta
-
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from targets.models import ADMIN_KINDS, AuditRecord, Role
+from targets.models import ADMIN_KINDS, AccountSecurity, Role
 
 Kind = Role.Kind
 
-RESET_WINDOW = timedelta(days=30)
 # The audit actions of a keeper's reset of each factor.
 RESET_ACTIONS = {"password": "admin.password_reset", "device": "admin.two_factor_reset"}
 
@@ -75,41 +73,26 @@ def check_keeps(actor, target) -> None:
     )
 
 
-def keepers_of(target) -> list:
-    """The active accounts that may keep ``target`` (for telling them of a reset)."""
-    target_duty = duty_of(target)
-    if target_duty is None:
-        return []
-    keeper = KEEPER[target_duty]
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, roles__kind=keeper)
-        .exclude(pk=target.pk)
-        .distinct()
-    )
-
-
 def check_reset(actor, target, factor: str) -> None:
     """Before ``actor`` resets ``target``'s ``factor`` ("password" or "device"): the keeper rule,
-    and for an admin duty's account, not both factors by one keeper within RESET_WINDOW."""
+    and for an admin duty's account, never both factors in a keeper's hands."""
     check_keeps(actor, target)
     if duty_of(target) is None:
         return
-    (other,) = (action for name, action in RESET_ACTIONS.items() if name != factor)
-    recent = AuditRecord.objects.filter(
-        action=other,
-        object_type=target._meta.label,
-        object_id=str(target.pk),
-        actor=actor,
-        outcome=AuditRecord.Outcome.SUCCESS,
-        at__gte=timezone.now() - RESET_WINDOW,
-    )
-    if recent.exists():
+    if factor == "password" and not TOTPDevice.objects.filter(user=target, confirmed=True).exists():
         raise PermissionDenied(
             _(
-                "您在%(days)d天内已重置过该管理员账号的另一项登录凭据;同一人不能重置其全部凭据。请由账号持有人使用恢复码登录。"
+                "该管理员账号尚未启用两步验证:此时重置其密码,重置者即可登录并启用自己的验证器。请由账号持有人用自己的密码登录并启用两步验证。"
             )
-            % {"days": RESET_WINDOW.days}
+        )
+    if (
+        factor == "device"
+        and AccountSecurity.objects.filter(user=target, must_change_password=True).exists()
+    ):
+        raise PermissionDenied(
+            _(
+                "该管理员账号的密码是管理员重置后尚未由本人修改的密码:此时重置两步验证,重置者即可登录。请待账号持有人登录并修改密码后再重置。"
+            )
         )
 
 

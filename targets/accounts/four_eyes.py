@@ -42,14 +42,21 @@ def written_by(user, items: list) -> list:
             "note_id", flat=True
         )
     )
-    own_values = set(
-        AuditRecord.objects.filter(
-            object_type=IndicatorValue._meta.label,
-            object_id__in=[str(value.pk) for value in values],
-            actor=user,
-            action__in=[f"value.{event}" for event in WRITING_EVENTS],
-        ).values_list("object_id", flat=True)
-    )
+    own_values = set()
+    if values:
+        own_values = set(
+            AuditRecord.objects.filter(
+                object_type=IndicatorValue._meta.label,
+                object_id__in=[str(value.pk) for value in values],
+                actor=user,
+                action__in=[f"value.{event}" for event in WRITING_EVENTS],
+            ).values_list("object_id", flat=True)
+        )
+        # An import names the values it wrote in one record.
+        for changes in AuditRecord.objects.filter(action="value.import", actor=user).values_list(
+            "changes", flat=True
+        ):
+            own_values.update(str(pk) for pk in (changes.get("values") or [None, []])[1])
     return [
         item
         for item in items

@@ -22,7 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from targets import security_policy
-from targets.accounts.duties import duty_of
+from targets.accounts.duties import RESET_ACTIONS, duty_of
 from targets.models import AuditRecord
 from targets.services import audit
 
@@ -179,7 +179,7 @@ def reset(*, request: HttpRequest, user) -> bool:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit.record(
-        "admin.two_factor_reset",
+        RESET_ACTIONS["device"],
         request=request,
         obj=user,
         changes={"two_factor": [had_device, False]},

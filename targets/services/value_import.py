@@ -397,6 +397,12 @@ def _write(todo: list[Change], rows: int, user, submit: bool, now, request) -> d
         "value.import",
         request=request,
         actor=user,
-        changes={"counts": [None, counts], "submitted": [None, submit], "rows": [None, audit_rows]},
+        changes={
+            "counts": [None, counts],
+            "submitted": [None, submit],
+            "rows": [None, audit_rows],
+            # The values written, by id: who wrote a value never reviews it (accounts.four_eyes).
+            "values": [None, sorted(record.pk for record in new + changed)],
+        },
     )
     return counts

@@ -28,7 +28,7 @@ class Command(changepassword.Command):
         duty = duties.duty_of(user)
         if duty is not None:
             audit.record(
-                "admin.password_reset",
+                duties.RESET_ACTIONS["password"],
                 actor_name="manage.py",
                 obj=user,
                 outcome=AuditRecord.Outcome.FAILURE,
@@ -40,5 +40,5 @@ class Command(changepassword.Command):
             )
         message = super().handle(*args, **options)
         passwords.require_change(user)
-        audit.record("admin.password_reset", actor_name="manage.py", obj=user)
+        audit.record(duties.RESET_ACTIONS["password"], actor_name="manage.py", obj=user)
         return message
