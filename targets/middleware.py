@@ -14,9 +14,12 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from targets import security_policy
+from targets.access import access_for
 from targets.accounts import two_factor
+from targets.models import ADMIN_KINDS
 from targets.services import audit
 
 SIGNED_IN_AT = "signed_in_at"
@@ -140,8 +143,13 @@ class TwoFactorRequiredMiddleware:
         if not request.user.is_authenticated:
             return None
         state = request.session.get(two_factor.STATE)
-        if state is None:
-            # A session from before two factors existed: decided now, as at sign-in.
+        if state is None or (
+            state == two_factor.DONE
+            and DEVICE_ID_SESSION_KEY not in request.session
+            and access_for(request).kinds & set(ADMIN_KINDS)
+        ):
+            # A session from before two factors existed, or one that was given an admin duty
+            # after signing in without a code: decided now, as at sign-in.
             state = request.session[two_factor.STATE] = two_factor.state_at_sign_in(request.user)
         if state == two_factor.DONE or request.resolver_match.url_name in self.ALLOWED:
             return None

@@ -385,3 +385,10 @@ def test_a_checkpoint_is_written_and_logged(trail, checkpoints, caplog):
     assert any(point["mac"] in message for message in caplog.messages)
     audit.record("test.later", actor_name="system")
     assert verify() == ""
+
+
+def test_a_deleted_checkpoint_file_fails_the_timers_check(trail, checkpoints):
+    assert verify(checkpoint=True) == ""
+    (checkpoints / "audit-checkpoints.jsonl").unlink()
+    assert verify() == ""  # without the option: a warning only (a new installation)
+    assert "No checkpoint found" in verify(require_checkpoint=True)

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from targets import security_policy
 from targets.accounts import two_factor as tf
-from targets.models import AuditRecord, SecuritySettings
+from targets.models import AuditRecord, Role, SecuritySettings
 from tests import two_factor
 from tests.conftest import PASSWORD
 
@@ -404,3 +404,12 @@ def test_a_reset_between_the_two_steps_leads_to_enrolment(client, admin_user):
     response = client.get(f"{VERIFY}?next=/admin/")
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/")["Location"].startswith(ENROL)
+
+
+def test_an_admin_duty_given_during_a_session_asks_for_the_second_factor(client, no_role_user):
+    """Signed in without a code as an ordinary account, then made an admin: the next page asks."""
+    password_step(client, no_role_user)
+    assert client.get(ACCOUNT).status_code == 200
+    Role.objects.create(user=no_role_user, kind=Role.Kind.AUDIT_ADMIN)
+    response = client.get("/audit/")
+    assert response.status_code == 302 and response["Location"].startswith(ENROL)

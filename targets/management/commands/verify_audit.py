@@ -26,6 +26,11 @@ class Command(BaseCommand):
             help="the checkpoints' folder (default: the AUDIT_CHECKPOINT_DIR setting)",
         )
         parser.add_argument(
+            "--require-checkpoint",
+            action="store_true",
+            help="fail when no checkpoint is found (once the first one is written, as the timer does)",
+        )
+        parser.add_argument(
             "--archive-dir",
             type=Path,
             action="append",
@@ -40,7 +45,16 @@ class Command(BaseCommand):
             help="an archive file taken away on purpose (its name or recorded path): not checked",
         )
 
-    def handle(self, *args, checkpoint, checkpoint_dir, archive_dir, moved_away, **options):
+    def handle(
+        self,
+        *args,
+        checkpoint,
+        checkpoint_dir,
+        require_checkpoint,
+        archive_dir,
+        moved_away,
+        **options,
+    ):
         broken = audit.verify()
         if broken is not None:
             raise CommandError(str(broken))
@@ -48,6 +62,11 @@ class Command(BaseCommand):
         point, missing = audit_checkpoint.check(checkpoint_dir)
         if missing:
             problems.append(missing)
+        if point is None and require_checkpoint:
+            problems.append(
+                "No checkpoint found: the checkpoint file is missing or empty (deleted?), so "
+                "whether the newest records were removed cannot be told."
+            )
         if problems:
             raise CommandError("Audit trail broken:\n" + "\n".join(problems))
         self.stdout.write(f"Audit chain intact: {AuditRecord.objects.count()} records.")
