@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from targets.accounts import two_factor
 from targets.models import AccountSecurity, AuditRecord, County, Role
 from tests.conftest import PASSWORD, make_user
+from tests.test_roles import grant
 from tests.two_factor import enrol
 
 pytestmark = pytest.mark.django_db
@@ -121,11 +122,6 @@ def test_no_admin_changes_their_own_account_in_the_admin(client_for, admin_user)
     assert deactivate(client_for(admin_user), admin_user).status_code == 403
     admin_user.refresh_from_db()
     assert admin_user.is_active
-
-
-def grant(client, user, kind, **scope):
-    data = {"user": str(user.pk), "kind": kind, **{k: str(v.pk) for k, v in scope.items()}}
-    return client.post("/admin/targets/role/add/", data)
 
 
 @pytest.mark.parametrize("target", ["admin_user", "audit_admin"])

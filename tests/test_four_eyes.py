@@ -7,14 +7,10 @@ from targets.models import County, IndicatorValue, Prefecture, ProgressNote, Rol
 from targets.services.workflow import save_value
 from tests.conftest import make_user
 from tests.test_review_queue import keys, submitted_note, submitted_value
+from tests.test_roles import grant
 from tests.test_value_import import confirm, line, post_file, workbook_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def grant(client, user, kind, **scope):
-    data = {"user": str(user.pk), "kind": kind, **{k: str(v.pk) for k, v in scope.items()}}
-    return client.post("/admin/targets/role/add/", data)
 
 
 def test_a_reporter_is_not_made_a_reviewer_of_their_own_prefecture(
