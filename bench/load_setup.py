@@ -21,6 +21,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
+from targets.demo import bulk_insert  # noqa: E402
 
 from targets.models import (  # noqa: E402
     AccountSecurity,
@@ -31,7 +32,6 @@ from targets.models import (  # noqa: E402
     ProgressNote,
     Role,
 )
-from targets.services import bulk_insert  # noqa: E402
 
 REPORTERS = 50
 PERIOD = os.environ.get("LOAD_PERIOD", "2026Q4")

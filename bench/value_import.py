@@ -27,9 +27,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
+from targets.reporting import value_import  # noqa: E402
 
 from targets.models import County, Indicator, IndicatorValue, Period, Plan, Role  # noqa: E402
-from targets.services import value_import  # noqa: E402
 
 INDICATORS = 22  # × 183 counties = 4,026 rows
 BAD_ROWS = 300

@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "targets.admin_apps.PlanAdminConfig",
+    "targets.apps.PlanAdminConfig",
     # Before targets, whose admin module unregisters their device pages.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -107,13 +107,13 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "targets.passwords.CharacterClassValidator", "OPTIONS": {"classes": 3}},
-    {"NAME": "targets.passwords.NotUsernameValidator"},
+    {"NAME": "targets.accounts.passwords.CharacterClassValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "targets.accounts.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "targets.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
+    {"NAME": "targets.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
-# The security admin changes these in the app (targets.security_policy); the environment gives
+# The security admin changes these in the app (targets.accounts.security_policy); the environment gives
 # a new installation's values.
 PASSWORD_MAX_AGE_DAYS = env.get_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=30)
 
@@ -127,18 +127,18 @@ PASSWORD_MAX_AGE_DAYS = env.get_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=30)
 # behind one address.) Attempts refused during a lock are not counted, so a lock lasts exactly
 # its time. An address is paused, never locked: LOGIN_ADDRESS_FAILURE_LIMIT failures of any
 # accounts from it within the window answer its sign-ins 429 for LOGIN_ADDRESS_PAUSE_MINUTES
-# after each failure (targets.lockout).
+# after each failure (targets.accounts.lockout).
 AXES_DEFAULT_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT", 5, minimum=3)
 AXES_DEFAULT_LOCKOUT_MINUTES = env.get_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=5)
-AXES_FAILURE_LIMIT = "targets.security_policy.failure_limit"
-AXES_COOLOFF_TIME = "targets.security_policy.lockout_time"
+AXES_FAILURE_LIMIT = "targets.accounts.security_policy.failure_limit"
+AXES_COOLOFF_TIME = "targets.accounts.security_policy.lockout_time"
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_HANDLER = "targets.lockout.LockoutHandler"
+AXES_HANDLER = "targets.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "targets.views.errors.locked_out"
-AXES_CLIENT_IP_CALLABLE = "targets.services.audit.client_address"
+AXES_CLIENT_IP_CALLABLE = "targets.audit.trail.client_address"
 LOGIN_ADDRESS_FAILURE_LIMIT = env.get_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=10)
 LOGIN_ADDRESS_PAUSE_MINUTES = env.get_int("LOGIN_ADDRESS_PAUSE_MINUTES", 2, minimum=1)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none; 1 behind the
@@ -226,7 +226,7 @@ USE_THOUSAND_SEPARATOR = False
 
 # Caches: "default" in each process (short-lived lookups such as the supervision rules);
 # "shared", a table of the database, for what every app process and server must see alike (the
-# dashboards' rendered pages, targets/services/dashboard_cache.py).
+# dashboards' rendered pages, targets/caching/shared_pages.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {

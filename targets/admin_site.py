@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from targets.access import access_for
+from targets.accounts.access import access_for
 
 
 class PlanAdminSite(admin.AdminSite):

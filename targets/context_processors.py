@@ -1,9 +1,9 @@
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from targets.access import access_for
+from targets.accounts.access import access_for
 from targets.models import Indicator, ProgressNote
-from targets.services.reminders import unread_count
+from targets.supervision.reminders import unread_count
 
 DEMO_CACHE_KEY = "holds-demo-data"
 

@@ -16,14 +16,12 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from targets import security_policy
-from targets.access import access_for
-from targets.accounts import two_factor
+from targets.accounts import security_policy, two_factor
+from targets.accounts.access import access_for
+from targets.accounts.sessions import PASSWORD_CHANGE_DUE, SIGNED_IN_AT
+from targets.audit import trail
 from targets.models import ADMIN_KINDS
-from targets.services import audit
 
-SIGNED_IN_AT = "signed_in_at"
-PASSWORD_CHANGE_DUE = "password_change_due"
 # When the session's idle clock was last restarted; restarted again after this many seconds.
 IDLE_CLOCK_STARTED_AT = "idle_clock_started_at"
 IDLE_CLOCK_RESOLUTION = 60
@@ -62,7 +60,7 @@ class SessionLifetimeMiddleware:
             policy = security_policy.current()
             started = request.session.get(SIGNED_IN_AT, 0)
             if time.time() - started > policy.session_max_hours * 3600:
-                audit.record("auth.session_expired", request=request)
+                trail.record("auth.session_expired", request=request)
                 logout(request)
                 messages.warning(
                     request,

@@ -10,11 +10,11 @@ from django.core.cache import cache
 from django.db.backends.postgresql.operations import DatabaseOperations
 from django.utils import timezone
 
+from targets.demo.seed import seed_demo
+from targets.geography.loader import load_divisions
 from targets.models import County, Department, Prefecture, Role
-from targets.services.demo import seed_demo
-from targets.services.divisions_data import load_divisions
-from targets.services.plan_data import load_plan
-from targets.services.reporting_setup import setup_reporting
+from targets.plan.loader import load_plan
+from targets.supervision.reporting_setup import setup_reporting
 from tests import two_factor
 
 PASSWORD = "Persona-Pass-2027"

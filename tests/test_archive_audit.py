@@ -9,8 +9,8 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from targets.audit import trail
 from targets.models import AuditArchive, AuditRecord
-from targets.services import audit
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
@@ -34,7 +34,7 @@ def empty_trail(db):
 
 @postgres_only
 def test_the_database_refuses_update_and_delete(admin_user):
-    entry = audit.record("test.one", actor=admin_user)
+    entry = trail.record("test.one", actor=admin_user)
     with pytest.raises(DatabaseError, match="append-only: UPDATE refused"), transaction.atomic():
         AuditRecord.objects.filter(pk=entry.pk).update(action="forged")
     with pytest.raises(DatabaseError, match="append-only: DELETE refused"), transaction.atomic():
@@ -61,7 +61,7 @@ def test_the_database_refuses_update_and_delete(admin_user):
 @postgres_only
 def test_the_database_refuses_to_change_an_anchor(empty_trail, tmp_path):
     with time_machine.travel(OLD):
-        audit.record("test.old", actor_name="someone")
+        trail.record("test.old", actor_name="someone")
     with time_machine.travel(OLD + datetime.timedelta(days=200)):
         call_command("archive_audit", output=tmp_path / "a.jsonl")
     anchor = AuditArchive.objects.get()
@@ -75,7 +75,7 @@ def test_the_database_refuses_to_change_an_anchor(empty_trail, tmp_path):
 @postgres_only
 def test_the_retention_function_keeps_records_younger_than_180_days(empty_trail):
     """Whoever calls it: the database judges the age by its own clock."""
-    entry = audit.record("test.today", actor_name="someone")
+    entry = trail.record("test.today", actor_name="someone")
     with pytest.raises(DatabaseError, match="younger than 180 days"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
@@ -87,9 +87,9 @@ def test_the_retention_function_keeps_records_younger_than_180_days(empty_trail)
 
 def test_records_older_than_the_retention_period_are_exported_then_removed(empty_trail, tmp_path):
     with time_machine.travel(OLD):
-        old = [audit.record(f"test.old{n}", actor_name="someone") for n in range(3)]
+        old = [trail.record(f"test.old{n}", actor_name="someone") for n in range(3)]
     with time_machine.travel(OLD + datetime.timedelta(days=100)):
-        recent = audit.record("test.recent", actor_name="someone")
+        recent = trail.record("test.recent", actor_name="someone")
     output = tmp_path / "audit-2026.jsonl"
     with time_machine.travel(OLD + datetime.timedelta(days=181)):
         call_command("archive_audit", output=output)
@@ -101,15 +101,15 @@ def test_records_older_than_the_retention_period_are_exported_then_removed(empty
     archive = AuditArchive.objects.get()
     assert archive.last_hash == lines[-1]["hash"] and archive.record_count == len(lines)
     assert AuditRecord.objects.filter(action="audit.archived").exists()
-    assert audit.verify() is None
-    audit.record("test.after", actor_name="someone")
-    assert audit.verify() is None
+    assert trail.verify() is None
+    trail.record("test.after", actor_name="someone")
+    assert trail.verify() is None
     assert output.stat().st_mode & 0o777 == 0o600
     call_command("verify_audit", checkpoint_dir=tmp_path / "checkpoints")
 
 
 def test_nothing_younger_than_180_days_can_be_removed(admin_user, tmp_path):
-    audit.record("test.one", actor=admin_user)
+    trail.record("test.one", actor=admin_user)
     with pytest.raises(CommandError, match="at least 180 days"):
         call_command("archive_audit", output=tmp_path / "a.jsonl", days=30)
     assert not (tmp_path / "a.jsonl").exists()
@@ -117,7 +117,7 @@ def test_nothing_younger_than_180_days_can_be_removed(admin_user, tmp_path):
 
 def test_an_existing_archive_file_is_never_overwritten(admin_user, tmp_path):
     with time_machine.travel(OLD):
-        audit.record("test.old", actor=admin_user)
+        trail.record("test.old", actor=admin_user)
     existing = tmp_path / "a.jsonl"
     existing.write_text("keep me")
     count = AuditRecord.objects.count()

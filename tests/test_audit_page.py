@@ -7,8 +7,8 @@ import io
 import pytest
 import time_machine
 
+from targets.audit import trail as audit
 from targets.models import AuditRecord, Measure
-from targets.services import audit
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from targets.audit import checkpoint as audit_checkpoint
+from targets.audit import trail as audit
 from targets.models import AuditArchive, AuditRecord
-from targets.services import audit, audit_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.UTC)

@@ -9,10 +9,10 @@ import psycopg
 import pytest
 from django.db import connection
 
+from targets.audit import trail
+from targets.geography.loader import load_divisions
 from targets.models import AuditRecord, County, Measure
-from targets.services import audit
-from targets.services.divisions_data import load_divisions
-from targets.services.plan_data import load_plan
+from targets.plan.loader import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
@@ -47,7 +47,7 @@ def fresh_database():
 
 
 def test_backup_and_restore(tmp_path, fresh_database, admin_user):
-    audit.record("test.before_backup", actor=admin_user, changes={"x": [1, 2]})
+    trail.record("test.before_backup", actor=admin_user, changes={"x": [1, 2]})
     media = tmp_path / "media"
     (media / "evidence").mkdir(parents=True)
     (media / "evidence" / "report.pdf").write_bytes(b"%PDF-1.4 evidence")

@@ -13,6 +13,7 @@ import pypdf
 import pytest
 from django.contrib.staticfiles import finders
 
+from targets.dashboards import briefing
 from targets.models import (
     BottomLine,
     County,
@@ -24,7 +25,6 @@ from targets.models import (
     ProgressNote,
     State,
 )
-from targets.services import briefing
 from tests.conftest import TODAY
 from tests.notes import new_note
 

@@ -6,11 +6,11 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from targets.geography.loader import load_divisions
 from targets.models import County, Measure, NoteVersion, Period, ProgressNote, StatusOption
-from targets.services.divisions_data import load_divisions
-from targets.services.plan_data import load_plan
-from targets.services.reporting_setup import setup_reporting
-from targets.services.workflow import NoteInput, StaleVersion, save_note
+from targets.plan.loader import load_plan
+from targets.reporting.workflow import NoteInput, StaleVersion, save_note
+from targets.supervision.reporting_setup import setup_reporting
 from tests.conftest import make_user
 
 NOTE = "/counties/510104/report/2026Q3/measures/T1.1/"

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from targets import passwords
+from targets.accounts import passwords
 from targets.models import AuditRecord, Role
 
 pytestmark = pytest.mark.django_db

@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from targets.caching import shared_pages
 from targets.models import (
     BottomLine,
     County,
@@ -28,7 +29,7 @@ from targets.models import (
     State,
     StatusOption,
 )
-from targets.services import dashboard_cache, workflow
+from targets.reporting import workflow
 from tests.conftest import make_user
 from tests.notes import new_note
 from tests.querycount import queries_of
@@ -154,7 +155,7 @@ def test_with_no_seconds_every_page_is_counted_afresh(
 
 
 def generation():
-    return caches[dashboard_cache.CACHE].get(dashboard_cache.GENERATION_KEY)
+    return caches[shared_pages.CACHE].get(shared_pages.GENERATION_KEY)
 
 
 def test_a_query_with_made_up_parameters_is_counted_but_not_kept(
@@ -447,7 +448,7 @@ def test_a_county_page_holds_its_rows_and_shows_each_change_to_one_at_once(
 
 
 def test_the_held_fragments_belong_to_one_generation_and_are_let_go_when_too_many(monkeypatch):
-    monkeypatch.setattr(dashboard_cache._Fragments, "MOST", 3)
+    monkeypatch.setattr(shared_pages._Fragments, "MOST", 3)
     rendered = []
 
     def render(index: int) -> str:
@@ -455,11 +456,11 @@ def test_the_held_fragments_belong_to_one_generation_and_are_let_go_when_too_man
         return f"<li>{index}</li>"
 
     named = [("test", str(n)) for n in range(5)]
-    assert dashboard_cache.held(named[:2], render, "first") == ["<li>0</li>", "<li>1</li>"]
-    assert dashboard_cache.held(named[:2], render, "first") == ["<li>0</li>", "<li>1</li>"]
+    assert shared_pages.held(named[:2], render, "first") == ["<li>0</li>", "<li>1</li>"]
+    assert shared_pages.held(named[:2], render, "first") == ["<li>0</li>", "<li>1</li>"]
     assert rendered == [0, 1], "held"
-    dashboard_cache.held(named[:1], render, "second")
+    shared_pages.held(named[:1], render, "second")
     assert rendered == [0, 1, 0], "rendered from a newer plan, so rendered again"
-    assert dashboard_cache.held(named, render, "second") == [f"<li>{n}</li>" for n in range(5)]
-    dashboard_cache.held(named[:1], render, "second")
+    assert shared_pages.held(named, render, "second") == [f"<li>{n}</li>" for n in range(5)]
+    shared_pages.held(named[:1], render, "second")
     assert rendered == [0, 1, 0, 1, 2, 3, 4, 0], "five held are too many: all rendered again"

@@ -5,11 +5,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from targets.demo import bulk_insert, seed, synthetic_divisions
+from targets.geography.loader import load_divisions
 from targets.models import County, NoteVersion, Prefecture, ProgressNote, Region, State
-from targets.services import bulk_insert, demo, synthetic_divisions
-from targets.services.divisions_data import load_divisions
-from targets.services.plan_data import load_plan
-from targets.services.reporting_setup import setup_reporting
+from targets.plan.loader import load_plan
+from targets.supervision.reporting_setup import setup_reporting
 from tests.notes import new_note
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_thirty_synthetic_provinces_of_ninety_counties_labelled_as_demo(syntheti
 
 def test_bulk_notes_have_their_versions_and_leave_the_sequence_ahead(synthetic, reporter):
     counties = synthetic[:50]
-    made = demo._demo_reports(["2026Q3"], counties=counties)
+    made = seed._demo_reports(["2026Q3"], counties=counties)
     notes = ProgressNote.objects.filter(county__in=counties)
     assert made == notes.count() > 50 * 24 * 0.7
     assert all(n.is_demo and n.narrative.startswith("【演示数据】") for n in notes)
@@ -40,7 +40,7 @@ def test_bulk_notes_have_their_versions_and_leave_the_sequence_ahead(synthetic, 
     assert versions.count() == made
     assert all(v.state == v.note.state and v.number == 1 for v in versions.select_related("note"))
     assert not notes.filter(state=State.APPROVED, reviewed_by=None).exists()
-    assert demo._demo_reports(["2026Q3"], counties=counties) == 0  # a period done is left alone
+    assert seed._demo_reports(["2026Q3"], counties=counties) == 0  # a period done is left alone
     # The ORM's next note takes an id after the block that COPY wrote.
     later = new_note("510104", "T1.1", State.DRAFT, author=reporter, period="2026Q4")
     later.save()
@@ -54,7 +54,7 @@ def test_the_planner_is_told_of_the_rows_written_in_bulk(synthetic):
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'targets_progressnote'")
             return int(cursor.fetchone()[0])
 
-    made = demo._demo_reports(["2026Q2", "2026Q3"], counties=synthetic[:100])
+    made = seed._demo_reports(["2026Q2", "2026Q3"], counties=synthetic[:100])
     assert planned_rows() < made / 2  # as PostgreSQL saw the table before the COPY
     bulk_insert.refresh_statistics(ProgressNote)
     assert planned_rows() == ProgressNote.objects.count()
@@ -72,8 +72,8 @@ def test_outside_a_transaction_the_tables_are_vacuumed_so_that_counts_read_an_in
     load_divisions()  # a transactional test starts from an empty database
     load_plan()
     setup_reporting()
-    demo.seed_demo(reports=False)
-    assert demo._demo_reports(["2026Q2"], counties=list(County.objects.all()[:40])) > 0
+    seed.seed_demo(reports=False)
+    assert seed._demo_reports(["2026Q2"], counties=list(County.objects.all()[:40])) > 0
     bulk_insert.refresh_statistics(ProgressNote)
     written, all_visible = pages()
     assert written > 0 and all_visible == written

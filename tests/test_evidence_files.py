@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from targets.services.evidence_files import EvidenceFileError, check_upload
+from targets.reporting.evidence_files import EvidenceFileError, check_upload
 
 LIMIT = 1024 * 1024
 MISMATCH = "内容与扩展名不符"

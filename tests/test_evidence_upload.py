@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets.models import Evidence, ProgressNote
-from targets.services import supervision_rules
+from targets.supervision import rulebook
 
 pytestmark = pytest.mark.django_db
 NOTE = "/counties/510104/report/2026Q3/measures/T1.1/"
@@ -89,7 +89,7 @@ def test_the_size_limit(client_for, reporter, period, note_data, settings):
 def test_files_stay_once_submitted_and_a_later_version_supersedes(
     client_for, reporter, prefecture_reviewer, period, note_data
 ):
-    from targets.services.workflow import review
+    from targets.reporting.workflow import review
 
     client = client_for(reporter)
     upload(client, note_data, SimpleUploadedFile("v1.pdf", PDF), action="submit")
@@ -129,7 +129,7 @@ def stored_files(media) -> list:
 
 def set_quota_in_the_admin(client, megabytes: int) -> None:
     """As the system admin does: through the rules' admin page, every other field as it was."""
-    url = f"/admin/targets/supervisionrules/{supervision_rules.stored().pk}/change/"
+    url = f"/admin/targets/supervisionrules/{rulebook.stored().pk}/change/"
     form = client.get(url).context["adminform"].form
     data = {}
     for name in form.fields:
@@ -144,7 +144,7 @@ def set_quota_in_the_admin(client, megabytes: int) -> None:
 
 
 def test_the_quota_is_500_mb_per_county_unless_the_admins_set_another():
-    assert supervision_rules.current().evidence_quota_mb == 500
+    assert rulebook.current().evidence_quota_mb == 500
 
 
 def test_an_upload_over_the_countys_quota_is_refused_and_nothing_is_kept(
@@ -183,7 +183,7 @@ def test_an_upload_over_the_countys_quota_is_refused_and_nothing_is_kept(
 def test_superseded_files_count_and_other_counties_files_do_not(
     client_for, reporter, other_reporter, period, note_data, media
 ):
-    rules = supervision_rules.stored()
+    rules = rulebook.stored()
     rules.evidence_quota_mb = 1
     rules.save()
     other = "/counties/513402/report/2026Q3/measures/T1.1/"

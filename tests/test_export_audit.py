@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished
 from django.db import close_old_connections
 
+from targets.audit import trail
 from targets.models import AuditRecord, Evidence, Indicator, Measure, Period, TaskArea
-from targets.services import audit, exports
-from targets.services.exports import Column, Table
+from targets.spreadsheets import exports
+from targets.spreadsheets.exports import Column, Table
 from tests import test_exports
 
 # The round of notes and the reminder the export tests use.
@@ -348,7 +349,7 @@ def test_a_csv_read_halfway_leaves_a_failure_record_of_what_was_sent(rf, provinc
     request = rf.get("/province/notes/", {"export": "csv"}, REMOTE_ADDR=ADDRESS)
     request.user = provincial_reviewer
     table = Table("notes", "进展", [Column("序号", "int")], ([n] for n in range(10)))
-    record = audit.Export("export.notes", request, {"period": Period.objects.get(code="2026Q3")})
+    record = trail.Export("export.notes", request, {"period": Period.objects.get(code="2026Q3")})
     response = exports.response(table, "csv", record)
     chunks = iter(response.streaming_content)
     next(chunks), next(chunks), next(chunks)  # the header and two rows
@@ -371,7 +372,7 @@ def test_a_csv_read_halfway_leaves_a_failure_record_of_what_was_sent(rf, provinc
 def test_an_export_that_fails_midway_writes_no_record(
     client_for, provincial_reviewer, round_, monkeypatch
 ):
-    from targets.services import export_tables
+    from targets.spreadsheets import export_tables
 
     def broken(period, rows):
         table = original(period, rows)

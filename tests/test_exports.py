@@ -20,6 +20,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from targets.audit import trail as audit
 from targets.models import (
     AuditRecord,
     County,
@@ -32,8 +33,8 @@ from targets.models import (
     ProgressNote,
     State,
 )
-from targets.services import audit, exports
-from targets.services.exports import Column, Table
+from targets.spreadsheets import exports
+from targets.spreadsheets.exports import Column, Table
 from tests import two_factor
 from tests.notes import new_note
 

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 import time_machine
 
+from targets.audit import trail
 from targets.models import County, Indicator, IndicatorValue, Period, State
-from targets.services import audit
 from tests.notes import new_note
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_29th_of_november")]
@@ -97,7 +97,7 @@ def test_the_audit_page_shows_times_to_the_second_in_the_language(
     client_for, audit_admin, reporter, language
 ):
     with time_machine.travel(datetime.datetime(2026, 11, 29, 6, 5, 33, tzinfo=datetime.UTC)):
-        audit.record("auth.login", actor=reporter)
+        trail.record("auth.login", actor=reporter)
     page = in_language(client_for(audit_admin), language).get("/audit/", {"actor": "reporter"})
     assert SHOWN[language]["audited"] in page.text
     assert "2026-11-29" not in page.text

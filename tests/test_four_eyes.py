@@ -4,7 +4,7 @@ it, whatever roles they hold, and no role is granted that would review one's own
 import pytest
 
 from targets.models import County, IndicatorValue, Prefecture, ProgressNote, Role, State
-from targets.services.workflow import save_value
+from targets.reporting.workflow import save_value
 from tests.conftest import make_user
 from tests.test_review_queue import keys, submitted_note, submitted_value
 from tests.test_roles import grant

@@ -49,7 +49,7 @@ def test_the_main_pages_are_valid_html(request, client_for, demo, tmp_path):
     java = shutil.which("java")
     if java is None:
         pytest.fail("Java is missing: install Debian's default-jre-headless")
-    from targets.services.demo import seed_demo
+    from targets.demo.seed import seed_demo
 
     seed_demo()  # a demo round, so that tables have rows
     files = {}

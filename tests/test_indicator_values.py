@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from targets.models import Indicator, IndicatorValue, State
-from targets.services.targets import set_target
+from targets.plan.indicator_targets import set_target
 
 pytestmark = pytest.mark.django_db
 VALUE = "/counties/510104/report/2026Q3/indicators/D01/"

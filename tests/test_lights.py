@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from targets.models import County, Measure, Period, ProgressNote, State, StatusOption
-from targets.services import lights, supervision_rules
-from targets.services.lights import (
+from targets.supervision import lights, rulebook
+from targets.supervision.lights import (
     GREEN,
     RED,
     YELLOW,
@@ -293,9 +293,9 @@ def test_a_county_with_only_yellow_and_green_is_yellow_and_all_green_is_green(pe
 def test_an_admin_lowering_red_points_behind_turns_a_yellow_slot_red(period):
     slot = reported(State.SUBMITTED, math.floor(expected_progress(period)) - 15)
     assert Judge(period, EARLY).slot(slot).colour == YELLOW
-    assert cache.get(supervision_rules.CACHE_KEY) is not None  # the rules are cached
+    assert cache.get(rulebook.CACHE_KEY) is not None  # the rules are cached
 
-    row = supervision_rules.stored()
+    row = rulebook.stored()
     row.red_points_behind = 10
     row.save()
 
@@ -306,9 +306,9 @@ def test_an_admin_removing_behind_from_the_red_statuses_stops_its_red_light(peri
     behind = reported(State.SUBMITTED, 100, "behind")
     at_risk = reported(State.SUBMITTED, 100, "at_risk")
     assert Judge(period, EARLY).slot(behind).colour == RED
-    assert cache.get(supervision_rules.CACHE_KEY) is not None  # the rules are cached
+    assert cache.get(rulebook.CACHE_KEY) is not None  # the rules are cached
 
-    supervision_rules.stored().red_statuses.remove(status("behind"))
+    rulebook.stored().red_statuses.remove(status("behind"))
 
     judge = Judge(period, EARLY)
     assert judge.slot(behind) == Light(GREEN, ())
@@ -319,7 +319,7 @@ def test_an_admin_adding_a_red_status_makes_it_red(period):
     not_started = reported(State.SUBMITTED, 100, "not_started")
     assert Judge(period, EARLY).slot(not_started) == Light(GREEN, ())
 
-    supervision_rules.stored().red_statuses.add(status("not_started"))
+    rulebook.stored().red_statuses.add(status("not_started"))
 
     assert Judge(period, EARLY).slot(not_started).colour == RED
 
@@ -328,7 +328,7 @@ def test_an_admin_widening_the_days_before_the_deadline_warns_earlier(period):
     today = DEADLINE - days(8)
     assert Judge(period, today).slot(Slot()) == Light(GREEN, ())
 
-    row = supervision_rules.stored()
+    row = rulebook.stored()
     row.yellow_days_before_deadline = 10
     row.save()
 
@@ -341,7 +341,7 @@ def test_an_admin_lengthening_the_wait_after_a_return_delays_its_warning(period)
     slot = reported(State.RETURNED, returned_on=EARLY - days(7))
     assert Judge(period, EARLY).slot(slot).colour == YELLOW
 
-    row = supervision_rules.stored()
+    row = rulebook.stored()
     row.yellow_days_after_return = 10
     row.save()
 
@@ -349,7 +349,7 @@ def test_an_admin_lengthening_the_wait_after_a_return_delays_its_warning(period)
 
 
 def test_rules_given_to_the_judge_are_used_instead_of_the_stored_ones(period):
-    rules = dataclasses.replace(supervision_rules.current(), red_points_behind=5)
+    rules = dataclasses.replace(rulebook.current(), red_points_behind=5)
     slot = reported(State.SUBMITTED, math.floor(expected_progress(period)) - 10)
     assert Judge(period, EARLY).slot(slot).colour == YELLOW
     assert Judge(period, EARLY, rules).slot(slot).colour == RED

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from targets.data.files import DataFileError
+from targets.geography.loader import DIVISIONS_FILE, REGIONS_FILE, load_divisions
 from targets.models import County, CountyType, Prefecture, Region
-from targets.services.data_files import DataFileError
-from targets.services.divisions_data import DIVISIONS_FILE, REGIONS_FILE, load_divisions
 
 pytestmark = pytest.mark.django_db
 

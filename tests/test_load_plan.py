@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from targets.data.files import DataFileError
 from targets.models import (
     AuditRecord,
     BottomLine,
@@ -16,8 +17,7 @@ from targets.models import (
     Plan,
     TaskArea,
 )
-from targets.services.data_files import DataFileError
-from targets.services.plan_data import PLAN_FILE, load_plan
+from targets.plan.loader import PLAN_FILE, load_plan
 
 pytestmark = pytest.mark.django_db
 QUOTED = [Goal, TaskArea, Measure, Integration, BottomLine]

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from targets.models import County, Notification, Period
-from targets.services.reminders import send_due_reminders
+from targets.supervision.reminders import send_due_reminders
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from targets.services import pace
-from targets.services.pace import (
+from targets.supervision import pace
+from targets.supervision.pace import (
     MeasureThresholds,
     PaceThresholds,
     expected_progress,

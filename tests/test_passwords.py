@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from targets import passwords
+from targets.accounts import passwords
+from targets.demo.seed import DEMO_PASSWORD
 from targets.models import AuditRecord, PasswordHistory
-from targets.services.demo import DEMO_PASSWORD
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from targets.models import (
     StatusOption,
     SupervisionRules,
 )
-from targets.services import periods, supervision_rules
-from targets.services.workflow import NoteInput, WorkflowError, review, save_note
+from targets.reporting.workflow import NoteInput, WorkflowError, review, save_note
+from targets.supervision import periods, rulebook
 from tests.conftest import TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_29th_of_november")]
@@ -341,7 +341,7 @@ def test_only_the_system_admin_reopens(request, client_for, persona, locked, jin
 
 
 def rules_form(client) -> dict:
-    rules = supervision_rules.stored()
+    rules = rulebook.stored()
     page = client.get(f"/admin/targets/supervisionrules/{rules.pk}/change/")
     assert page.status_code == 200
     form = page.context["adminform"].form
@@ -358,7 +358,7 @@ def rules_form(client) -> dict:
 def test_the_rules_list_goes_to_the_one_row(client_for, admin_user):
     response = client_for(admin_user).get("/admin/targets/supervisionrules/")
     assert response.status_code == 302
-    rules = supervision_rules.stored()
+    rules = rulebook.stored()
     assert response["Location"] == f"/admin/targets/supervisionrules/{rules.pk}/change/"
 
 
@@ -370,7 +370,7 @@ def test_switching_to_monthly_creates_the_monthly_periods(client_for, admin_user
     assert data["red_statuses"]  # the M2M is posted back as it was
     data.update({"cadence": "month", "deadline_days": "20"})
     response = client.post(
-        f"/admin/targets/supervisionrules/{supervision_rules.stored().pk}/change/", data
+        f"/admin/targets/supervisionrules/{rulebook.stored().pk}/change/", data
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     months = Period.objects.filter(cadence=Period.Cadence.MONTH).order_by("starts_on")
@@ -403,7 +403,7 @@ def test_after_the_switch_the_current_period_is_a_month(client_for, admin_user, 
     client = client_for(admin_user)
     data = rules_form(client)
     data.update({"cadence": "month", "deadline_days": "20"})
-    client.post(f"/admin/targets/supervisionrules/{supervision_rules.stored().pk}/change/", data)
+    client.post(f"/admin/targets/supervisionrules/{rulebook.stored().pk}/change/", data)
     current = periods.current_period(TODAY)
     # 2026-10's deadline (11-20) has passed; 2026-11's (12-20) has not.
     assert current.code == "2026-11" and current.cadence == Period.Cadence.MONTH
@@ -425,7 +425,7 @@ def test_switching_keeps_monthly_periods_that_exist(client_for, admin_user):
     data = rules_form(client)
     data.update({"cadence": "month", "deadline_days": "10"})
     response = client.post(
-        f"/admin/targets/supervisionrules/{supervision_rules.stored().pk}/change/", data
+        f"/admin/targets/supervisionrules/{rulebook.stored().pk}/change/", data
     )
     assert response.status_code == 302
     assert Period.objects.filter(cadence=Period.Cadence.MONTH).count() == 144
@@ -434,7 +434,7 @@ def test_switching_keeps_monthly_periods_that_exist(client_for, admin_user):
     assert "已生成 143 个新的填报周期。" in client.get(response["Location"], follow=True).text
     # Switching back and forth creates nothing more.
     data.update({"cadence": "quarter"})
-    client.post(f"/admin/targets/supervisionrules/{supervision_rules.stored().pk}/change/", data)
+    client.post(f"/admin/targets/supervisionrules/{rulebook.stored().pk}/change/", data)
     assert Period.objects.count() == 48 + 144
     assert periods.current_period(TODAY).code == "2026Q4"
 
@@ -452,9 +452,7 @@ def test_ensure_periods_is_idempotent_and_keeps_deadlines():
 def test_the_rules_refuse_an_escalation_after_automatic_reminders_stop():
     from django.core.exceptions import ValidationError
 
-    from targets.services import supervision_rules
-
-    rules = supervision_rules.stored()
+    rules = rulebook.stored()
     rules.escalate_after_days, rules.stop_after_days = 30, 20
     with pytest.raises(ValidationError) as refused:
         rules.full_clean()

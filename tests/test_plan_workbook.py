@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from targets.models import AuditRecord, Goal, Indicator, IndicatorTarget, Measure
-from targets.services import plan_workbook
-from targets.services.targets import set_target
+from targets.plan import workbook as plan_workbook
+from targets.plan.indicator_targets import set_target
 
 pytestmark = pytest.mark.django_db
 EXPORT, IMPORT = "/plan/workbook.xlsx", "/plan/import/"

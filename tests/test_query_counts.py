@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 
+from targets.audit import trail
 from targets.models import (
     County,
     Indicator,
@@ -17,7 +18,6 @@ from targets.models import (
     State,
     StatusOption,
 )
-from targets.services import audit
 from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def grow(author, reporter, counties: int) -> None:
         for n, (county, period) in enumerate(itertools.product(chosen[-10:], periods))
     )
     for n in range(10):
-        audit.record("test.grow", actor=author, changes={"n": [None, n]})
+        trail.record("test.grow", actor=author, changes={"n": [None, n]})
 
 
 @pytest.mark.parametrize(("persona", "url"), PAGES)

@@ -6,8 +6,8 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from targets.forms.record_choice import RecordChoiceField
 from targets.models import StatusOption
-from targets.record_choice import RecordChoiceField
 
 pytestmark = pytest.mark.django_db
 

@@ -27,9 +27,9 @@ from targets.models import (
     StatusOption,
     SupervisionRules,
 )
-from targets.services import reminders
-from targets.services.reminders import kind_for, send_due_reminders, send_manual
-from targets.services.supervision_rules import Rules
+from targets.supervision import reminders
+from targets.supervision.reminders import kind_for, send_due_reminders, send_manual
+from targets.supervision.rulebook import Rules
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -599,7 +599,7 @@ class FailingBackend(BaseEmailBackend):
 def test_a_failed_email_is_logged_and_the_reminder_stands(settings, reporter, caplog):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FailingBackend"}}
     with_email(reporter, "jinjiang@example.cn")
-    with caplog.at_level(logging.ERROR, logger="targets.services.reminders"):
+    with caplog.at_level(logging.ERROR, logger="targets.supervision.reminders"):
         result = send_due_reminders(day(0))
     assert "jinjiang@example.cn" in caplog.text
     n = received(reporter).get()

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets.models import AuditRecord, BottomLine, NoteVersion, ProgressNote, State
-from targets.services.workflow import review
+from targets.reporting.workflow import review
 from tests.querycount import queries_of
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from targets.models import (
     State,
     StatusOption,
 )
-from targets.services.workflow import NoteInput, save_note, save_value
+from targets.reporting.workflow import NoteInput, save_note, save_value
 from tests.notes import saved_note
 from tests.querycount import queries_of
 

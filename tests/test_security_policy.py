@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from targets import passwords, security_policy
+from targets.accounts import passwords, security_policy
 from targets.models import AuditRecord, SecuritySettings
 from tests.conftest import PASSWORD
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from targets.demo.seed import DEMO_PASSWORD
 from targets.models import Indicator, IndicatorValue, ProgressNote, Role
-from targets.services.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

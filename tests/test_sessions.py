@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from targets import passwords
+from targets.accounts import passwords
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

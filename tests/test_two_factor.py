@@ -10,7 +10,7 @@ from axes.models import AccessAttempt
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from targets import security_policy
+from targets.accounts import security_policy
 from targets.accounts import two_factor as tf
 from targets.models import AuditRecord, Role, SecuritySettings
 from tests import two_factor

@@ -25,7 +25,8 @@ from targets.models import (
     Role,
     State,
 )
-from targets.services import value_import, workflow, xlsx_input
+from targets.reporting import value_import, workflow
+from targets.spreadsheets import xlsx_input
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

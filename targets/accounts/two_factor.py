@@ -21,10 +21,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from targets import security_policy
+from targets.accounts import security_policy
 from targets.accounts.duties import RESET_ACTIONS, duty_of
+from targets.audit import trail
 from targets.models import AuditRecord
-from targets.services import audit
 
 # The session's second step: still to give a code, still to enrol, or nothing owed.
 STATE = "two_factor"
@@ -61,7 +61,7 @@ def pending_device(request: HttpRequest) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
-        audit.record("auth.two_factor_enrolment_started", request=request, obj=user)
+        trail.record("auth.two_factor_enrolment_started", request=request, obj=user)
     return device
 
 
@@ -105,7 +105,7 @@ def confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[str]
     wrong (recorded)."""
     user = request.user
     if not device.verify_token(normalised(code)):
-        audit.record(
+        trail.record(
             "auth.two_factor_enrolment_failed",
             request=request,
             obj=user,
@@ -116,7 +116,7 @@ def confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[str]
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     codes = _new_recovery_codes(user)
-    audit.record("auth.two_factor_enrolled", request=request, obj=user)
+    trail.record("auth.two_factor_enrolled", request=request, obj=user)
     _mark_verified(request, device)
     return codes
 
@@ -125,7 +125,7 @@ def renew_recovery_codes(*, request: HttpRequest) -> list[str]:
     """Ten new recovery codes for a signed-in, enrolled account; the old ones stop working."""
     with transaction.atomic():
         codes = _new_recovery_codes(request.user)
-        audit.record("auth.recovery_codes_renewed", request=request, obj=request.user)
+        trail.record("auth.recovery_codes_renewed", request=request, obj=request.user)
     return codes
 
 
@@ -149,7 +149,7 @@ def verify(*, request: HttpRequest, code: str) -> str:
             return WAIT
         accepted = device is not None and device.verify_token(code)
     if not accepted:
-        # django-axes counts it (and locks at the policy's limit); targets.signals records it.
+        # django-axes counts it (and locks at the policy's limit); targets.accounts.signals records it.
         user_login_failed.send(
             sender=__name__,
             credentials={"username": user.get_username(), "second_factor": True},
@@ -158,14 +158,14 @@ def verify(*, request: HttpRequest, code: str) -> str:
         return WRONG
     if kind == RECOVERY:
         left = recovery_codes_left(user)
-        audit.record(
+        trail.record(
             "auth.recovery_code_used",
             request=request,
             obj=user,
             changes={"recovery_codes_left": [left + 1, left]},
         )
     else:
-        audit.record("auth.two_factor_passed", request=request, obj=user)
+        trail.record("auth.two_factor_passed", request=request, obj=user)
     _mark_verified(request, device)
     return kind
 
@@ -178,7 +178,7 @@ def reset(*, request: HttpRequest, user) -> bool:
     had_device = TOTPDevice.objects.filter(user=user).exists()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit.record(
+    trail.record(
         RESET_ACTIONS["device"],
         request=request,
         obj=user,

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
 
-from targets.services.audit import archive_mac, record_mac
+from targets.audit.trail import archive_mac, record_mac
 
 GENESIS = "0" * 64
 BATCH = 2000

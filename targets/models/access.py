@@ -133,7 +133,7 @@ class AccountSecurity(models.Model):
 
 class PasswordHistory(models.Model):
     """The hash of each password an account was given, so that it cannot choose a recent one
-    again (targets.passwords.PasswordHistoryValidator keeps only the last few)."""
+    again (targets.accounts.passwords.PasswordHistoryValidator keeps only the last few)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"

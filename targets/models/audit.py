@@ -1,4 +1,4 @@
-"""The append-only audit trail (全程留痕). Records are written only by ``services.audit.record``."""
+"""The append-only audit trail (全程留痕). Records are written only by ``targets.audit.trail.record``."""
 
 from django.conf import settings
 from django.db import models

@@ -2,8 +2,8 @@ from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from targets.services.audit import EXPORT_PREFIXES
-from targets.templatetags.numbers import grouped
+from targets.audit.trail import EXPORT_PREFIXES
+from targets.spreadsheets.numbers import grouped
 
 register = template.Library()
 

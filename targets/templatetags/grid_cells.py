@@ -10,9 +10,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from targets.dashboards.figures import GridCell
 from targets.models import State
-from targets.services.dashboard import GridCell
-from targets.services.report_page import state_label
+from targets.reporting.report_page import state_label
 from targets.templatetags.lights import light
 from targets.templatetags.numbers import days_before
 

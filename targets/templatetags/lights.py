@@ -6,7 +6,7 @@ costs a template context of its own."""
 from django import template
 from django.utils.html import format_html
 
-from targets.services.lights import Light
+from targets.supervision.lights import Light
 
 register = template.Library()
 

@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.utils.translation import gettext as _
 
-from targets import passwords
-from targets.middleware import PASSWORD_CHANGE_DUE
-from targets.services import audit
+from targets.accounts import passwords
+from targets.accounts.sessions import PASSWORD_CHANGE_DUE
+from targets.audit import trail
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -18,7 +18,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         passwords.record_change(self.request.user)
         self.request.session[PASSWORD_CHANGE_DUE] = False
-        audit.record("auth.password_changed", request=self.request, obj=self.request.user)
+        trail.record("auth.password_changed", request=self.request, obj=self.request.user)
         messages.success(self.request, _("密码已修改。"))
         return response
 

@@ -5,9 +5,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from targets.access import require_audit_view
-from targets.services import audit, export_tables, exports
-from targets.services.audit_search import AuditSearchForm, search
+from targets.accounts.access import require_audit_view
+from targets.audit import trail
+from targets.audit.search import AuditSearchForm, search
+from targets.spreadsheets import export_tables, exports
 
 
 @require_GET
@@ -36,5 +37,5 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = AuditSearchForm(request.GET)
     records = search(form)
     chosen = form.cleaned_data if form.is_valid() else {}
-    record = audit.Export("export.audit", request, chosen)
+    record = trail.Export("export.audit", request, chosen)
     return exports.response(export_tables.audit_records(records), fmt, record)

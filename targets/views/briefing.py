@@ -10,11 +10,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from targets.access import require_province_view
+from targets.accounts.access import require_province_view
+from targets.audit import trail
+from targets.dashboards import briefing as briefings
 from targets.models import County, Period, Prefecture
-from targets.services import audit
-from targets.services import briefing as briefings
-from targets.services.periods import last_ended_period
+from targets.supervision.periods import last_ended_period
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def briefing_pdf(request: HttpRequest) -> HttpResponse:
     pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf(
         stylesheets=[finders.find("css/briefing.css")]
     )
-    audit.Export("download.briefing", request, scope, b.period).record(fmt="pdf", size=len(pdf))
+    trail.Export("download.briefing", request, scope, b.period).record(fmt="pdf", size=len(pdf))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="briefing-{b.period.code}.pdf"'
     return response

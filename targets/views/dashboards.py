@@ -12,8 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from targets.access import access_for, require_province_view
-from targets.forms import DashboardFilterForm, GoalsFilterForm
+from targets.accounts.access import access_for, require_province_view
+from targets.audit import trail
+from targets.caching import shared_pages
+from targets.dashboards import figures, indicator_page
+from targets.forms.dashboards import DashboardFilterForm, GoalsFilterForm
 from targets.models import (
     BoundaryMap,
     Indicator,
@@ -22,18 +25,10 @@ from targets.models import (
     StatusOption,
     TaskArea,
 )
-from targets.services import (
-    audit,
-    dashboard,
-    dashboard_cache,
-    export_tables,
-    exports,
-    indicator_view,
-    lights,
-    plan_structure,
-    supervision_rules,
-)
-from targets.services.periods import current_period
+from targets.plan import outline
+from targets.spreadsheets import export_tables, exports
+from targets.supervision import lights, rulebook
+from targets.supervision.periods import current_period
 
 
 def _applied(filters: dict, scope, **more) -> dict:
@@ -48,7 +43,7 @@ def _scope(request: HttpRequest, form_class=DashboardFilterForm):
     period = filters.get("period") or current_period(timezone.localdate())
     if period is None:
         raise Http404
-    scope = dashboard.scope_from(
+    scope = figures.scope_from(
         filters, access.visible_counties(), period, whole_province=access.sees_whole_province
     )
     return form, filters, scope
@@ -68,12 +63,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         table = _overview_table(request, context())
         chosen = request.GET.get("table")
         which = chosen if chosen in ("task_areas", "integrations") else "units"
-        record = audit.Export("export.overview", request, _applied(filters, scope, table=which))
+        record = trail.Export("export.overview", request, _applied(filters, scope, table=which))
         return exports.response(table, fmt, record)
     kept = partial(
-        dashboard_cache.rendered,
+        shared_pages.rendered,
         request,
-        audience=dashboard_cache.audience_of(access_for(request)),
+        audience=shared_pages.audience_of(access_for(request)),
         context=context,
         filters=form.fields,
     )
@@ -90,14 +85,14 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope) -> dict:
         if filters.get("prefecture")
         else ("prefecture" if filters.get("region") else "region")
     )
-    integrations, crosstab = dashboard.crosstab(scope)
-    completeness, status_mix = dashboard.completeness_and_statuses(scope)
+    integrations, crosstab = figures.crosstab(scope)
+    completeness, status_mix = figures.completeness_and_statuses(scope)
     prefecture = filters.get("prefecture")
     judge = lights.Judge(scope.period, timezone.localdate())
     county_lights = lights.county_lights(judge, scope.counties, scope.measures, scope.notes)
-    units, behind = dashboard.by_unit(scope, level), dashboard.furthest_behind(scope)
-    dashboard.attach_lights(units, scope, level, county_lights)
-    dashboard.attach_lights(behind, scope, "county", county_lights)
+    units, behind = figures.by_unit(scope, level), figures.furthest_behind(scope)
+    figures.attach_lights(units, scope, level, county_lights)
+    figures.attach_lights(behind, scope, "county", county_lights)
     return {
         "form": form,
         "filters": filters,
@@ -113,16 +108,16 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope) -> dict:
             "values": [n for _s, n in status_mix],
             "colours": [s.color for s, _n in status_mix],
         },
-        "flags": dashboard.flags(scope),
+        "flags": figures.flags(scope),
         "light_tally": lights.tally(county_lights.values()),
         "behind": behind,
         "units": units,
-        "task_areas": dashboard.by_task_area(scope),
-        "integration_rows": dashboard.by_integration(scope),
+        "task_areas": figures.by_task_area(scope),
+        "integration_rows": figures.by_integration(scope),
         "integrations": integrations,
         "crosstab": crosstab,
         "as_of": timezone.now(),
-        "last_approval": dashboard.last_approval(scope),
+        "last_approval": figures.last_approval(scope),
         "query": request.GET.urlencode(),
     }
 
@@ -160,12 +155,12 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
 
     def grouped() -> list:
         judge = lights.Judge(scope.period, timezone.localdate())
-        return dashboard.measure_grid(measure, judge, scope.counties)
+        return figures.measure_grid(measure, judge, scope.counties)
 
     fmt = exports.requested(request)
     if fmt:
         table = export_tables.measure_grid(measure, scope.period, grouped())
-        record = audit.Export("export.grid", request, _applied(filters, scope), measure)
+        record = trail.Export("export.grid", request, _applied(filters, scope), measure)
         return exports.response(table, fmt, record)
     boundaries = BoundaryMap.objects.first()  # the latest upload
 
@@ -177,14 +172,14 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
             "measure": measure,
             "groups": groups,
             "boundaries": boundaries,
-            "map_chart": dashboard.map_chart(groups, boundaries) if boundaries else None,
+            "map_chart": figures.map_chart(groups, boundaries) if boundaries else None,
             "statuses": StatusOption.objects.all(),
             "today": timezone.now(),
             "query": request.GET.urlencode(),
         }
 
-    audience = dashboard_cache.audience_of(access_for(request))
-    content = dashboard_cache.rendered(
+    audience = shared_pages.audience_of(access_for(request))
+    content = shared_pages.rendered(
         request, "dashboards/grid.html#content", audience, context, filters=form.fields
     )
     page = {"content": content, "measure": measure, "has_map": boundaries is not None}
@@ -212,7 +207,7 @@ def notes(request: HttpRequest) -> HttpResponse:
         chosen = _applied(
             filters, scope, state=state if state in State.values else None, status=status
         )
-        record = audit.Export("export.notes", request, chosen)
+        record = trail.Export("export.notes", request, chosen)
         return exports.response(export_tables.notes(scope.period, every), fmt, record)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -236,11 +231,11 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
     form, filters, scope = _scope(request)
     area = get_object_or_404(TaskArea, code=code)
     judge = lights.Judge(scope.period, timezone.localdate())
-    measures, groups = dashboard.task_area_grid(area, judge, scope.counties)
+    measures, groups = figures.task_area_grid(area, judge, scope.counties)
     fmt = exports.requested(request)
     if fmt:
         table = export_tables.task_area_grid(area, scope.period, measures, groups)
-        record = audit.Export("export.task_area_grid", request, _applied(filters, scope), area)
+        record = trail.Export("export.task_area_grid", request, _applied(filters, scope), area)
         return exports.response(table, fmt, record)
     context = {
         "form": form,
@@ -261,20 +256,20 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     the inputs behind it, the counties ranked within their county type, the values as a table."""
     _form, filters, scope = _scope(request)
     indicator = get_object_or_404(Indicator.objects.prefetch_related("targets", "goals"), code=code)
-    limits = indicator_view.thresholds()
-    points = indicator_view.trend(indicator, scope.counties)
-    groups = indicator_view.county_rows(indicator, scope.counties, limits)
+    limits = indicator_page.thresholds()
+    points = indicator_page.trend(indicator, scope.counties)
+    groups = indicator_page.county_rows(indicator, scope.counties, limits)
     fmt = exports.requested(request)
     if fmt:
         # The ranking reads every period's values: the period filter does not choose its rows.
         chosen = {**filters, "period": None}
-        record = audit.Export("export.indicator", request, chosen, indicator)
+        record = trail.Export("export.indicator", request, chosen, indicator)
         return exports.response(export_tables.indicator_ranking(indicator, groups), fmt, record)
     context = {
         "indicator": indicator,
         "points": points,
-        "pace": indicator_view.province_pace(indicator, points, limits),
-        "chart": indicator_view.chart_data(indicator, points),
+        "pace": indicator_page.province_pace(indicator, points, limits),
+        "chart": indicator_page.chart_data(indicator, points),
         "latest_period": points[-1].period if points else None,
         "groups": groups,
         "thresholds": limits,
@@ -287,9 +282,9 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 def goals(request: HttpRequest) -> HttpResponse:
     """The goals for 2027 and 2035, each with its indicators and their pace, in the scope."""
     form, filters, scope = _scope(request, GoalsFilterForm)
-    limits = indicator_view.thresholds()
+    limits = indicator_page.thresholds()
     horizons = []
-    for label, members in plan_structure.goals_by_horizon(plan_structure.current_plan()):
+    for label, members in outline.goals_by_horizon(outline.current_plan()):
         if filters.get("horizon") and members and members[0].horizon != filters["horizon"]:
             continue
         rows = []
@@ -297,8 +292,8 @@ def goals(request: HttpRequest) -> HttpResponse:
             indicators = [
                 (
                     item,
-                    indicator_view.province_pace(
-                        item, indicator_view.trend(item, scope.counties), limits
+                    indicator_page.province_pace(
+                        item, indicator_page.trend(item, scope.counties), limits
                     ),
                 )
                 for item in goal.indicators.prefetch_related("targets")
@@ -314,8 +309,8 @@ def pace_rules(request: HttpRequest) -> HttpResponse:
     """How "on track" is computed, with the thresholds in force."""
     require_province_view(request)
     context = {
-        "thresholds": indicator_view.thresholds(),
-        "rules": supervision_rules.current(),
+        "thresholds": indicator_page.thresholds(),
+        "rules": rulebook.current(),
     }
     return render(request, "dashboards/pace.html", context)
 

@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
-from targets import security_policy
+from targets.accounts import security_policy
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """django-axes' lockout answer. It does not say whether the account exists. A pause on the
-    client's address (targets.lockout) says so, and when to try again."""
+    client's address (targets.accounts.lockout) says so, and when to try again."""
     pause = getattr(request, "axes_address_pause", None)
     if pause is not None:
         response = render(

@@ -3,9 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from targets.access import access_for, county_for_user
+from targets.accounts.access import access_for, county_for_user
 from targets.models import Indicator
-from targets.services import plan_structure as structure
+from targets.plan import outline as structure
 
 
 @require_GET

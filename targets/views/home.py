@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from targets.access import access_for
+from targets.accounts.access import access_for
 from targets.models import County
 
 

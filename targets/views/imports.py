@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from targets.access import access_for
+from targets.accounts.access import access_for
+from targets.audit import trail
 from targets.models import County, Period
-from targets.services import audit, exports, value_import
-from targets.services.periods import current_period
-from targets.services.xlsx_input import ImportRefused
-from targets.views.pending_upload import PendingUpload
+from targets.reporting import value_import
+from targets.spreadsheets import exports
+from targets.spreadsheets.pending_upload import PendingUpload
+from targets.spreadsheets.xlsx_input import ImportRefused
+from targets.supervision.periods import current_period
 
 PREVIEW_LIMIT = 200  # rows of each kind shown in the preview
 
@@ -44,7 +46,7 @@ def values_template(request: HttpRequest) -> HttpResponse:
     counties = _my_counties(request)
     period = get_object_or_404(Period, code=request.GET.get("period", ""))
     chosen = {"period": period, "counties": list(counties)}
-    record = audit.Export("export.values_template", request, chosen)
+    record = trail.Export("export.values_template", request, chosen)
     return exports.response(value_import.template(period, counties), "xlsx", record)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from targets.models import Notification
-from targets.services import reminders
+from targets.supervision import reminders
 
 
 @require_GET

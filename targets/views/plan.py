@@ -3,8 +3,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from targets.access import require_plan_view
-from targets.services import plan_structure as structure
+from targets.accounts.access import require_plan_view
+from targets.plan import outline as structure
 
 
 @require_GET

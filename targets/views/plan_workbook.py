@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from targets.access import require_system_admin
-from targets.services import audit, exports, plan_workbook
-from targets.services.xlsx_input import ImportRefused
-from targets.views.pending_upload import PendingUpload
+from targets.accounts.access import require_system_admin
+from targets.audit import trail
+from targets.plan import workbook as plan_workbook
+from targets.spreadsheets import exports
+from targets.spreadsheets.pending_upload import PendingUpload
+from targets.spreadsheets.xlsx_input import ImportRefused
 
 PLAN = PendingUpload("plan-import")
 
@@ -28,7 +30,7 @@ class PlanUploadForm(forms.Form):
 def plan_export(request: HttpRequest) -> HttpResponse:
     require_system_admin(request)
     name = f"plan-{timezone.localtime():%Y%m%d-%H%M}"
-    record = audit.Export("export.plan", request)
+    record = trail.Export("export.plan", request)
     return exports.workbook_response(plan_workbook.workbook(), name, record)
 
 

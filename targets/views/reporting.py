@@ -12,8 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from targets.access import access_for, county_for_user, evidence_for_user
-from targets.forms import NoteForm, ValueForm
+from targets.accounts.access import access_for, county_for_user, evidence_for_user
+from targets.audit import trail
+from targets.caching import shared_pages
+from targets.forms.reporting import NoteForm, ValueForm
 from targets.models import (
     Indicator,
     IndicatorValue,
@@ -22,8 +24,8 @@ from targets.models import (
     ProgressNote,
     StatusOption,
 )
-from targets.services import audit, dashboard_cache, lights, periods, report_page
-from targets.services.workflow import (
+from targets.reporting import report_page
+from targets.reporting.workflow import (
     NOTE_FIELDS,
     VALUE_FIELDS,
     NoteInput,
@@ -32,6 +34,7 @@ from targets.services.workflow import (
     save_note,
     save_value,
 )
+from targets.supervision import lights, periods
 
 REPORT_CHANGED = "reportChanged"
 
@@ -81,7 +84,7 @@ def report(request: HttpRequest, code: str, period: str) -> HttpResponse:
 
 
 def _render_rows(areas: list[report_page.AreaRows], can_report: bool) -> None:
-    """Each measure row's HTML, held in this process by what it shows (dashboard_cache.held):
+    """Each measure row's HTML, held in this process by what it shows (shared_pages.held):
     between two visits a county has mostly changed one row, and the rows were half the page."""
     rows = [row for area in areas for row in area.rows]
     template = get_template("reporting/page.html#measure-row")
@@ -90,8 +93,8 @@ def _render_rows(areas: list[report_page.AreaRows], can_report: bool) -> None:
         return template.render({"row": rows[index], "can_report": can_report})
 
     named = [row.shown(can_report) for row in rows]
-    generation = dashboard_cache.generation_of(report_page.OUTLINE)
-    for row, html in zip(rows, dashboard_cache.held(named, render_row, generation), strict=True):
+    generation = shared_pages.generation_of(report_page.OUTLINE)
+    for row, html in zip(rows, shared_pages.held(named, render_row, generation), strict=True):
         row.html = html
 
 
@@ -257,7 +260,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = evidence_for_user(request, pk)
     opened = evidence.file.open("rb")
     try:
-        record = audit.Export("download.evidence", request, obj=evidence)
+        record = trail.Export("download.evidence", request, obj=evidence)
         record.record(fmt=evidence.content_type, size=evidence.size)
     except BaseException:
         opened.close()

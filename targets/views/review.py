@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from targets.access import Access, require_reviewer
-from targets.forms import QueueFilterForm, ReviewForm
-from targets.services import audit, dashboard_cache, export_tables, exports, review_queue
-from targets.services.workflow import WorkflowError, review
+from targets.accounts.access import Access, require_reviewer
+from targets.audit import trail
+from targets.caching import shared_pages
+from targets.forms.review import QueueFilterForm, ReviewForm
+from targets.reporting.workflow import WorkflowError, review
+from targets.review import queue as review_queue
+from targets.spreadsheets import export_tables, exports
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,7 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if fmt:
         items = review_queue.all_items(counties, cleaned, timezone.localdate())
         chosen = {**cleaned, "per_page": None}  # the export has every item, not one page
-        record = audit.Export("export.review_queue", request, chosen)
+        record = trail.Export("export.review_queue", request, chosen)
         return exports.response(export_tables.review_queue(items), fmt, record)
     page = review_queue.queue_page(counties, cleaned, request.GET.get("page"))
     query = request.GET.copy()
@@ -97,16 +100,16 @@ def _listing(
         }
         return render_to_string("review/queue.html#listing", context)
 
-    if decision is not None or not dashboard_cache.known_query(request, [*filters.fields, "page"]):
+    if decision is not None or not shared_pages.known_query(request, [*filters.fields, "page"]):
         return listing()
     # The query without the page (as the export links read it): the items name the page.
     parts = ("review/queue.html#listing", query, *map(repr, page.object_list))
-    return dashboard_cache.fragment(parts, listing)
+    return shared_pages.fragment(parts, listing)
 
 
 def _filter_fields(filters: QueueFilterForm, access: Access) -> SafeString:
     """The filter form's fields. With nothing chosen, as a reviewer opens the queue, they are
-    kept like the dashboards (dashboard_cache.kept): their choices, the counties among them,
+    kept like the dashboards (shared_pages.kept): their choices, the counties among them,
     change only with the plan and the divisions, and rendering them took a fifth of the page."""
 
     def fields() -> str:
@@ -114,6 +117,6 @@ def _filter_fields(filters: QueueFilterForm, access: Access) -> SafeString:
 
     if any(filters.data.get(name) for name in filters.fields):
         return mark_safe(fields())
-    seen_by = repr((translation.get_language(), dashboard_cache.audience_of(access)))
+    seen_by = repr((translation.get_language(), shared_pages.audience_of(access)))
     name = "queue-filters:" + hashlib.sha256(seen_by.encode()).hexdigest()
-    return mark_safe(dashboard_cache.kept(name, fields))
+    return mark_safe(shared_pages.kept(name, fields))

@@ -15,18 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from targets.access import require_reviewer
+from targets.accounts.access import require_reviewer
+from targets.audit import trail
+from targets.caching import shared_pages
+from targets.forms.supervision import LateFilterForm, ReminderLogFilterForm, RemindForm
 from targets.models import Notification, Prefecture
-from targets.services import (
-    audit,
-    dashboard_cache,
-    export_tables,
-    exports,
-    late_view,
-    reminders,
-)
-from targets.services.periods import last_ended_period
-from targets.supervision_forms import LateFilterForm, ReminderLogFilterForm, RemindForm
+from targets.spreadsheets import export_tables, exports
+from targets.supervision import late_view, reminders
+from targets.supervision.periods import last_ended_period
 
 DEFAULT_STALE_PERIODS = 2
 
@@ -88,11 +84,11 @@ def late(request: HttpRequest) -> HttpResponse:
             "sort": data["sort"],
         }
         table = export_tables.late(period, data["rows"], data["stale_periods"])
-        return exports.response(table, fmt, audit.Export("export.late", request, chosen))
-    table = dashboard_cache.rendered(
+        return exports.response(table, fmt, trail.Export("export.late", request, chosen))
+    table = shared_pages.rendered(
         request,
         "supervision/late.html#late-table",
-        dashboard_cache.audience_of(access),
+        shared_pages.audience_of(access),
         context,
         filters=form.fields,
     )
@@ -166,7 +162,7 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
     fmt = exports.requested(request)
     if fmt:
         entries = ((n, reminders.describe(n)) for n in log.iterator())
-        record = audit.Export("export.reminder_log", request, filters)
+        record = trail.Export("export.reminder_log", request, filters)
         return exports.response(export_tables.reminder_log(entries), fmt, record)
     page = Paginator(log, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

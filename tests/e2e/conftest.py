@@ -17,10 +17,10 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from targets.accounts import two_factor
-from targets.services.demo import DEMO_PASSWORD, seed_demo
-from targets.services.divisions_data import load_divisions
-from targets.services.plan_data import load_plan
-from targets.services.reporting_setup import setup_reporting
+from targets.demo.seed import DEMO_PASSWORD, seed_demo
+from targets.geography.loader import load_divisions
+from targets.plan.loader import load_plan
+from targets.supervision.reporting_setup import setup_reporting
 from tests import two_factor as tests_two_factor
 
 HERE = Path(__file__).resolve().parent

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from targets.services.demo import seed_demo
-from targets.services.periods import last_ended_period
+from targets.demo.seed import seed_demo
+from targets.supervision.periods import last_ended_period
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

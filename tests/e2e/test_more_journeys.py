@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from targets.models import Indicator, IndicatorTarget, ProgressNote, State
-from targets.services.periods import current_period
+from targets.supervision.periods import current_period
 
 
 def test_an_admin_revises_a_target_and_sees_the_version_and_the_history(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from targets.models import IndicatorValue, ProgressNote, State
-from targets.services.periods import current_period
+from targets.supervision.periods import current_period
 from tests.e2e.conftest import PHONE, off_a_phone
 
 JINJIANG = "510104"

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from targets.models import County, Measure, Period, ProgressNote, StatusOption
-from targets.services.periods import current_period
-from targets.services.workflow import NoteInput, save_note
+from targets.reporting.workflow import NoteInput, save_note
+from targets.supervision.periods import current_period
 from tests.e2e.conftest import PHONE, sideways_scroll
 
 JINJIANG = "510104"

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from targets.services.demo import seed_demo
-from targets.services.periods import current_period, last_ended_period
-from targets.services.reminders import send_due_reminders
+from targets.demo.seed import seed_demo
+from targets.supervision.periods import current_period, last_ended_period
+from targets.supervision.reminders import send_due_reminders
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, off_a_phone
 
 # user: (name, path, what the h1 says in Chinese); {current} is the round being reported, {ended}

@@ -7,9 +7,9 @@ import re
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from targets.demo.seed import DEMO_PASSWORD
 from targets.models import Goal, ProgressNote, State
-from targets.services import workflow
-from targets.services.demo import DEMO_PASSWORD
+from targets.reporting import workflow
 from tests import two_factor
 from tests.e2e.test_reporting_cycle import JINJIANG, period_code, workflow_note
 

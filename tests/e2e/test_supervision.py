@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from targets.models import Notification
-from targets.services.periods import last_ended_period
+from targets.supervision.periods import last_ended_period
 
 JINJIANG = "510104"
 

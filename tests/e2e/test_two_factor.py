@@ -9,7 +9,7 @@ from base64 import b32decode
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from targets.services.demo import DEMO_PASSWORD
+from targets.demo.seed import DEMO_PASSWORD
 
 
 def code_for(secret: str, steps: int = 0) -> str:

@@ -10,12 +10,12 @@ import uuid
 
 from django.utils import timezone
 
+from targets.demo.seed import DEMO_PASSWORD, seed_demo
+from targets.geography.loader import load_divisions
 from targets.models import Evidence, Measure, StatusOption
-from targets.services.demo import DEMO_PASSWORD, seed_demo
-from targets.services.divisions_data import load_divisions
-from targets.services.periods import current_period
-from targets.services.plan_data import load_plan
-from targets.services.reporting_setup import setup_reporting
+from targets.plan.loader import load_plan
+from targets.supervision.periods import current_period
+from targets.supervision.reporting_setup import setup_reporting
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from targets.services.audit_archive import RetentionError, archive_older_than
+from targets.audit.archive import RetentionError, archive_older_than
 
 
 class Command(BaseCommand):

@@ -6,10 +6,9 @@ Any other account's new password must be changed at its next sign-in, and the ch
 from django.contrib.auth.management.commands import changepassword
 from django.core.management.base import CommandError
 
-from targets import passwords
-from targets.accounts import duties
+from targets.accounts import duties, passwords
+from targets.audit import trail
 from targets.models import AuditRecord
-from targets.services import audit
 
 
 class Command(changepassword.Command):
@@ -27,7 +26,7 @@ class Command(changepassword.Command):
             raise CommandError(f"user '{username}' does not exist")
         duty = duties.duty_of(user)
         if duty is not None:
-            audit.record(
+            trail.record(
                 duties.RESET_ACTIONS["password"],
                 actor_name="manage.py",
                 obj=user,
@@ -40,5 +39,5 @@ class Command(changepassword.Command):
             )
         message = super().handle(*args, **options)
         passwords.require_change(user)
-        audit.record(duties.RESET_ACTIONS["password"], actor_name="manage.py", obj=user)
+        trail.record(duties.RESET_ACTIONS["password"], actor_name="manage.py", obj=user)
         return message

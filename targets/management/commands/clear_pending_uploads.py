@@ -4,7 +4,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from targets.views.pending_upload import FOLDER
+from targets.spreadsheets.pending_upload import FOLDER
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from targets import passwords
+from targets.accounts import passwords
+from targets.audit import trail
 from targets.models import ADMIN_KINDS, Role
-from targets.services import audit
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             user.save()
             Role.objects.create(user=user, kind=role)
             passwords.require_change(user)
-            audit.record(
+            trail.record(
                 "account.create", actor_name="manage.py", obj=user, changes={"role": [None, role]}
             )
         self.stdout.write(f"Created {username} ({role}); the password must be changed at sign-in.")

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets.services.data_files import DataFileError
-from targets.services.divisions_data import DIVISIONS_FILE, REGIONS_FILE, load_divisions
+from targets.data.files import DataFileError
+from targets.geography.loader import DIVISIONS_FILE, REGIONS_FILE, load_divisions
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets.services.data_files import DataFileError
-from targets.services.plan_data import PLAN_FILE, load_plan
+from targets.data.files import DataFileError
+from targets.plan.loader import PLAN_FILE, load_plan
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from targets.services.demo import DEMO_PASSWORD, seed_demo, seed_scale
+from targets.demo.seed import DEMO_PASSWORD, seed_demo, seed_scale
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from targets.services.reminders import send_due_reminders
+from targets.supervision.reminders import send_due_reminders
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from targets.services.reporting_setup import setup_reporting
+from targets.supervision.reporting_setup import setup_reporting
 
 
 class Command(BaseCommand):

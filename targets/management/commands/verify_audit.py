@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from targets.audit import archive, trail
+from targets.audit import checkpoint as audit_checkpoint
 from targets.models import AuditRecord
-from targets.services import audit, audit_archive, audit_checkpoint
 
 
 class Command(BaseCommand):
@@ -55,10 +56,10 @@ class Command(BaseCommand):
         moved_away,
         **options,
     ):
-        broken = audit.verify()
+        broken = trail.verify()
         if broken is not None:
             raise CommandError(str(broken))
-        checked, problems = audit_archive.check_files(search=archive_dir, moved_away=moved_away)
+        checked, problems = archive.check_files(search=archive_dir, moved_away=moved_away)
         point, missing = audit_checkpoint.check(checkpoint_dir)
         if missing:
             problems.append(missing)

@@ -1,0 +1,321 @@
+"""Demonstration accounts, indicators and reports, for a development machine only. Every demo
+indicator is flagged ``is_demo`` and labelled 演示数据 wherever it shows; every demo note says so in
+its text and is written by the inactive account ``demo_data`` (演示数据). Nothing here is official."""
+
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from targets.audit import trail
+from targets.caching import shared_pages
+from targets.demo import bulk_insert, synthetic_divisions
+from targets.models import (
+    AccountSecurity,
+    County,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    NoteVersion,
+    Period,
+    Plan,
+    Prefecture,
+    ProgressNote,
+    Role,
+    State,
+    StatusOption,
+)
+from targets.plan.indicator_targets import set_target
+
+DEMO_PASSWORD = "Sichuan-2027"
+
+# username, full name, role kind, scope (county or prefecture code)
+ACCOUNTS = [
+    ("admin", "系统管理员(演示)", Role.Kind.SYSTEM_ADMIN, None),
+    ("security", "安全管理员(演示)", Role.Kind.SECURITY_ADMIN, None),
+    ("auditor", "审计管理员(演示)", Role.Kind.AUDIT_ADMIN, None),
+    ("province", "省级审核员(演示)", Role.Kind.PROVINCIAL_REVIEWER, None),
+    ("chengdu", "成都市审核员(演示)", Role.Kind.PREFECTURE_REVIEWER, "510100"),
+    ("jinjiang", "锦江区填报员(演示)", Role.Kind.COUNTY_REPORTER, "510104"),
+    ("huili", "会理市填报员(演示)", Role.Kind.COUNTY_REPORTER, "513402"),
+]
+
+# code, name, name_en, unit, direction, level, baseline year and value, range, targets
+INDICATORS = [
+    (
+        "D01",
+        "常住人口城镇化率",
+        "Urbanisation rate of the resident population",
+        "%",
+        "higher",
+        "county",
+        2023,
+        "59.49",
+        ("0", "100"),
+        {2027: "63", 2035: "70"},
+    ),
+    (
+        "D02",
+        "城乡居民人均可支配收入比",
+        "Urban-rural per-capita disposable income ratio",
+        "倍",
+        "lower",
+        "province",
+        2023,
+        "2.26",
+        ("1", "5"),
+        {2027: "2.15", 2035: "2.0"},
+    ),
+    (
+        "D03",
+        "农村卫生厕所普及率",
+        "Rural sanitary toilet coverage",
+        "%",
+        "higher",
+        "county",
+        2023,
+        "88",
+        ("0", "100"),
+        {2027: "93", 2035: "98"},
+    ),
+    (
+        "D04",
+        "县域内义务教育学校标准化建设达标率",
+        "Standard-compliant compulsory schools in county",
+        "%",
+        "higher",
+        "county",
+        2023,
+        "85",
+        ("0", "100"),
+        {2027: "92", 2035: "100"},
+    ),
+]
+
+
+@transaction.atomic
+def seed_demo(*, reports: bool = True) -> list[str]:
+    """Create the demo accounts and indicators, and with ``reports`` a round of demo notes and
+    values (again: idempotent); returns the usernames."""
+    User = get_user_model()
+    for username, full_name, kind, scope in ACCOUNTS:
+        user, _created = User.objects.get_or_create(username=username)
+        user.first_name = full_name
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        scope_fields = {}
+        if kind == Role.Kind.COUNTY_REPORTER:
+            scope_fields["county"] = County.objects.get(code=scope)
+        elif kind == Role.Kind.PREFECTURE_REVIEWER:
+            scope_fields["prefecture"] = Prefecture.objects.get(code=scope)
+        Role.objects.get_or_create(user=user, kind=kind, **scope_fields)
+        # Demo accounts keep their published password, so that the demo works as documented.
+        AccountSecurity.objects.update_or_create(
+            user=user, defaults={"password_expiry_exempt": True, "must_change_password": False}
+        )
+
+    plan = Plan.objects.order_by("id").first()
+    if plan is not None:
+        for code, name, name_en, unit, direction, level, year, base, (
+            low,
+            high,
+        ), targets in INDICATORS:
+            indicator, _created = Indicator.objects.update_or_create(
+                plan=plan,
+                code=code,
+                defaults={
+                    "name": name,
+                    "name_en": name_en,
+                    "unit": unit,
+                    "direction": direction,
+                    "level": level,
+                    "baseline_year": year,
+                    "baseline_value": Decimal(base),
+                    "minimum": Decimal(low),
+                    "maximum": Decimal(high),
+                    "is_demo": True,
+                },
+            )
+            for horizon, value in targets.items():
+                if indicator.target_in_force(horizon) is None:
+                    set_target(indicator, horizon, Decimal(value), reason="演示数据")
+    if plan is not None and reports:
+        _demo_reports()
+    trail.record("demo.seed", actor_name="system")
+    return [username for username, *_rest in ACCOUNTS]
+
+
+DEMO_PERIOD = "2026Q3"
+DEMO_NARRATIVE = "【演示数据】本期推进情况为系统生成的演示内容,不是真实填报。"
+# state, share of the county × measure slots (the rest are not reported)
+DEMO_STATES = [
+    (State.APPROVED, 0.62),
+    (State.SUBMITTED, 0.12),
+    (State.RETURNED, 0.06),
+    (State.DRAFT, 0.05),
+]
+
+
+def _demo_author():
+    author, created = get_user_model().objects.get_or_create(
+        username="demo_data", defaults={"first_name": "演示数据"}
+    )
+    if created:
+        author.set_unusable_password()
+        author.is_active = False
+        author.save()
+    return author
+
+
+def _demo_reports(period_codes: list[str] = (DEMO_PERIOD,), counties=None) -> int:
+    """Notes of every county (or of ``counties``) on every measure for the periods, in a realistic
+    mix of states and statuses, written by a demo account and saying so in their text. Periods that
+    already have notes are left alone. Bulk inserts; returns how many notes were made."""
+    author = _demo_author()
+    maker = _NoteMaker(author, get_user_model().objects.get(username="province"))
+    counties = list(County.objects.all() if counties is None else counties)
+    measures = list(Measure.objects.all())
+    done = set(
+        ProgressNote.objects.filter(period__code__in=period_codes, county__in=counties)
+        .values_list("period__code", flat=True)
+        .distinct()
+    )
+    made = 0
+    periods = Period.objects.filter(code__in=period_codes).exclude(code__in=done)
+    for period in periods.order_by("starts_on"):
+        notes = [
+            note
+            for county in counties
+            for measure in measures
+            if (note := maker.note(county.pk, measure.pk, period.pk)) is not None
+        ]
+        ids = bulk_insert.insert(ProgressNote, notes)
+        bulk_insert.insert(
+            NoteVersion, [maker.version(note_id, n) for note_id, n in zip(ids, notes, strict=True)]
+        )
+        made += len(notes)
+    if not IndicatorValue.objects.filter(indicator__is_demo=True).exists():
+        _demo_values(author, maker.reviewer, maker.randomness, maker.now)
+    shared_pages.changed()  # bulk inserts send no signals
+    return made
+
+
+class _NoteMaker:
+    """Demo notes as rows (column: value), drawn from one seeded random sequence."""
+
+    WEIGHTS = {"on_schedule": 5, "completed": 1, "behind": 2, "at_risk": 1, "not_started": 1}
+
+    def __init__(self, author, reviewer) -> None:
+        self.author, self.reviewer = author, reviewer
+        self.statuses = {s.code: s.pk for s in StatusOption.objects.all()}
+        self.randomness = random.Random(2027)
+        self.now = timezone.now()
+        self.codes, self.weights = list(self.WEIGHTS), list(self.WEIGHTS.values())
+
+    def note(self, county_id: int, measure_id: int, period_id: int) -> dict | None:
+        randomness = self.randomness
+        roll, state = randomness.random(), None
+        for candidate, share in DEMO_STATES:
+            if roll < share:
+                state = candidate
+                break
+            roll -= share
+        if state is None:
+            return None
+        code = randomness.choices(self.codes, weights=self.weights)[0]
+        percent = {"completed": 100, "not_started": 0}.get(code, randomness.randint(20, 90))
+        reviewed = state in (State.APPROVED, State.RETURNED)
+        rating = None
+        if state == State.APPROVED and randomness.random() < 0.05:
+            rating = self.statuses["behind" if code != "behind" else "on_schedule"]
+        return {
+            "county_id": county_id,
+            "measure_id": measure_id,
+            "period_id": period_id,
+            "state": state,
+            "version": 1,
+            "updated_at": self.now,
+            "updated_by_id": self.author.pk,
+            "status_id": self.statuses[code],
+            "percent": percent,
+            "narrative": DEMO_NARRATIVE,
+            "risk_reason": "",
+            "submitted_at": self.now if state != State.DRAFT else None,
+            "reviewed_by_id": self.reviewer.pk if reviewed else None,
+            "reviewed_at": self.now if reviewed else None,
+            "review_comment": "【演示数据】请补充佐证材料。" if state == State.RETURNED else "",
+            "reviewer_status_id": rating,
+            "bottom_line_id": None,
+            "is_demo": True,
+        }
+
+    def version(self, note_id: int, note: dict) -> dict:
+        return {
+            "note_id": note_id,
+            "number": 1,
+            "state": note["state"],
+            "status_id": note["status_id"],
+            "percent": note["percent"],
+            "narrative": note["narrative"],
+            "bottom_line_id": None,
+            "risk_reason": "",
+            "event": "demo",
+            "comment": "",
+            "by_id": self.author.pk,
+            "at": self.now,
+        }
+
+
+def seed_scale(scale: str) -> int:
+    """``sichuan``: a round of demo notes for every period, 2024Q1 to 2035Q4 (about 175,000).
+    ``national``: the same for the counties of 30 synthetic provinces as well (about 2,900 county
+    units in all, about 2.8 million notes)."""
+    periods = list(Period.objects.values_list("code", flat=True))
+    if scale == "sichuan":
+        made = _demo_reports(periods)
+    elif scale == "national":
+        made = _demo_reports(periods)  # Sichuan's own counties first, if not yet done
+        made += _demo_reports(periods, counties=synthetic_divisions.make())
+    else:
+        raise ValueError(f"unknown scale {scale!r}")
+    bulk_insert.refresh_statistics(ProgressNote, NoteVersion, County)
+    return made
+
+
+DEMO_VALUE_PERIODS = ["2024Q4", "2025Q4", "2026Q2", "2026Q3"]
+
+
+def _demo_values(author, reviewer, randomness: random.Random, now) -> None:
+    """Approved values of the demo county-level indicators for a few periods: each county drifts
+    from the baseline towards (or, now and then, away from) the 2027 target."""
+    periods = list(Period.objects.filter(code__in=DEMO_VALUE_PERIODS).order_by("starts_on"))
+    values = []
+    for indicator in Indicator.objects.filter(is_demo=True, level=Indicator.Level.COUNTY):
+        target, target_2035 = indicator.target_in_force(2027), indicator.target_in_force(2035)
+        base = float(indicator.baseline_value)
+        step = (float(target.value) - base) / 8 if target else 0
+        low, high = float(indicator.minimum or 0), float(indicator.maximum or base * 2)
+        for county in County.objects.all():
+            level = base * randomness.uniform(0.97, 1.03)
+            pace = randomness.uniform(-0.5, 1.6)
+            for period in periods:
+                level = min(high, max(low, level + step * pace + randomness.uniform(-0.4, 0.4)))
+                values.append(
+                    IndicatorValue(
+                        county=county,
+                        indicator=indicator,
+                        period=period,
+                        state=State.APPROVED,
+                        value=round(level, 2),
+                        source="【演示数据】",
+                        updated_by=author,
+                        submitted_at=now,
+                        reviewed_by=reviewer,
+                        reviewed_at=now,
+                        target_2027=target,
+                        target_2035=target_2035,
+                    )
+                )
+    IndicatorValue.objects.bulk_create(values, batch_size=2000)

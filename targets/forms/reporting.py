@@ -1,0 +1,110 @@
+"""Forms of the reporting pages: a progress note and an indicator value."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from targets.forms.fields import MultipleFileField
+from targets.forms.record_choice import RecordChoiceField
+from targets.models import (
+    BottomLine,
+    Indicator,
+    StatusOption,
+)
+from targets.reporting.evidence_files import EvidenceFileError, check_upload
+from targets.spreadsheets.numbers import plain
+
+
+class NoteForm(forms.Form):
+    status = RecordChoiceField(
+        label=_("进展状态"), queryset=StatusOption.objects.filter(is_active=True), empty_label=None
+    )
+    percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
+    narrative = forms.CharField(
+        label=_("进展情况"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("用文字说明本期做了什么、取得了什么成效;换行会保留。"),
+    )
+    bottom_line = RecordChoiceField(
+        label=_("底线风险"),
+        queryset=BottomLine.objects.order_by("order"),
+        required=False,
+        empty_label=_("无"),
+        help_text=_("如本项工作可能触及某条底线,请选择并说明。"),
+    )
+    risk_reason = forms.CharField(
+        label=_("风险说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    files = MultipleFileField(
+        label=_("佐证材料"),
+        required=False,
+        help_text=_("PDF、图片、Word/Excel/PowerPoint 或文本文件,每个不超过 %(mb)d MB。")
+        % {"mb": settings.EVIDENCE_MAX_MB},
+    )
+    supersede = forms.TypedMultipleChoiceField(
+        label=_("标记为已替代"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, evidence=(), statuses=None, bottom_lines=None, **kwargs):
+        """``statuses`` (the active ones) and ``bottom_lines``, in order, if read already."""
+        super().__init__(*args, **kwargs)
+        self.fields["supersede"].choices = [(e.pk, e.name) for e in evidence if not e.superseded]
+        self.fields["status"].records = statuses
+        self.fields["bottom_line"].records = bottom_lines
+        self.checked_files = []
+
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        errors = []
+        self.checked_files = []
+        for upload in uploads:
+            try:
+                self.checked_files.append(
+                    check_upload(upload, max_bytes=settings.EVIDENCE_MAX_MB * 1024 * 1024)
+                )
+            except EvidenceFileError as error:
+                errors.append(str(error))
+        if errors:
+            raise forms.ValidationError(errors)
+        return uploads
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("bottom_line") and not cleaned.get("risk_reason", "").strip():
+            self.add_error("risk_reason", _("标记底线风险时须说明原因。"))
+        if not cleaned.get("bottom_line"):
+            cleaned["risk_reason"] = ""
+        return cleaned
+
+
+class ValueForm(forms.Form):
+    value = forms.DecimalField(label=_("数值"), max_digits=16, decimal_places=4)
+    source = forms.CharField(label=_("数据来源"), max_length=200)
+    remark = forms.CharField(label=_("备注"), required=False, max_length=1000)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["value"].label = _("数值(%(unit)s)") % {"unit": indicator.unit}
+
+    def clean_value(self) -> Decimal:
+        value = self.cleaned_data["value"]
+        low, high = self.indicator.minimum, self.indicator.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise forms.ValidationError(
+                _("数值超出合理范围(%(low)s 至 %(high)s %(unit)s),请核对。")
+                % {
+                    "low": plain(low) or "—",
+                    "high": plain(high) or "—",
+                    "unit": self.indicator.unit,
+                }
+            )
+        return value

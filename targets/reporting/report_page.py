@@ -1,0 +1,269 @@
+"""What a county's reporting page shows for a period, read in a fixed number of queries."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+
+from targets.caching import shared_pages
+from targets.models import (
+    BottomLine,
+    County,
+    Evidence,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    NoteVersion,
+    Period,
+    ProgressNote,
+    State,
+    StatusOption,
+    TaskArea,
+)
+from targets.plan.outline import current_plan
+from targets.reporting import links
+from targets.supervision.lights import Judge, Light, Slot
+
+
+class RowLinks:
+    """A county's links to each measure's note form and timeline in a period."""
+
+    def __init__(self, county: County, period: Period):
+        self.note = links.each("note", county.code, period.code, links.EACH)
+        self.timeline = links.each("timeline", county.code, links.EACH)
+
+    def row(self, measure: Measure, note: ProgressNote | None) -> "MeasureRow":
+        return MeasureRow(measure, note, self.note(measure.code), self.timeline(measure.code))
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    note: ProgressNote | None
+    note_url: str
+    timeline_url: str
+    light: Light | None = None
+    html: str = ""  # as the reporting page shows it, where the view has rendered it
+
+    @property
+    def state(self) -> str:
+        return self.note.state if self.note else "missing"
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.note)
+
+    @property
+    def open_to_edit(self) -> bool:
+        return self.note is None or self.note.editable
+
+    def shown(self, can_report: bool) -> tuple[str, ...]:
+        """Everything the row shows that neither the plan, the periods nor a review changes: the
+        note's version pins what the county wrote (and its evidence), the rest is named here."""
+        parts = ("report-row", self.note_url, repr(self.light), str(can_report))
+        if self.note is None:
+            return parts
+        note, people = self.note, [self.note.updated_by, self.note.reviewed_by]
+        names = [f"{person.username}:{person.get_full_name()}" for person in people if person]
+        return parts + (f"{note.pk}:{note.version}:{note.state}:{note.evidence_count}", *names)
+
+
+def state_label(note: ProgressNote | None) -> str:
+    """Where the note is in its workflow, in words ("not reported" for none). State(…).label,
+    not the note's get_state_display(): that rebuilds the choices on every call."""
+    return State(note.state).label if note else gettext("未填报")
+
+
+@dataclass
+class AreaRows:
+    area: TaskArea
+    rows: list[MeasureRow]
+
+
+@dataclass
+class ReportCounts:
+    total: int = 0
+    by_state: Counter = field(default_factory=Counter)
+
+    @property
+    def missing(self) -> int:
+        return self.by_state["missing"]
+
+    @property
+    def done(self) -> int:
+        return self.by_state[State.SUBMITTED] + self.by_state[State.APPROVED]
+
+
+def evidence_count():
+    """A note's evidence files not superseded, counted in a subquery: a join with a GROUP BY over
+    every selected column made planning the query cost more than running it."""
+    files = Evidence.objects.filter(note=OuterRef("pk"), superseded=False).order_by()
+    counted = files.values("note").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def notes_queryset():
+    """Notes with what one note's form or row shows, joined in a single query: for one note, the
+    join costs less than the two further queries of with_people_and_files, which reads them for
+    a page of notes."""
+    return ProgressNote.objects.select_related(
+        "status",
+        "bottom_line",
+        "updated_by",
+        "reviewed_by",
+        "reviewer_status",
+        "measure",
+        "period",
+    ).annotate(evidence_count=evidence_count())
+
+
+@dataclass
+class Outline:
+    """What a county's reporting page shows of the plan and the calendar: the task areas with
+    their measures, the county-level indicators with their targets, the periods by code (in
+    order), and the statuses and bottom lines that notes name by id."""
+
+    areas: list[TaskArea]
+    indicators: list[Indicator]
+    periods: dict[str, Period]
+    statuses: dict[int, StatusOption]
+    bottom_lines: dict[int, BottomLine]
+    measures: dict[int, Measure]  # of every plan, by id, for notes from anywhere
+
+    def __post_init__(self):
+        self.period_ids = {period.pk: period for period in self.periods.values()}
+        self.measure_codes = {m.code: m for area in self.areas for m in area.measures.all()}
+
+    @property
+    def active_statuses(self) -> list[StatusOption]:
+        return [status for status in self.statuses.values() if status.is_active]
+
+    def named(self, note: ProgressNote) -> ProgressNote:
+        """The note with its period, measure, status, bottom line and reviewer's rating from the
+        outline."""
+        note.period = self.period_ids[note.period_id]
+        note.measure = self.measures[note.measure_id]
+        note.status = self.statuses[note.status_id]
+        note.bottom_line = self.bottom_lines.get(note.bottom_line_id)
+        note.reviewer_status = self.statuses.get(note.reviewer_status_id)
+        return note
+
+
+OUTLINE = "report-outline"
+
+
+def outline() -> Outline:
+    """Kept until the plan or the periods change (shared_pages.kept): read afresh, it costs
+    nine queries on every visit to the page."""
+    return shared_pages.kept(OUTLINE, _read_outline)
+
+
+def _read_outline() -> Outline:
+    periods = {period.code: period for period in Period.objects.all()}
+    statuses = StatusOption.objects.in_bulk()
+    plan = current_plan()
+    if plan is None:
+        return Outline([], [], periods, statuses, {}, {})
+    measures = Measure.objects.order_by("order")
+    areas = TaskArea.objects.filter(plan=plan).order_by("order")
+    indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY)
+    return Outline(
+        list(areas.prefetch_related(Prefetch("measures", queryset=measures))),
+        list(indicators.prefetch_related("targets")),
+        periods,
+        statuses,
+        BottomLine.objects.in_bulk(),  # a note may name a line of an earlier plan
+        Measure.objects.in_bulk(),
+    )
+
+
+def measure_rows(county: County, period: Period, outline: Outline) -> list[AreaRows]:
+    # The county and the outline are in hand: joining them again costs more than the reading.
+    # The notes' own order (period, county, measure) would join them again too.
+    found = list(ProgressNote.objects.filter(county=county, period=period).order_by())
+    notes = {note.measure_id: outline.named(note) for note in with_people_and_files(found)}
+    links, result = RowLinks(county, period), []
+    for area in outline.areas:
+        result.append(AreaRows(area, []))
+        for measure in area.measures.all():
+            note = notes.get(measure.pk)
+            if note is not None:
+                note.county = county
+            result[-1].rows.append(links.row(measure, note))
+    return result
+
+
+def with_people_and_files(notes: list[ProgressNote]) -> list[ProgressNote]:
+    """The notes with their authors, reviewers and counts of evidence, read in two queries only
+    if there are notes: a county's round not begun, the commonest page at the start of a round,
+    then costs one query. Building the joins and the count into the notes' query cost more than
+    running it."""
+    if not notes:
+        return notes
+    people = get_user_model().objects.in_bulk(
+        ({note.updated_by_id for note in notes} | {note.reviewed_by_id for note in notes}) - {None}
+    )
+    files = dict(
+        Evidence.objects.filter(note__in=notes, superseded=False)
+        .order_by()
+        .values("note")
+        .annotate(n=Count("*"))
+        .values_list("note", "n")
+    )
+    for note in notes:
+        note.updated_by = people[note.updated_by_id]
+        note.reviewed_by = people.get(note.reviewed_by_id)
+        note.evidence_count = files.get(note.pk, 0)
+    return notes
+
+
+def light_rows(areas: list[AreaRows], judge: Judge) -> Light:
+    """Light each measure's row; returns the county's light (the worst of them)."""
+    for area in areas:
+        for row in area.rows:
+            row.light = judge.slot(Slot.of(row.note))
+    return judge.county(row.light for area in areas for row in area.rows)
+
+
+def counts(areas: list[AreaRows]) -> ReportCounts:
+    result = ReportCounts()
+    for area in areas:
+        for row in area.rows:
+            result.total += 1
+            result.by_state[row.state] += 1
+    return result
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    value: IndicatorValue | None
+
+
+def indicator_rows(
+    county: County, period: Period, indicators: list[Indicator]
+) -> list[IndicatorRow]:
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(county=county, period=period)
+        .select_related("target_2027", "target_2035")
+        .order_by()
+    }
+    return [IndicatorRow(i, values.get(i.pk)) for i in indicators]
+
+
+def timeline(county: County, measure: Measure) -> list[ProgressNote]:
+    """Every period's note on the measure, newest period first, each with all its versions."""
+    versions = NoteVersion.objects.select_related("status", "bottom_line", "by").order_by("-number")
+    return list(
+        ProgressNote.objects.filter(county=county, measure=measure)
+        .select_related("period", "status", "reviewer_status", "reviewed_by")
+        .prefetch_related(
+            Prefetch("versions", queryset=versions),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+        )
+        .order_by("-period__starts_on")
+    )

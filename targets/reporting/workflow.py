@@ -1,0 +1,279 @@
+"""The transitions of notes and indicator values: save, submit, approve, return, resubmit. Each is
+one transaction, checks the version the user started from, and writes an audit record."""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from targets.accounts import four_eyes
+from targets.audit import trail
+from targets.caching import shared_pages
+from targets.models import (
+    BottomLine,
+    County,
+    Evidence,
+    Horizon,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    NoteVersion,
+    Period,
+    ProgressNote,
+    State,
+    StatusOption,
+)
+from targets.reporting.evidence_files import CheckedFile, megabytes
+from targets.supervision import periods, rulebook
+
+NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
+# Lock the record's own row, and only against other changes of it: not the county, measure or
+# period rows a join would bring in, and not against the key-share locks that other saves' foreign
+# keys take at commit (while they hold the audit chain's lock: that deadlocked under load).
+ROW_ONLY = {"of": ("self",), "no_key": True}
+VALUE_FIELDS = ["value", "source", "remark"]
+
+
+class WorkflowError(Exception):
+    """A transition that cannot happen; its message is for the user."""
+
+
+class StaleVersion(WorkflowError):
+    """Someone else saved since the user opened the form; ``current`` is what they saved."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            _(
+                "%(name)s 在您打开后已保存了新的版本。您的修改没有保存,仍在下方表单中;请对照对方保存的内容后再提交。"
+            )
+            % {"name": current.updated_by.get_full_name() or current.updated_by.get_username()}
+        )
+
+
+def _check_open(period: Period, county: County) -> None:
+    """Inside the change's transaction: the period as it is now (an admin may have locked it since
+    the page loaded it) must be open for the county."""
+    now = Period.objects.only("code", "locked").get(pk=period.pk)
+    try:
+        periods.check_open(now, county, timezone.localdate())
+    except periods.PeriodLocked as locked:
+        raise WorkflowError(str(locked)) from None
+
+
+@dataclass
+class NoteInput:
+    status: StatusOption
+    percent: int
+    narrative: str
+    bottom_line: BottomLine | None
+    risk_reason: str
+
+
+def _version(note: ProgressNote, event: str, user, comment: str = "") -> None:
+    NoteVersion.objects.create(
+        note=note,
+        number=note.version,
+        state=note.state,
+        status=note.status,
+        percent=note.percent,
+        narrative=note.narrative,
+        bottom_line=note.bottom_line,
+        risk_reason=note.risk_reason,
+        event=event,
+        comment=comment,
+        by=user,
+    )
+
+
+@contextmanager
+def _editing(model, lookup: dict, started_from: int | None, not_editable: str):
+    """One transaction in which a note or value is changed: the period must be open, the record
+    still at the version the form showed, and editable. Yields the record (new if there was none)
+    and its fields before the change."""
+    try:
+        with transaction.atomic():
+            _check_open(lookup["period"], lookup["county"])
+            record = model.objects.filter(**lookup).select_for_update(**ROW_ONLY).order_by().first()
+            if record is not None and record.version != started_from:
+                raise StaleVersion(record)
+            if record is None and started_from is not None:
+                raise WorkflowError(_("这条记录已不存在,请刷新页面。"))
+            if record is not None and not record.editable:
+                raise WorkflowError(not_editable)
+            if record is not None:
+                # The rows it was found by, so that naming it (the audit trail) reads no more.
+                for name, related in lookup.items():
+                    setattr(record, name, related)
+            before = trail.snapshot(record) if record else {}
+            yield record or model(**lookup, version=0), before
+    except IntegrityError:
+        # Another person created the same record at the same moment.
+        raise StaleVersion(model.objects.get(**lookup)) from None
+
+
+def _save(record, user, submit: bool) -> str:
+    """Count the save, stamp who saved it, submit it if asked; returns the event's name."""
+    record.version += 1
+    record.updated_by = user
+    if submit:
+        record.state = State.SUBMITTED
+        record.submitted_at = timezone.now()
+    record.save()
+    return "submit" if submit else "save"
+
+
+def save_note(
+    *,
+    user,
+    county: County,
+    measure: Measure,
+    period: Period,
+    data: NoteInput,
+    started_from: int | None,
+    submit: bool,
+    files: list[CheckedFile] = (),
+    uploads=(),
+    supersede: list[int] = (),
+    request=None,
+) -> ProgressNote:
+    """Save a draft of the note (or submit it). ``started_from`` is the version the form showed
+    (None for a new note); a different current version means someone else saved meanwhile."""
+    lookup = {"county": county, "measure": measure, "period": period}
+    refused = _("已提交的进展不能修改,须等审核人退回后再改。")
+    with _editing(ProgressNote, lookup, started_from, refused) as (note, before):
+        for field in NOTE_FIELDS:
+            setattr(note, field, getattr(data, field))
+        event = _save(note, user, submit)
+        if files:
+            _check_evidence_quota(county, files)
+        for checked, upload in zip(files, uploads, strict=True):
+            upload.name = f"evidence.{checked.extension}"  # stored under a generated name
+            Evidence.objects.create(
+                note=note,
+                file=upload,
+                name=checked.safe_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=user,
+            )
+        note.evidence.filter(pk__in=supersede).update(superseded=True)
+        _version(note, event, user)
+        changes = trail.diff(before, trail.snapshot(note))
+        if files:
+            changes["evidence"] = [None, [c.safe_name for c in files]]
+        trail.record(f"note.{event}", request=request, actor=user, obj=note, changes=changes)
+    return note
+
+
+def _check_evidence_quota(county: County, files: list[CheckedFile]) -> None:
+    """WorkflowError when the files would take the county's evidence (superseded files included:
+    they stay on disk) over the quota the admins set. The county's row is locked meanwhile, so
+    that two uploads at the same moment cannot both fit in the last of the room."""
+    County.objects.select_for_update(no_key=True).filter(pk=county.pk).first()
+    used = Evidence.objects.filter(note__county=county).aggregate(total=Sum("size"))["total"] or 0
+    adding = sum(checked.size for checked in files)
+    quota = rulebook.current().evidence_quota_mb * 1024 * 1024
+    if used + adding > quota:
+        raise WorkflowError(
+            _(
+                "%(county)s的佐证材料已用 %(used)s MB,限额为 %(quota)s MB,"
+                "这次上传的 %(adding)s MB 放不下,文件未保存。请联系系统管理员调整限额。"
+            )
+            % {
+                "county": county.name,
+                "used": megabytes(used),
+                "quota": megabytes(quota),
+                "adding": megabytes(adding),
+            }
+        )
+
+
+def save_value(
+    *,
+    user,
+    county: County,
+    indicator: Indicator,
+    period: Period,
+    value: Decimal,
+    source: str,
+    remark: str,
+    started_from: int | None,
+    submit: bool,
+    request=None,
+) -> IndicatorValue:
+    """Save (or submit) the period's value of a county-level indicator, recording the versions of
+    the targets in force that it is judged against."""
+    lookup = {"county": county, "indicator": indicator, "period": period}
+    refused = _("已提交的指标值不能修改,须等审核人退回后再改。")
+    with _editing(IndicatorValue, lookup, started_from, refused) as (record, before):
+        record.value, record.source, record.remark = value, source, remark
+        for horizon in Horizon:
+            setattr(record, f"target_{horizon.value}", indicator.target_in_force(horizon.value))
+        event = _save(record, user, submit)
+        trail.record(
+            f"value.{event}",
+            request=request,
+            actor=user,
+            obj=record,
+            changes=trail.diff(before, trail.snapshot(record)),
+        )
+    return record
+
+
+def review(
+    *,
+    user,
+    items: list,
+    approve: bool,
+    comment: str,
+    rating: StatusOption | None = None,
+    request=None,
+) -> int:
+    """Approve or return submitted notes and values, all or none, in one transaction; returns how
+    many. A return needs a comment; ``rating`` is the reviewer's own status for notes."""
+    if not approve and not comment.strip():
+        raise WorkflowError(_("退回时须填写审核意见。"))
+    event = "approve" if approve else "return"
+    with transaction.atomic():
+        locked = [
+            type(item).objects.select_for_update(**ROW_ONLY).get(pk=item.pk) for item in items
+        ]
+        own = four_eyes.written_by(user, locked)
+        if own:
+            raise WorkflowError(
+                _("%(item)s 由您本人填写或提交,不能由您审核(审核与填报须分离),本次操作未执行。")
+                % {"item": own[0]}
+            )
+        for item, current in zip(items, locked, strict=True):
+            _check_open(item.period, item.county)
+            if current.state != State.SUBMITTED:
+                raise WorkflowError(
+                    _("%(item)s 不是待审核状态(可能已被他人处理),本次操作未执行。")
+                    % {"item": current}
+                )
+            before = trail.snapshot(current)
+            current.state = State.APPROVED if approve else State.RETURNED
+            current.version += 1
+            current.reviewed_by, current.reviewed_at = user, timezone.now()
+            current.review_comment = comment.strip()
+            if isinstance(current, ProgressNote):
+                current.reviewer_status = rating
+            current.save()
+            if isinstance(current, ProgressNote):
+                _version(current, event, user, comment=current.review_comment)
+            kind = "note" if isinstance(current, ProgressNote) else "value"
+            trail.record(
+                f"{kind}.{event}",
+                request=request,
+                actor=user,
+                obj=current,
+                changes=trail.diff(before, trail.snapshot(current)),
+            )
+        shared_pages.changed()  # reviewers see their own approvals at once
+    return len(items)

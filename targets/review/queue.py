@@ -1,0 +1,186 @@
+"""The review queue: submitted notes and indicator values in a reviewer's scope, oldest first."""
+
+import datetime
+import heapq
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from targets.models import County, IndicatorValue, Measure, ProgressNote, State
+from targets.reporting import links, report_page
+from targets.supervision.lights import Judge, Light, Slot
+
+PAGE_SIZE = 20  # unless the reviewer asks for more (QueueFilterForm.per_page)
+
+
+@dataclass
+class QueueItem:
+    kind: str  # "note" or "value"
+    record: ProgressNote | IndicatorValue
+    light: Light | None = None  # notes only
+    timeline_url: str = ""  # notes only, on the queue's page
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.record.pk}"
+
+
+def _within(records: QuerySet, counties: QuerySet[County]) -> QuerySet:
+    """The records of these counties. Every county (a provincial reviewer's) needs no filter:
+    checking each pending row against the whole list would double the cost of counting them."""
+    return records.filter(county__in=counties) if counties.query.has_filters() else records
+
+
+def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, QuerySet]:
+    notes = _within(ProgressNote.objects.filter(state=State.SUBMITTED), counties)
+    values = _within(IndicatorValue.objects.filter(state=State.SUBMITTED), counties)
+    if filters.get("prefecture"):
+        notes = notes.filter(county__prefecture=filters["prefecture"])
+        values = values.filter(county__prefecture=filters["prefecture"])
+    if filters.get("county"):
+        notes = notes.filter(county=filters["county"])
+        values = values.filter(county=filters["county"])
+    note_only = {
+        "task_area": "measure__task_area",
+        # A subquery, not a join: a join on the many-to-many would repeat notes.
+        "integration": "measure__in",
+        "status": "status",
+    }
+    if filters.get("integration"):
+        filters = filters | {
+            "integration": Measure.objects.filter(integrations=filters["integration"])
+        }
+    for name, lookup in note_only.items():
+        if filters.get(name):
+            notes = notes.filter(**{lookup: filters[name]})
+            values = values.none()
+    if filters.get("flagged"):
+        notes = notes.filter(bottom_line__isnull=False)
+        values = values.none()
+    return notes, values
+
+
+NOTE_RELATED = (
+    "county__prefecture",
+    "measure",
+    "period",
+    "status",
+    "bottom_line",
+    "updated_by",
+    "reviewer_status",
+)
+VALUE_RELATED = (
+    "county__prefecture",
+    "indicator",
+    "period",
+    "updated_by",
+    "target_2027",
+    "target_2035",
+)
+
+
+def _lit(items: list[QueueItem], today: datetime.date) -> list[QueueItem]:
+    judges: dict[int, Judge] = {}
+    for item in items:
+        if item.kind == "note":
+            period = item.record.period
+            judge = judges.get(period.pk)
+            if judge is None:
+                judge = judges[period.pk] = Judge(period, today)
+            item.light = judge.slot(Slot.of(item.record))
+    return items
+
+
+class _QueueKeys:
+    """(submitted_at, kind, id) of the queue's items, oldest first, for the paginator. Notes and
+    values are each read in the order of their queue index, only as far as the page asked for,
+    and merged here: a UNION sorted by the database would read every submitted row."""
+
+    def __init__(self, notes: QuerySet, values: QuerySet):
+        self.parts = (("note", notes), ("value", values))
+
+    def count(self) -> int:
+        return sum(records.count() for _kind, records in self.parts)
+
+    def __getitem__(self, window: slice) -> list[tuple]:
+        runs = [
+            [
+                (at, kind, pk)
+                for at, pk in records.order_by("submitted_at", "id").values_list(
+                    "submitted_at", "id"
+                )[: window.stop]
+            ]
+            for kind, records in self.parts
+        ]
+        return list(heapq.merge(*runs))[window]
+
+
+def queue_page(counties: QuerySet[County], filters: dict, number) -> Page:
+    """The page of the queue asked for. Its items are named by their keys, (submitted_at, kind,
+    id): a submitted record cannot change until it is reviewed, so these also say what the
+    page shows of it (items_on)."""
+    size = filters.get("per_page") or PAGE_SIZE
+    return Paginator(_QueueKeys(*_filtered(counties, filters)), size).get_page(number)
+
+
+def items_on(page: Page, today: datetime.date) -> list[QueueItem]:
+    """The page's notes and values, with what the queue shows of them."""
+    wanted = {"note": [], "value": []}
+    for _at, kind, pk in page.object_list:
+        wanted[kind].append(pk)
+    found = {("note", n.pk): n for n in _notes(wanted["note"])}
+    found |= {
+        ("value", v.pk): v
+        for v in IndicatorValue.objects.filter(pk__in=wanted["value"])
+        .select_related(*VALUE_RELATED)
+        .order_by()
+    }
+    items = [QueueItem(kind, found[(kind, pk)]) for _at, kind, pk in page.object_list]
+    timeline = links.each("timeline", links.EACH, links.EACH)
+    for item in items:
+        if item.kind == "note":
+            item.timeline_url = timeline(item.record.county.code, item.record.measure.code)
+    return _lit(items, today)
+
+
+def _notes(ids: list[int]) -> list[ProgressNote]:
+    """The notes with what the queue shows of them, as the reporter's page reads them: the
+    plan's and the calendar's records from the kept outline (report_page.outline), joining only
+    the county."""
+    outline = report_page.outline()
+    notes = list(
+        ProgressNote.objects.filter(pk__in=ids)
+        .select_related("county__prefecture")
+        .order_by()  # the page's order is the keys'
+    )
+    return [outline.named(note) for note in report_page.with_people_and_files(notes)]
+
+
+def all_items(counties: QuerySet[County], filters: dict, today: datetime.date) -> list[QueueItem]:
+    """Every item the filters select, in the queue's order (for export)."""
+    notes, values = _filtered(counties, filters)
+    items = [QueueItem("note", n) for n in notes.select_related(*NOTE_RELATED)]
+    items += [QueueItem("value", v) for v in values.select_related(*VALUE_RELATED)]
+    items.sort(key=lambda i: (i.record.submitted_at, i.kind, i.record.pk))
+    return _lit(items, today)
+
+
+def records_for(keys: list[str], counties: QuerySet[County]) -> list:
+    """The notes and values named ``note-<id>`` / ``value-<id>``, within the reviewer's counties."""
+    ids = {"note": [], "value": []}
+    for key in keys:
+        kind, _dash, pk = key.partition("-")
+        if kind in ids and pk.isdigit():
+            ids[kind].append(int(pk))
+    records = list(
+        ProgressNote.objects.filter(pk__in=ids["note"], county__in=counties).select_related(
+            "period", "county", "measure"
+        )
+    )
+    records += list(
+        IndicatorValue.objects.filter(pk__in=ids["value"], county__in=counties).select_related(
+            "period", "county", "indicator"
+        )
+    )
+    return records

@@ -1,0 +1,343 @@
+"""The tables of the pages, as they are on screen, for export (see ``exports``): each function
+takes what its page shows and gives the same rows and columns."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from targets.models import ProgressNote
+from targets.spreadsheets.exports import Column, Table
+
+
+def _stamp(name: str) -> str:
+    return f"{name}-{timezone.localtime():%Y%m%d-%H%M}"
+
+
+def _light(light) -> tuple[str, str]:
+    return (light.label, light.text) if light else ("", "")
+
+
+def units(rows, *, name: str, title: str, lit: bool) -> Table:
+    """A table of the overview: regions, prefectures or counties (with their lights), task areas
+    or integrations."""
+    columns = [Column(_("代码")), Column(_("名称"))]
+    if lit:
+        columns += [Column(_("预警")), Column(_("预警原因"))]
+    columns += [
+        Column(_("应填报"), "int"),
+        Column(_("已填报"), "int"),
+        Column(_("填报率"), "percent"),
+        Column(_("审核通过"), "int"),
+        Column(_("未填报"), "int"),
+        Column(_("滞后/风险"), "int"),
+        Column(_("平均进度"), "percent"),
+        Column(_("评定不一致"), "int"),
+    ]
+
+    def lines():
+        for row in rows:
+            light = []
+            if lit and row.light:
+                light = list(_light(row.light))
+            elif lit:
+                tally = row.lights or {}
+                light = [
+                    _("红灯 %(red)d · 黄灯 %(yellow)d · 绿灯 %(green)d")
+                    % {k: tally.get(k, 0) for k in ("red", "yellow", "green")},
+                    "",
+                ]
+            mean = None
+            if row.mean_percent is not None:  # rounded half up, as the page shows it
+                mean = int(Decimal(str(row.mean_percent)).quantize(Decimal(1), ROUND_HALF_UP))
+            yield [
+                row.key,
+                row.label,
+                *light,
+                row.slots,
+                row.reported,
+                row.reported_share,
+                row.approved,
+                row.missing,
+                row.behind,
+                mean,
+                row.disagreements,
+            ]
+
+    return Table(_stamp(name), title, columns, lines())
+
+
+def measure_grid(measure, period, groups) -> Table:
+    columns = [
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("市州")),
+        Column(_("本轮")),
+        Column(_("预警")),
+        Column(_("预警原因")),
+        Column(_("进展状态(审核通过)")),
+        Column(_("完成进度"), "percent"),
+        Column(_("最近填报时间"), "datetime"),
+        Column(_("审核人评定")),
+    ]
+
+    def lines():
+        for prefecture, cells in groups:
+            for cell in cells:
+                note = cell.note
+                yield [
+                    cell.county.code,
+                    cell.county.name,
+                    prefecture.name,
+                    note.get_state_display() if note else _("未填报"),
+                    *_light(cell.light),
+                    note.status.label if cell.approved else "",
+                    note.percent if cell.approved else None,
+                    cell.last_saved,
+                    note.reviewer_status.label if note and note.disagreement else "",
+                ]
+
+    return Table(_stamp(f"{measure.code}-{period.code}"), measure.code, columns, lines())
+
+
+def _note_cell(note) -> str:
+    if note and note.state == "approved":
+        return f"{note.status.label} {note.percent}%"
+    if note and note.state == "submitted":
+        return str(_("待审核"))
+    return str(_("未填报"))
+
+
+def task_area_grid(area, period, measures, groups) -> Table:
+    columns = [
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("市州")),
+        Column(_("预警")),
+        Column(_("预警原因")),
+        *[Column(m.code) for m in measures],
+    ]
+
+    def lines():
+        for prefecture, rows in groups:
+            for county, light, notes in rows:
+                yield [
+                    county.code,
+                    county.name,
+                    prefecture.name,
+                    *_light(light),
+                    *[_note_cell(n) for n in notes],
+                ]
+
+    return Table(_stamp(f"{area.code}-{period.code}"), area.code, columns, lines())
+
+
+def indicator_ranking(indicator, groups) -> Table:
+    """The indicator's counties ranked within their county type, as on its page."""
+    columns = [
+        Column(_("县域类型")),
+        Column(_("排名"), "int"),
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("市州")),
+        Column(_("最新值"), "decimal"),
+        Column(_("周期")),
+        Column(_("进度判断")),
+        Column("R", "decimal"),
+    ]
+
+    def lines():
+        for county_type, rows in groups:
+            for row in rows:
+                ratio = row.pace.ratio
+                yield [
+                    county_type.label if county_type else _("未分类"),
+                    row.rank,
+                    row.county.code,
+                    row.county.name,
+                    row.county.prefecture.name,
+                    row.latest.value if row.latest else None,
+                    row.latest.period if row.latest else "",
+                    row.pace.label,
+                    round(ratio, 4) if ratio is not None else None,
+                ]
+
+    return Table(_stamp(indicator.code), indicator.code, columns, lines())
+
+
+def notes(period, rows) -> Table:
+    """``rows``: (note, light) pairs."""
+    columns = [
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("市州")),
+        Column(_("举措")),
+        Column(_("状态")),
+        Column(_("进展状态")),
+        Column(_("完成进度"), "percent"),
+        Column(_("预警")),
+        Column(_("预警原因")),
+        Column(_("进展情况")),
+    ]
+
+    def lines():
+        for note, light in rows:
+            yield [
+                note.county.code,
+                note.county.name,
+                note.county.prefecture.name,
+                f"{note.measure.code} {note.measure.label}",
+                note.get_state_display(),
+                note.status.label,
+                note.percent,
+                *_light(light),
+                note.narrative,
+            ]
+
+    return Table(_stamp(f"notes-{period.code}"), period.code, columns, lines())
+
+
+def review_queue(items) -> Table:
+    """``items``: QueueItems, all those the filters select (not only the page on screen)."""
+    columns = [
+        Column(_("类型")),
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("市州")),
+        Column(_("填报周期")),
+        Column(_("内容")),
+        Column(_("进展状态")),
+        Column(_("完成进度"), "percent"),
+        Column(_("数值"), "decimal"),
+        Column(_("预警")),
+        Column(_("预警原因")),
+        Column(_("提交时间"), "datetime"),
+        Column(_("提交人")),
+    ]
+
+    def lines():
+        for item in items:
+            record = item.record
+            note = isinstance(record, ProgressNote)
+            subject = record.measure if note else record.indicator
+            yield [
+                _("进展") if note else _("指标值"),
+                record.county.code,
+                record.county.name,
+                record.county.prefecture.name,
+                record.period.code,
+                f"{subject.code} {subject.label}",
+                record.status.label if note else "",
+                record.percent if note else None,
+                None if note else record.value,
+                *_light(item.light),
+                record.submitted_at,
+                record.updated_by.get_full_name() or record.updated_by.get_username(),
+            ]
+
+    return Table(_stamp("review"), _("待审核"), columns, lines())
+
+
+def late(period, rows, stale_periods: int) -> Table:
+    columns = [
+        Column(_("市州")),
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("预警")),
+        Column(_("预警原因")),
+        Column(_("举措数"), "int"),
+        Column(_("已提交"), "int"),
+        Column(_("未提交"), "int"),
+        Column(_("退回未重报"), "int"),
+        Column(_("退回最久天数"), "int"),
+        Column(_("连续%(n)d期未报") % {"n": stale_periods}, "int"),
+        Column(_("最近提交时间"), "datetime"),
+        Column(_("距上次提交天数"), "int"),
+        Column(_("最近催办日期"), "date"),
+    ]
+
+    def lines():
+        for row in rows:
+            yield [
+                row.county.prefecture.name,
+                row.county.code,
+                row.county.name,
+                *_light(row.light),
+                row.slots,
+                row.reported,
+                row.missing,
+                row.returned,
+                row.oldest_return_days,
+                row.stale,
+                row.last_submitted,
+                row.days_since,
+                row.last_reminder,
+            ]
+
+    return Table(_stamp(f"late-{period.code}"), period.code, columns, lines())
+
+
+def reminder_log(entries) -> Table:
+    """``entries``: (notification, text) pairs."""
+    columns = [
+        Column(_("发送时间"), "datetime"),
+        Column(_("类型")),
+        Column(_("县(市、区)")),
+        Column(_("填报周期")),
+        Column(_("内容")),
+        Column(_("接收人")),
+        Column(_("催办人")),
+        Column(_("已发邮件")),
+        Column(_("阅读时间"), "datetime"),
+    ]
+
+    def person(user) -> str:
+        return (user.get_full_name() or user.get_username()) if user else str(_("系统"))
+
+    def lines():
+        for n, text in entries:
+            yield [
+                n.created_at,
+                n.get_kind_display(),
+                n.county.name,
+                n.period.code,
+                text,
+                person(n.recipient),
+                person(n.sender),
+                _("是") if n.emailed else _("否"),
+                n.read_at,
+            ]
+
+    return Table(_stamp("reminders"), _("催办记录"), columns, lines())
+
+
+def audit_records(records) -> Table:
+    columns = [
+        Column(_("时间"), "datetime"),
+        Column(_("操作人")),
+        Column(_("地址")),
+        Column(_("操作")),
+        Column(_("对象类型")),
+        Column(_("对象编号")),
+        Column(_("对象")),
+        Column(_("结果")),
+        Column(_("变更内容")),
+        Column(_("哈希")),
+    ]
+
+    def lines():
+        for record in records.iterator(chunk_size=2000):
+            yield [
+                record.at,
+                record.actor_name,
+                record.address or "",
+                record.action,
+                record.object_type,
+                record.object_id,
+                record.object_repr,
+                record.get_outcome_display(),
+                record.changes or "",
+                record.hash,
+            ]
+
+    return Table(_stamp("audit"), _("审计记录"), columns, lines())

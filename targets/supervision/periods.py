@@ -1,0 +1,97 @@
+"""Reporting periods: their generation for a cadence (quarters 2024Q1 … 2035Q4 by default, or
+months 2024-01 … 2035-12), which round is current, and whether a period is open for a county."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from targets.models import County, Period, PeriodReopening
+from targets.supervision import rulebook
+
+FIRST_YEAR, LAST_YEAR = 2024, 2035
+
+
+class PeriodLocked(Exception):
+    """The period is locked for the county; the message is for the user."""
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+
+
+def _spans(cadence: str):
+    """(code, first day, last day) of every period of the cadence."""
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        if cadence == Period.Cadence.MONTH:
+            for month in range(1, 13):
+                yield f"{year}-{month:02d}", datetime.date(year, month, 1), _month_end(year, month)
+        else:
+            for quarter in range(1, 5):
+                yield f"{year}Q{quarter}", *quarter_bounds(year, quarter)
+
+
+def ensure_periods(cadence: str, deadline_days: int) -> int:
+    """Create the cadence's missing periods; existing ones (and their deadlines) are kept."""
+    existing = set(Period.objects.filter(cadence=cadence).values_list("code", flat=True))
+    new = [
+        Period(
+            code=code,
+            cadence=cadence,
+            starts_on=start,
+            ends_on=end,
+            deadline=end + datetime.timedelta(days=deadline_days),
+        )
+        for code, start, end in _spans(cadence)
+        if code not in existing
+    ]
+    Period.objects.bulk_create(new)
+    return len(new)
+
+
+def in_cadence() -> QuerySet[Period]:
+    return Period.objects.filter(cadence=rulebook.current().cadence)
+
+
+def current_period(today: datetime.date) -> Period | None:
+    """The round being reported: the first period of the cadence whose deadline has not passed
+    (else the last)."""
+    periods = in_cadence()
+    upcoming = periods.filter(deadline__gte=today).order_by("deadline").first()
+    return upcoming or periods.order_by("-deadline").first()
+
+
+def last_ended_period(today: datetime.date) -> Period | None:
+    """The latest round whose period is over: the one counties should have reported (or be
+    reporting) on; the late view starts there."""
+    periods = in_cadence()
+    ended = periods.filter(ends_on__lt=today).order_by("-ends_on").first()
+    return ended or periods.order_by("starts_on").first()
+
+
+def reopening(period: Period, county: County, today: datetime.date) -> PeriodReopening | None:
+    """The reopening of a locked period for the county that is in force today, if any."""
+    if not period.locked:
+        return None
+    return (
+        PeriodReopening.objects.filter(period=period, county=county, until__gte=today)
+        .order_by("-until")
+        .first()
+    )
+
+
+def is_open_for(period: Period, county: County, today: datetime.date) -> bool:
+    return not period.locked or reopening(period, county, today) is not None
+
+
+def check_open(period: Period, county: County, today: datetime.date) -> None:
+    if not is_open_for(period, county, today):
+        raise PeriodLocked(
+            _("%(period)s 已锁定,不能再修改。如需修改,请联系管理员为本县重新开放。")
+            % {"period": period.code}
+        )
