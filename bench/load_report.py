@@ -11,11 +11,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenum.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from targets.models import NoteVersion  # noqa: E402
+from targets.models import NoteVersion
 
 MINIMAL = "minimal view (/healthz)"
 PERIOD = os.environ.get("LOAD_PERIOD", "2026Q4")

@@ -20,7 +20,7 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ROUNDS = int(os.environ.get("ROUNDS", 100))
+ROUNDS = int(os.environ.get("ROUNDS", "100"))
 PERIOD = os.environ.get("LOAD_PERIOD", "2026Q4")
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 

@@ -19,17 +19,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenum.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.db import transaction  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
-from targets.reporting import value_import  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from openpyxl import Workbook
 
-from targets.models import County, Indicator, IndicatorValue, Period, Plan, Role  # noqa: E402
+from targets.models import County, Indicator, IndicatorValue, Period, Plan, Role
+from targets.reporting import value_import
 
 INDICATORS = 22  # × 183 counties = 4,026 rows
 BAD_ROWS = 300
@@ -86,7 +86,8 @@ def main() -> None:
     checked_at = time.perf_counter()
     counts = value_import.apply(checked, checked.digest, user=user, submit=False)
     done = time.perf_counter()
-    assert not checked.errors and counts["new"] == len(rows), counts
+    assert not checked.errors, checked.errors
+    assert counts["new"] == len(rows), counts
     assert IndicatorValue.objects.filter(indicator__in=indicators).count() == len(rows)
     print(
         f"check {checked_at - started:.2f} s + apply {done - checked_at:.2f} s "
@@ -95,7 +96,7 @@ def main() -> None:
 
     step = len(rows) // BAD_ROWS
     spoiled = set(range(0, BAD_ROWS * step, step))  # 300 rows, spread through the file
-    bad = [row[:6] + ["不详"] + row[7:] if n in spoiled else row for n, row in enumerate(rows)]
+    bad = [[*row[:6], "不详", *row[7:]] if n in spoiled else row for n, row in enumerate(rows)]
     wrong = sum(1 for row in bad if row[6] == "不详")
     started = time.perf_counter()
     checked = value_import.check(workbook(bad), counties)

@@ -36,7 +36,6 @@ from targets.models import (
 User = get_user_model()
 
 
-
 @admin.register(Department)
 class DepartmentAdmin(AuditedAdmin):
     list_display = ["code", "name", "name_en"]

@@ -77,8 +77,6 @@ class AuditedAdmin(RoleGated, admin.ModelAdmin):
         return super().history_view(request, object_id, extra_context=context)
 
 
-
-
 class SingletonAdmin(AuditedAdmin):
     """A settings row of which there is exactly one: its list opens the row, which is neither
     added nor deleted."""

@@ -122,10 +122,11 @@ def _next_link() -> tuple[int, str]:
     table = AuditRecord._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            archive = AuditArchive._meta.db_table
             cursor.execute(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')),"
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')),"  # noqa: S608  (model tables)
                 f" (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1),"
-                f" (SELECT last_hash FROM {AuditArchive._meta.db_table} ORDER BY id DESC LIMIT 1)"
+                f" (SELECT last_hash FROM {archive} ORDER BY id DESC LIMIT 1)"
             )
             next_id, last, archived = cursor.fetchone()
             return next_id, last or archived or GENESIS

@@ -241,12 +241,12 @@ def crosstab(scope: Scope) -> tuple[list[Integration], list[tuple[TaskArea, list
     )
     numbers = {(r["measure__task_area"], r["measure__integrations"]): r for r in rows}
     counties = scope.counties.count()
-    sizes = dict(
-        ((area, integration), n)
+    sizes = {
+        (area, integration): n
         for area, integration, n in scope.measures.values_list("task_area", "integrations")
         .annotate(n=Count("id"))
         .order_by()
-    )
+    }
     integrations = list(Integration.objects.order_by("order"))
     table = []
     for area in TaskArea.objects.order_by("order"):

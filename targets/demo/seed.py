@@ -210,7 +210,7 @@ class _NoteMaker:
     def __init__(self, author, reviewer) -> None:
         self.author, self.reviewer = author, reviewer
         self.statuses = {s.code: s.pk for s in StatusOption.objects.all()}
-        self.randomness = random.Random(2027)
+        self.randomness = random.Random(2027)  # noqa: S311  (made-up figures, repeatable)
         self.now = timezone.now()
         self.codes, self.weights = list(self.WEIGHTS), list(self.WEIGHTS.values())
 

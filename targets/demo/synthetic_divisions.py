@@ -16,7 +16,7 @@ COUNTIES_PER_PREFECTURE = 9
 def make() -> list[County]:
     """The synthetic counties, made on first use; returns them all."""
     types = list(CountyType.objects.order_by("order"))
-    randomness = random.Random(70)
+    randomness = random.Random(70)  # noqa: S311  (made-up divisions, repeatable)
     for order, number in enumerate(PROVINCES, start=10):
         region, _created = Region.objects.get_or_create(
             code=f"demo-{number:02d}",

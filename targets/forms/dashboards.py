@@ -1,6 +1,5 @@
 """Filters of the dashboards, carried in the query string."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -1,6 +1,5 @@
 """Form fields the pages share: several files in one field, a record chosen by its code."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -1,6 +1,5 @@
 """Forms of the review queue: a decision and the queue's filters."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -110,8 +110,8 @@ def load_divisions(
     upserts = Upserts()
     with transaction.atomic():
         region_of = {}
-        for values in regions:
-            values = dict(values)
+        for row in regions:
+            values = dict(row)
             names = values.pop("prefectures")
             region = upserts.upsert(Region, {"code": values.pop("code")}, values)
             region_of.update(dict.fromkeys(names, region))
@@ -121,12 +121,12 @@ def load_divisions(
             )
             for code, values in prefectures.items()
         }
-        for values in counties:
-            values = dict(values)
+        for row in counties:
+            values = dict(row)
             values["prefecture"] = prefecture_objects[values["prefecture"]]
             upserts.upsert(County, {"code": values.pop("code")}, values)
-        for values in county_types:
-            values = dict(values)
+        for row in county_types:
+            values = dict(row)
             upserts.upsert(CountyType, {"code": values.pop("code")}, values)
         if upserts.changed:
             trail.record(

@@ -68,7 +68,7 @@ class MeasureRow:
             return parts
         note, people = self.note, [self.note.updated_by, self.note.reviewed_by]
         names = [f"{person.username}:{person.get_full_name()}" for person in people if person]
-        return parts + (f"{note.pk}:{note.version}:{note.state}:{note.evidence_count}", *names)
+        return (*parts, f"{note.pk}:{note.version}:{note.state}:{note.evidence_count}", *names)
 
 
 def state_label(note: ProgressNote | None) -> str:

@@ -123,7 +123,7 @@ def _xlsx_file(tables: Sequence[Table]):
     """The tables as the sheets of one workbook, in a temporary file; and their rows in all."""
     book = Workbook(write_only=True)
     rows = sum(_write_sheet(book, table) for table in tables)
-    spool = tempfile.TemporaryFile()
+    spool = tempfile.TemporaryFile()  # noqa: SIM115  (the response streams and closes it)
     book.save(spool)
     spool.seek(0)
     return spool, rows
@@ -142,11 +142,12 @@ def _csv_lines(table: Table, audit: Export) -> Iterator[str]:
         yield "\ufeff" + writer.writerow([c.header for c in table.columns])
         for row in table.rows:
             values = []
-            for value in map(_plain, row):
-                if isinstance(value, datetime.datetime):
-                    value = value.strftime("%Y-%m-%d %H:%M:%S")
-                elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                    value = "'" + value  # Excel would run it as a formula (CSV injection)
+            for cell in map(_plain, row):
+                value = cell
+                if isinstance(cell, datetime.datetime):
+                    value = cell.strftime("%Y-%m-%d %H:%M:%S")
+                elif isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+                    value = "'" + cell  # Excel would run it as a formula (CSV injection)
                 values.append("" if value is None else value)
             count += 1
             yield writer.writerow(values)

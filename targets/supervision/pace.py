@@ -131,7 +131,7 @@ def indicator_pace(
     Any missing input (one reading only, no target) gives "insufficient_data", as do a latest year
     not after the base year and a target year not after the base year.
     """
-    y0, yt, yT = _float(base_value), _float(latest_value), _float(target_value)
+    y0, yt, y_target = _float(base_value), _float(latest_value), _float(target_value)
     d = 1 if higher_is_better else -1
 
     def result(status, observed=None, required=None, ratio=None) -> IndicatorPace:
@@ -141,7 +141,7 @@ def indicator_pace(
             latest_year=latest_year,
             latest_value=yt,
             target_year=target_year,
-            target_value=yT,
+            target_value=y_target,
             direction=d,
             observed_growth=observed,
             required_growth=required,
@@ -149,7 +149,7 @@ def indicator_pace(
             status=status,
         )
 
-    if None in (base_year, latest_year, target_year, y0, yt, yT):
+    if None in (base_year, latest_year, target_year, y0, yt, y_target):
         return result(INSUFFICIENT_DATA)
     if latest_year <= base_year or target_year <= base_year:
         return result(INSUFFICIENT_DATA)
@@ -159,7 +159,7 @@ def indicator_pace(
     # value is allowed on either side: the ratio y_t / y_0 is then 0 and CAGR_o = -1, a fall
     # to zero, which the formula handles.
     base = y0 or ZERO_REPLACEMENT
-    target = yT or ZERO_REPLACEMENT
+    target = y_target or ZERO_REPLACEMENT
     if base > 0 and target > 0 and yt >= 0:
         sign = 1
     elif base < 0 and target < 0 and yt <= 0:
@@ -180,7 +180,7 @@ def indicator_pace(
 
     # Whether the target is met is a plain comparison of the values as reported; the growth
     # rates are still returned for the page to show.
-    if (yt >= yT) if higher_is_better else (yt <= yT):
+    if (yt >= y_target) if higher_is_better else (yt <= y_target):
         return result(ACHIEVED, observed, required, ratio)
 
     if ratio is None:

@@ -179,20 +179,20 @@ def send_manual(
     with transaction.atomic():
         for county in counties:
             users = reporters.get(county.pk, []) if county.pk in pending else []
-            for user in users:
-                sent.append(
-                    Notification.objects.create(
-                        recipient=user,
-                        kind=Kind.MANUAL,
-                        period=period,
-                        county=county,
-                        days=(today - period.deadline).days,
-                        pending=len(pending[county.pk]),
-                        message=message,
-                        sender=sender,
-                        sent_on=today,
-                    )
+            sent.extend(
+                Notification.objects.create(
+                    recipient=user,
+                    kind=Kind.MANUAL,
+                    period=period,
+                    county=county,
+                    days=(today - period.deadline).days,
+                    pending=len(pending[county.pk]),
+                    message=message,
+                    sender=sender,
+                    sent_on=today,
                 )
+                for user in users
+            )
             if users:
                 trail.record(
                     "reminder.manual",

@@ -16,7 +16,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def violations(page) -> list[str]:
     page.evaluate(AXE)
-    found = page.evaluate(
+    return page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
         ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"
         ".map(v => `${v.id} (${v.impact}): ${v.help} — ` +"
@@ -24,7 +24,6 @@ def violations(page) -> list[str]:
         " n.any.map(a => a.message).join(' ')).join(', '))",
         WCAG,
     )
-    return found
 
 
 PAGES = {

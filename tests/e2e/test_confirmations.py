@@ -116,7 +116,7 @@ def test_a_save_in_flight_shows_it_is_saving_and_cannot_be_sent_twice(
 
     # Hold the save on its way to the server until the page has been looked at.
     held = []
-    page.route(re.compile(r".*/measures/T1\.4/$"), lambda route: held.append(route))
+    page.route(re.compile(r".*/measures/T1\.4/$"), held.append)
     saving = form.get_by_role("status").filter(has_text="正在保存……")
     expect(saving).to_be_hidden()
     form.get_by_role("button", name="保存草稿").click()
@@ -131,14 +131,15 @@ def test_a_save_in_flight_shows_it_is_saving_and_cannot_be_sent_twice(
     expect(state_of(row)).to_have_text("草稿")
     assert len(held) == 1
     note = ProgressNote.objects.get(measure__code="T1.4")
-    assert note.narrative == "启动了试点。" and note.versions.count() == 1
+    assert note.narrative == "启动了试点。"
+    assert note.versions.count() == 1
 
 
 def test_a_filter_in_flight_shows_it_is_loading(app_data, live_server, page, login):
     login("province")
     page.goto(f"{live_server.url}/province/")
     held = []
-    page.route(re.compile(r".*/province/\?.*"), lambda route: held.append(route))
+    page.route(re.compile(r".*/province/\?.*"), held.append)
     loading = page.get_by_text("正在加载……")
     expect(loading).to_be_hidden()
     page.get_by_label("经济区", exact=True).select_option(index=1)

@@ -168,7 +168,8 @@ def test_filters_combine_through_htmx_and_can_be_bookmarked(
     expect(page).to_have_url(re.compile(rf"[?&]prefecture={CHENGDU}(&|$)"))
 
     query = query_of(page.url)
-    assert query["task_area"] == ["T1"] and query["prefecture"] == [CHENGDU]
+    assert query["task_area"] == ["T1"]
+    assert query["prefecture"] == [CHENGDU]
     assert query["period"] == [PERIOD]
     expect(page.locator("h1")).to_have_attribute("data-kept", "yes")  # no full reload
     # 20 counties × 5 measures; approved 锦江区 T1.1 and 青羊区 T1.2, submitted 金牛区 T1.3

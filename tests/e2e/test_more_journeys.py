@@ -36,7 +36,8 @@ def test_an_admin_revises_a_target_and_sees_the_version_and_the_history(
     expect(history).to_contain_text("target_2027")
     screenshot("history")
     latest = IndicatorTarget.objects.filter(indicator=indicator, horizon=2027).latest("version")
-    assert latest.version == before.version + 1 and latest.reason == "中期评估后上调"
+    assert latest.version == before.version + 1
+    assert latest.reason == "中期评估后上调"
 
 
 def test_a_reviewer_downloads_the_filtered_overview_as_excel(app_data, live_server, page, login):

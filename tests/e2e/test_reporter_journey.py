@@ -44,5 +44,6 @@ def test_a_reporter_cannot_open_another_county(
 
     response = page.goto(f"{live_server.url}{HUILI}")
 
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.get_by_text("会理市")).to_have_count(0)

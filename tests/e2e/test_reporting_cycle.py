@@ -261,6 +261,7 @@ def test_another_countys_reporter_cannot_open_the_note_form(
     url = f"{live_server.url}/counties/{JINJIANG}/report/{period_code()}/measures/T1.1/"
     response = page.goto(url)
 
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.get_by_text("锦江区")).to_have_count(0)
     expect(page.locator("form[id^=note-form]")).to_have_count(0)

@@ -79,7 +79,8 @@ def test_the_main_pages_answer_show_their_heading_and_fit_a_phone(
         for name, path, heading in PAGES[username]:
             # Loaded at each width, as a phone would (charts size themselves on loading).
             response = page.goto(f"{live_server.url}{path.format(**rounds)}")
-            assert response is not None and response.status == 200, f"{name}: {response}"
+            assert response is not None, name
+            assert response.status == 200, f"{name}: {response}"
             expect(page.locator("html")).to_have_attribute("lang", language)
             h1 = page.get_by_role("heading", level=1)
             expect(h1).to_have_count(1)

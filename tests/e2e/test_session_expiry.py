@@ -78,7 +78,8 @@ def test_a_return_comment_survives_an_expired_session(app_data, live_server, pag
     queue.get_by_role("button", name="退回修改").click()
     expect(queue.get_by_role("status").filter(has_text="已退回 1 条。")).to_be_visible()
     returned = ProgressNote.objects.get(measure__code="T1.2")
-    assert returned.state == State.RETURNED and returned.review_comment == comment
+    assert returned.state == State.RETURNED
+    assert returned.review_comment == comment
     assert returned.versions.filter(state=State.RETURNED).count() == 1  # returned once
     assert ProgressNote.objects.get(measure__code="T1.3").state == State.SUBMITTED
     # The kept copy is gone once the return went through: the next visit starts empty.
@@ -117,7 +118,8 @@ def test_the_answer_to_a_return_survives_an_expired_session(app_data, live_serve
     form.get_by_role("button", name="提交审核").click()
     expect(page).to_have_url(re.compile(rf"/counties/{JINJIANG}/report/{period}/(#.*)?$"))
     note = ProgressNote.objects.get(pk=return_.pk)
-    assert note.state == State.SUBMITTED and note.percent == 45
+    assert note.state == State.SUBMITTED
+    assert note.percent == 45
     assert note.narrative.replace("\r\n", "\n") == answer  # a plain post sends CRLF line ends
     assert note.versions.filter(state=State.SUBMITTED).count() == 2  # the first and the answer
 

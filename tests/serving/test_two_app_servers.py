@@ -127,7 +127,8 @@ def test_through_nginx_both_servers_serve_one_signed_in_user(two_app_servers):
     served_before = (first.requests_served(), second.requests_served())
     for _ in range(8):
         status, landed, _page = browser.get(f"{proxy}/counties/510104/report/{period}/")
-        assert status == 200 and "/login/" not in landed
+        assert status == 200
+        assert "/login/" not in landed
     served = (
         first.requests_served() - served_before[0],
         second.requests_served() - served_before[1],

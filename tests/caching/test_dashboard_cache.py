@@ -1,0 +1,483 @@
+"""The dashboards kept in the shared cache: what counties send shows when the kept page expires,
+a review or a change to the plan at once; no user is shown a page kept for another scope or
+language; exports are always counted afresh."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from targets.caching import shared_pages
+from targets.models import (
+    BottomLine,
+    County,
+    Indicator,
+    Measure,
+    Notification,
+    Period,
+    ProgressNote,
+    Role,
+    State,
+    StatusOption,
+)
+from targets.reporting import workflow
+from tests.conftest import make_user
+from tests.notes import new_note
+from tests.querycount import queries_of
+from tests.review.test_review_queue import keys
+
+pytestmark = pytest.mark.django_db
+OVERVIEW = "/province/?period=2026Q3"
+GRID = "/province/measures/T1.1/?period=2026Q3"
+
+
+def count(page, label: str) -> int:
+    """A figure of the overview's round counts, as shown."""
+    found = re.search(rf">{label}(?:</a>)?</dt><dd>([\d,]+)", page.text)
+    assert found, f"no count {label} on the page"
+    return int(found.group(1).replace(",", ""))
+
+
+def submitted(county: str, measure: str, author):
+    note = new_note(county, measure, State.SUBMITTED, author=author, submitted_at=timezone.now())
+    note.save()
+    return note
+
+
+@pytest.fixture
+def clock():
+    """A clock that the test moves on; it starts now."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
+
+
+def test_a_submission_shows_once_the_kept_page_expires(
+    client_for, provincial_reviewer, reporter, clock
+):
+    client = client_for(provincial_reviewer)
+    assert count(client.get(OVERVIEW), "待审核") == 0
+    submitted("510104", "T1.1", reporter)
+    kept = client.get(OVERVIEW)
+    assert count(kept, "待审核") == 0, "the page counted a minute ago is shown again"
+    clock.shift(datetime.timedelta(seconds=settings.DASHBOARD_CACHE_SECONDS + 1))
+    assert count(client.get(OVERVIEW), "待审核") == 1
+
+
+def test_the_page_says_when_its_figures_were_counted(
+    client_for, provincial_reviewer, reporter, clock
+):
+    client = client_for(provincial_reviewer)
+    first = client.get(OVERVIEW)
+    clock.shift(datetime.timedelta(seconds=30))
+    again = client.get(OVERVIEW)
+    as_of = re.compile(r'class="as-of muted">([^<]+)<')
+    assert as_of.search(first.text).group(1) == as_of.search(again.text).group(1)
+    assert "数据截至" in again.text
+
+
+def test_an_approval_shows_at_once(client_for, provincial_reviewer, reporter):
+    note = submitted("510104", "T1.1", reporter)
+    client = client_for(provincial_reviewer)
+    assert count(client.get(OVERVIEW), "已审核通过") == 0
+    workflow.review(user=provincial_reviewer, items=[note], approve=True, comment="")
+    page = client.get(OVERVIEW)
+    assert count(page, "已审核通过") == 1
+    assert count(page, "待审核") == 0
+
+
+def test_a_change_to_the_plan_shows_at_once(client_for, provincial_reviewer):
+    client = client_for(provincial_reviewer)
+    measure = Measure.objects.get(code="T1.1")
+    assert "改写后的举措表述" not in client.get(GRID).text
+    measure.text = "改写后的举措表述"
+    measure.save()
+    assert "改写后的举措表述" in client.get(GRID).text
+
+
+def test_no_one_is_shown_a_page_kept_for_another_scope(
+    client_for, prefecture_reviewer, other_prefecture_reviewer, provincial_reviewer
+):
+    chengdu = client_for(prefecture_reviewer).get(OVERVIEW)
+    liangshan = client_for(other_prefecture_reviewer).get(OVERVIEW)
+    province = client_for(provincial_reviewer).get(OVERVIEW)
+    assert count(chengdu, "应填报") == 20 * 24
+    assert count(liangshan, "应填报") == 17 * 24
+    assert count(province, "应填报") == 183 * 24
+    chengdu_grid = client_for(prefecture_reviewer).get(GRID).text
+    liangshan_grid = client_for(other_prefecture_reviewer).get(GRID).text
+    assert "锦江区" in chengdu_grid
+    assert "锦江区" not in liangshan_grid
+    assert "会理市" in liangshan_grid
+    assert "会理市" not in chengdu_grid
+
+
+def test_each_language_has_its_own_page(client_for, provincial_reviewer):
+    client = client_for(provincial_reviewer)
+    assert "本轮填报情况" in client.get(OVERVIEW).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(OVERVIEW).text
+    assert "本轮填报情况" not in english
+    assert "This round" in english
+
+
+def test_the_filtered_fragment_and_the_whole_page_are_kept_apart(client_for, provincial_reviewer):
+    client = client_for(provincial_reviewer)
+    fragment = client.get(OVERVIEW, headers={"HX-Request": "true"}).text
+    page = client.get(OVERVIEW).text
+    assert "<html" not in fragment
+    assert 'id="results"' in fragment
+    assert "<html" in page
+    assert 'id="results"' in page
+
+
+def test_an_export_is_counted_afresh(client_for, provincial_reviewer, reporter):
+    client = client_for(provincial_reviewer)
+    client.get(OVERVIEW)  # kept
+    submitted("510104", "T1.1", reporter)
+    response = client.get(OVERVIEW + "&prefecture=510100&export=csv")
+    export = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["名称"]: row for row in csv.DictReader(io.StringIO(export))}
+    assert rows["锦江区"]["已填报"] == "1"
+    assert count(client.get(OVERVIEW), "待审核") == 0  # the kept page
+
+
+def test_with_no_seconds_every_page_is_counted_afresh(
+    client_for, provincial_reviewer, reporter, settings
+):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client = client_for(provincial_reviewer)
+    assert count(client.get(OVERVIEW), "待审核") == 0
+    submitted("510104", "T1.1", reporter)
+    assert count(client.get(OVERVIEW), "待审核") == 1
+
+
+def generation():
+    return caches[shared_pages.CACHE].get(shared_pages.GENERATION_KEY)
+
+
+def test_a_query_with_made_up_parameters_is_counted_but_not_kept(
+    client_for, provincial_reviewer, reporter
+):
+    client = client_for(provincial_reviewer)
+    assert count(client.get(OVERVIEW + "&made_up=1"), "待审核") == 0
+    submitted("510104", "T1.1", reporter)
+    assert count(client.get(OVERVIEW + "&made_up=1"), "待审核") == 1
+
+
+def test_a_county_answering_a_return_leaves_the_kept_pages_alone(
+    client_for, provincial_reviewer, reporter, note_data
+):
+    returned = new_note("510104", "T1.1", State.RETURNED, author=reporter, review_comment="补充")
+    returned.save()
+    client_for(provincial_reviewer).get(OVERVIEW)
+    before = generation()
+    url = "/counties/510104/report/2026Q3/measures/T1.1/"
+    saved = client_for(reporter).post(url, {**note_data, "version": returned.version})
+    assert saved.status_code == 302
+    assert generation() == before
+
+
+def test_a_review_starts_a_new_generation_again_at_its_commit(
+    provincial_reviewer, reporter, django_capture_on_commit_callbacks
+):
+    note = submitted("510104", "T1.1", reporter)
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        workflow.review(user=provincial_reviewer, items=[note], approve=True, comment="")
+        within = generation()
+    assert callbacks
+    assert within != before
+    assert generation() not in (before, within)
+
+
+LATE = "/review/late/?period=2026Q3&prefecture=510100"
+CSRF = re.compile(
+    r'<form id="remind-one"[^>]*><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"'
+)
+
+
+def test_the_late_view_is_kept_and_a_reminder_shows_at_once(
+    client_for, provincial_reviewer, reporter, on_the_29th_of_november
+):
+    make_user("qingyang", Role.Kind.COUNTY_REPORTER, county=County.objects.get(code="510105"))
+    client = client_for(provincial_reviewer)
+    assert "2026年11月29日</td>" not in client.get(LATE).text
+    for measure in Measure.objects.all():
+        submitted("510104", measure.code, reporter)
+    assert "锦江区" in client.get(LATE).text, "the table counted before the submissions is kept"
+    client.post("/review/late/remind/", {"period": "2026Q3", "counties": ["510105"]})
+    assert Notification.objects.filter(county__code="510105").count() == 1
+    page = client.get(LATE).text
+    assert "2026年11月29日</td>" in page, "the reminder shows on the next page"
+    assert "锦江区" not in page, "and the table is counted afresh"
+
+
+def test_the_kept_late_table_holds_no_ones_csrf_token_and_each_reviewer_can_remind(
+    provincial_reviewer, on_the_29th_of_november
+):
+    make_user("qingyang", Role.Kind.COUNTY_REPORTER, county=County.objects.get(code="510105"))
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(provincial_reviewer)
+    second.force_login(make_user("province_2", Role.Kind.PROVINCIAL_REVIEWER))
+    fragment = first.get(LATE, headers={"HX-Request": "true"}).text
+    assert 'form="remind-one"' in fragment
+    assert "csrfmiddlewaretoken" not in fragment
+    first.get(LATE)
+    page = second.get(LATE).text  # the table kept from the first reviewer's request
+    token = CSRF.search(page).group(1)
+    sent = second.post(
+        "/review/late/remind/",
+        {"csrfmiddlewaretoken": token, "period": "2026Q3", "counties": ["510105"]},
+    )
+    assert sent.status_code == 302
+    assert Notification.objects.filter(
+        county__code="510105", sender__username="province_2"
+    ).exists()
+
+
+REPORT = "/counties/510104/report/2026Q3/"
+
+
+def test_a_county_page_keeps_the_plan_it_shows_and_a_change_to_it_shows_at_once(
+    client_for, reporter, demo
+):
+    client = client_for(reporter)
+    afresh = queries_of(client, REPORT)
+    with override_settings(DASHBOARD_CACHE_SECONDS=0):
+        assert queries_of(client, REPORT) > afresh + 3  # the plan and the periods read again
+    measure, indicator = (
+        Measure.objects.get(code="T1.1"),
+        Indicator.objects.filter(level="county")[0],
+    )
+    measure.text, indicator.name = "改写后的举措表述", "改写后的指标名称"
+    measure.save()
+    indicator.save()
+    page = client.get(REPORT).text
+    assert "改写后的举措表述" in page
+    assert "改写后的指标名称" in page
+    Period.objects.create(
+        code="2036Q1",
+        cadence="quarter",
+        starts_on=datetime.date(2036, 1, 1),
+        ends_on=datetime.date(2036, 3, 31),
+        deadline=datetime.date(2036, 4, 10),
+    )
+    assert '<option value="2036Q1"' in client.get(REPORT).text
+    assert client.get("/counties/510104/report/2036Q2/").status_code == 404
+
+
+def test_a_county_page_names_a_note_s_status_and_bottom_line_as_they_are_now(
+    client_for, reporter, demo
+):
+    """The statuses and bottom lines that notes name are kept with the outline: renamed, they
+    show renamed on the next visit."""
+    line = BottomLine.objects.first()
+    note = new_note("510104", "T1.1", State.DRAFT, author=reporter, bottom_line=line)
+    note.save()
+    client = client_for(reporter)
+    assert note.status.name in client.get(REPORT).text
+    note.status.name = "改名后的状态"
+    note.status.save()
+    note.bottom_line.text = "改名后的底线"
+    note.bottom_line.save()
+    page = client.get(REPORT).text
+    assert "改名后的状态" in page
+    assert "改名后的底线" in page
+
+
+def test_the_note_form_offers_the_statuses_and_bottom_lines_as_they_are_now(
+    client_for, reporter, demo
+):
+    """The note form's choices come with the kept outline: a renamed or retired status, a new
+    bottom line, show on the next visit, and a retired status cannot be chosen."""
+    form_url = "/counties/510104/report/2026Q3/measures/T1.1/"
+    client = client_for(reporter)
+    behind = StatusOption.objects.get(code="behind")
+    assert f'<option value="{behind.pk}">{behind.name}</option>' in client.get(form_url).text
+    behind.is_active = False
+    behind.save()
+    line = BottomLine.objects.first()
+    line.text = "改写后的底线表述"
+    line.save()
+    page = client.get(form_url).text
+    statuses = re.search(r'<select name="status".*?</select>', page, re.S).group(0)
+    assert f'<option value="{behind.pk}">' not in statuses
+    assert "改写后的底线表述" in page
+    posted = client.post(
+        form_url, {"status": behind.pk, "percent": 10, "narrative": "x", "action": "save"}
+    )
+    assert posted.status_code == 400
+    assert not ProgressNote.objects.filter(county__code="510104", measure__code="T1.1").exists()
+    assert client.get("/counties/510104/report/2026Q3/measures/T9.9/").status_code == 404
+
+
+def county_options(page) -> set[str]:
+    select = re.search(r'<select name="county".*?</select>', page.text, re.S).group(0)
+    return set(re.findall(r'<option value="(\d{6})"', select))
+
+
+def test_the_review_queue_keeps_its_filter_choices_for_the_same_reviewers(
+    client_for, provincial_reviewer, prefecture_reviewer
+):
+    """Opened without a filter, the queue's filter fields (183 counties among them) are kept: a
+    reviewer of one prefecture is still offered only their own counties, the other language its
+    own labels, a renamed county shows at once, and a chosen filter is shown chosen."""
+    province = client_for(provincial_reviewer)
+    kept = queries_of(province, "/review/")
+    with override_settings(DASHBOARD_CACHE_SECONDS=0):
+        assert queries_of(province, "/review/") > kept + 3  # five choice lists, one cache read
+    assert len(county_options(province.get("/review/"))) == 183
+    chengdu = client_for(prefecture_reviewer)
+    offered = county_options(chengdu.get("/review/"))
+    assert offered
+    assert all(code.startswith("5101") for code in offered)
+    assert ">市州<" in province.get("/review/").text
+    province.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert ">Prefecture<" in province.get("/review/").text
+    del province.cookies[settings.LANGUAGE_COOKIE_NAME]
+    County.objects.filter(code="510104").update(name="改名后的锦江区")
+    County.objects.get(code="510104").save()  # through the ORM's signals, as the admin does
+    assert "改名后的锦江区" in province.get("/review/").text
+    chosen = province.get("/review/", {"county": "510104", "per_page": "50"}).text
+    assert '<option value="510104" selected>' in chosen
+    assert '<option value="50" selected>' in chosen
+    assert '<option value="510104" selected>' not in province.get("/review/").text
+
+
+def test_the_review_queue_keeps_its_list_while_it_holds_the_same_items(
+    client_for, provincial_reviewer, prefecture_reviewer, reporter
+):
+    """The queue's list is kept for whoever asks for the same page while it holds the same
+    items: a new submission and a review show at once, each reviewer sees their own scope, and
+    the kept list holds no one's CSRF token."""
+    first = submitted("510104", "T1.1", reporter)
+    province = client_for(provincial_reviewer)
+    kept = queries_of(province, "/review/")
+    with override_settings(DASHBOARD_CACHE_SECONDS=0):
+        assert queries_of(province, "/review/") > kept + 2, "kept, the notes are not read again"
+    assert keys(province.get("/review/")) == [f"note-{first.pk}"]
+    second = submitted("513402", "T1.1", reporter)
+    page = province.get("/review/")
+    assert keys(page) == [f"note-{first.pk}", f"note-{second.pk}"]
+    assert "2条待审核" in page.text
+    chengdu = Client()
+    chengdu.force_login(prefecture_reviewer)
+    assert keys(chengdu.get("/review/")) == [f"note-{first.pk}"]
+    province.post("/review/", {"items": [f"note-{first.pk}"], "decision": "approve"})
+    assert keys(province.get("/review/")) == [f"note-{second.pk}"]
+    kept = Client(enforce_csrf_checks=True)
+    kept.force_login(make_user("province_2", Role.Kind.PROVINCIAL_REVIEWER))
+    form = (
+        r'data-keep-draft="review">\s*<input type="hidden" name="csrfmiddlewaretoken" value="(\w+)"'
+    )
+    token = re.search(form, kept.get("/review/").text).group(1)
+    returned = kept.post(
+        "/review/",
+        {
+            "csrfmiddlewaretoken": token,
+            "items": [f"note-{second.pk}"],
+            "decision": "return",
+            "comment": "补充佐证",
+        },
+    )
+    assert returned.status_code == 302
+    assert ProgressNote.objects.get(pk=second.pk).state == State.RETURNED
+
+
+def test_the_review_queue_list_is_kept_per_language_and_query(
+    client_for, provincial_reviewer, reporter
+):
+    submitted("510104", "T1.1", reporter)
+    province = client_for(provincial_reviewer)
+    assert "1条待审核" in province.get("/review/").text
+    province.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "1 item awaiting review" in province.get("/review/").text
+    del province.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert keys(province.get("/review/", {"county": "513402"})) == []
+    assert len(keys(province.get("/review/", {"county": "510104"}))) == 1
+    made_up = queries_of(province, "/review/?utm=1")
+    assert queries_of(province, "/review/?utm=1") == made_up, "a made-up parameter is not kept"
+
+
+def test_a_new_submission_is_counted_at_once_and_leaves_the_kept_first_page_alone(
+    client_for, provincial_reviewer, reporter
+):
+    for measure in Measure.objects.order_by("code")[:20]:
+        submitted("510104", measure.code, reporter)
+    province = client_for(provincial_reviewer)
+    first_page = keys(province.get("/review/"))
+    kept = queries_of(province, "/review/")
+    late = submitted("510105", "T1.1", reporter)
+    with CaptureQueriesContext(connection) as context:
+        page = province.get("/review/")
+    queries = sum("SAVEPOINT" not in query["sql"] for query in context.captured_queries)
+    assert queries == kept, "the first page's items are not read again"
+    assert "21条待审核" in page.text
+    assert "共2页" in page.text
+    assert keys(page) == first_page
+    assert keys(province.get("/review/", {"page": 2})) == [f"note-{late.pk}"]
+
+
+def rows_rendered(response) -> int:
+    """How many measure rows the request rendered, rather than took as held."""
+    return sum(t.name == "measure-row" for t in response.templates)
+
+
+def row_of(page, code: str) -> str:
+    anchor = code.replace(".", "-")
+    return re.search(rf'<li id="measure-{anchor}".*?</li>', page.text, re.S).group(0)
+
+
+def test_a_county_page_holds_its_rows_and_shows_each_change_to_one_at_once(
+    client_for, reporter, prefecture_reviewer, note_data, demo
+):
+    client = client_for(reporter)
+    assert rows_rendered(client.get(REPORT)) == Measure.objects.count()
+    assert rows_rendered(client.get(REPORT)) == 0, "the rows are held"
+    note_url = "/counties/510104/report/2026Q3/measures/T1.1/"
+    client.post(note_url, {**note_data, "action": "save"})
+    page = client.get(REPORT)
+    assert rows_rendered(page) == 1
+    assert "草稿" in row_of(page, "T1.1")
+    reporter.first_name = "改名后的填报人"
+    reporter.save()
+    page = client.get(REPORT)
+    assert rows_rendered(page) == 1
+    assert "改名后的填报人" in row_of(page, "T1.1")
+    client.post(note_url, {**note_data, "action": "submit", "version": 1})
+    workflow.review(
+        user=prefecture_reviewer, items=[ProgressNote.objects.get()], approve=False, comment="补"
+    )
+    page = client.get(REPORT)
+    assert "已退回" in row_of(page, "T1.1")
+    assert "补" in row_of(page, "T1.1")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Returned" in row_of(client.get(REPORT), "T1.1")
+
+
+def test_the_held_fragments_belong_to_one_generation_and_are_let_go_when_too_many(monkeypatch):
+    monkeypatch.setattr(shared_pages._Fragments, "MOST", 3)
+    rendered = []
+
+    def render(index: int) -> str:
+        rendered.append(index)
+        return f"<li>{index}</li>"
+
+    named = [("test", str(n)) for n in range(5)]
+    assert shared_pages.held(named[:2], render, "first") == ["<li>0</li>", "<li>1</li>"]
+    assert shared_pages.held(named[:2], render, "first") == ["<li>0</li>", "<li>1</li>"]
+    assert rendered == [0, 1], "held"
+    shared_pages.held(named[:1], render, "second")
+    assert rendered == [0, 1, 0], "rendered from a newer plan, so rendered again"
+    assert shared_pages.held(named, render, "second") == [f"<li>{n}</li>" for n in range(5)]
+    shared_pages.held(named[:1], render, "second")
+    assert rendered == [0, 1, 0, 1, 2, 3, 4, 0], "five held are too many: all rendered again"
