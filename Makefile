@@ -11,7 +11,7 @@ PYTHON := $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null 
 UV_PYTHON_FLAG := $(if $(PYTHON),--python $(PYTHON),)
 RUN := $(UV) run --frozen $(UV_PYTHON_FLAG)
 
-.PHONY: run test setup uv messages static dev-data lint
+.PHONY: run test check setup uv messages
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -41,5 +41,11 @@ test: setup
 	$(RUN) python manage.py collectstatic --no-input -v 0
 	$(RUN) pytest $(PYTEST_ARGS)
 
-lint: setup
+# The habits CI checks besides the tests: formatting, lint, the layers of the app, migrations that
+# match the models, and commit subjects.
+check: setup
+	$(RUN) ruff format --check .
 	$(RUN) ruff check .
+	$(RUN) lint-imports
+	DEBUG=true $(RUN) python manage.py makemigrations --check --dry-run -v 1
+	bash .ci/commit-subjects

@@ -1,10 +1,10 @@
-"""A choice of one record whose options are read with one plain query.
+"""A choice of one record whose options are read with one plain query, once per form.
 
 Django reads a ModelChoiceField's options with QuerySet.iterator(), which on PostgreSQL opens a
-server-side cursor: DECLARE, FETCH and CLOSE, three round trips, for a list of five statuses, and
-again on every rendering. Here the options are read once per form and kept on the form's own copy
-of the queryset (each form gets a fresh copy, so nothing outlives the request). A form may give
-the options itself (``records``), read earlier: the queryset then only checks what is chosen."""
+server-side cursor (DECLARE, FETCH, CLOSE) for every rendering, however short the list. Here the
+options are kept on the form's own copy of the queryset, so nothing outlives the request. A form
+may give the options itself (``records``), read earlier: the queryset then only checks what is
+chosen."""
 
 from django import forms
 from django.forms.models import ModelChoiceIterator

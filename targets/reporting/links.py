@@ -1,5 +1,5 @@
-"""Links to many records of one kind: the URL reversed once, each record's code put in the place
-of a marker (a grid of 183 counties made 183 reverse())."""
+"""Links to many records of one kind: the URL reversed once, and each record's code put in the
+place of a marker, so that a page listing every county does not reverse a URL per county."""
 
 from collections.abc import Callable
 

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from targets.accounts import two_factor
 from targets.models import AccountSecurity, AuditRecord, County, Role
-from tests.conftest import PASSWORD, make_user
 from tests.accounts.test_roles import grant
+from tests.conftest import PASSWORD, make_user
 from tests.two_factor import enrol
 
 pytestmark = pytest.mark.django_db

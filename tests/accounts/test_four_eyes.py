@@ -5,10 +5,10 @@ import pytest
 
 from targets.models import County, IndicatorValue, Prefecture, ProgressNote, Role, State
 from targets.reporting.workflow import save_value
-from tests.conftest import make_user
-from tests.review.test_review_queue import keys, submitted_note, submitted_value
 from tests.accounts.test_roles import grant
+from tests.conftest import make_user
 from tests.reporting.test_value_import import confirm, line, post_file, workbook_bytes
+from tests.review.test_review_queue import keys, submitted_note, submitted_value
 
 pytestmark = pytest.mark.django_db
 
