@@ -17,7 +17,7 @@ from targets.audit import trail
 from targets.models import AuditRecord, Evidence, Indicator, Measure, Period, TaskArea
 from targets.spreadsheets import exports
 from targets.spreadsheets.exports import Column, Table
-from tests import test_exports
+from tests.spreadsheets import test_exports
 
 # The round of notes and the reminder the export tests use.
 round_, reminded = test_exports.round_, test_exports.reminded
