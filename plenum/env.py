@@ -5,6 +5,7 @@ A secret may also be given as a file: ``SECRET_KEY_FILE=/run/secrets/key`` reads
 
 import os
 from pathlib import Path
+from typing import overload
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,6 +14,10 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+@overload
+def get(name: str, default: str) -> str: ...
+@overload
+def get(name: str, default: None = None) -> str | None: ...
 def get(name: str, default: str | None = None) -> str | None:
     path = os.environ.get(f"{name}_FILE")
     if path:
@@ -64,7 +69,7 @@ def get_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def parse_database_url(url: str, base_dir: Path) -> dict:
+def parse_database_url(url: str, base_dir: Path) -> dict[str, object]:
     """``postgres://user:pass@host:port/name?opt=v`` or ``sqlite:///path`` to a DATABASES entry."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":

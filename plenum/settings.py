@@ -170,7 +170,7 @@ AUDIT_RETENTION_DAYS = env.get_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 # The key of the audit chain's HMAC (records, archive anchors, checkpoints), kept outside the
 # database so that someone who can write the tables cannot re-hash what they changed. Best given
 # as a file readable by the app alone (AUDIT_KEY_FILE). Changing it breaks the chain's check.
-AUDIT_KEY = env.get("AUDIT_KEY")
+AUDIT_KEY = env.get("AUDIT_KEY", "")
 if not AUDIT_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -191,7 +191,9 @@ PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 EMAIL_HOST = env.get("EMAIL_HOST", "")
 if DEBUG and not EMAIL_HOST:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    }
 else:
     MAILERS = {
         "default": {

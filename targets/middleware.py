@@ -20,6 +20,7 @@ from targets.accounts import security_policy, two_factor
 from targets.accounts.access import access_for
 from targets.accounts.sessions import PASSWORD_CHANGE_DUE, SIGNED_IN_AT
 from targets.audit import trail
+from targets.http import HtmxHttpRequest
 from targets.models import ADMIN_KINDS
 
 # When the session's idle clock was last restarted; restarted again after this many seconds.
@@ -55,7 +56,7 @@ class SessionLifetimeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             policy = security_policy.current()
             started = request.session.get(SIGNED_IN_AT, 0)
@@ -113,7 +114,9 @@ class PasswordChangeRequiredMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if not request.user.is_authenticated or not request.session.get(PASSWORD_CHANGE_DUE):
             return None
-        if request.resolver_match.url_name in self.ALLOWED:
+        # process_view runs once the URL is resolved.
+        url_name = request.resolver_match.url_name  # type: ignore[union-attr]
+        if url_name in self.ALLOWED:
             return None
         return redirect("password_change")
 
@@ -149,7 +152,9 @@ class TwoFactorRequiredMiddleware:
             # A session from before two factors existed, or one that was given an admin duty
             # after signing in without a code: decided now, as at sign-in.
             state = request.session[two_factor.STATE] = two_factor.state_at_sign_in(request.user)
-        if state == two_factor.DONE or request.resolver_match.url_name in self.ALLOWED:
+        # process_view runs once the URL is resolved.
+        url_name = request.resolver_match.url_name  # type: ignore[union-attr]
+        if state == two_factor.DONE or url_name in self.ALLOWED:
             return None
         step = "two_factor_verify" if state == two_factor.VERIFY else "two_factor_enrol"
         return redirect_to_login(request.get_full_path(), resolve_url(step), REDIRECT_FIELD_NAME)

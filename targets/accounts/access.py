@@ -1,9 +1,10 @@
 """Who may see and change what. Every view reaches its objects through one helper per object type:
 404 for what the user may not see, 403 for what they may see but not change."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -17,6 +18,7 @@ REVIEWERS = {Kind.PREFECTURE_REVIEWER, Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT
 # Who reads the plan and the pages of the work: everyone but the security and audit admins, whose
 # duties are the roles and the trail (三员: least privilege).
 PLAN_READERS = {Kind.COUNTY_REPORTER, *REVIEWERS, Kind.SYSTEM_ADMIN}
+_ACCESS = "_access"  # the request's attribute that holds its Access
 
 
 @dataclass
@@ -31,14 +33,14 @@ class Access:
     reported_county_codes: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, user) -> "Access":
+    def of(cls, user: User | AnonymousUser) -> "Access":
         access = cls()
         if not user.is_authenticated or not user.is_active:
             return access
         roles = Role.objects.filter(user=user).values_list(
             "kind", "county_id", "county__code", "prefecture_id", "department_id"
         )
-        codes = set()
+        codes: set[str] = set()
         for kind, county_id, county_code, prefecture_id, department_id in roles:
             access.kinds.add(kind)
             if county_id:
@@ -111,13 +113,20 @@ class Access:
 
 
 def access_for(request: HttpRequest) -> Access:
-    if not hasattr(request, "_access"):
-        request._access = Access.of(request.user)
-    return request._access
+    """The user's access, read once per request."""
+    access: Access | None = getattr(request, _ACCESS, None)
+    if access is None:
+        access = Access.of(request.user)
+        setattr(request, _ACCESS, access)
+    return access
 
 
 def county_for_user(
-    request: HttpRequest, code: str, *, write: bool = False, related=("prefecture",)
+    request: HttpRequest,
+    code: str,
+    *,
+    write: bool = False,
+    related: Sequence[str] = ("prefecture",),
 ) -> County:
     """The county of ``code`` with its ``related`` rows, if the user may see it (and report for
     it, with ``write``)."""

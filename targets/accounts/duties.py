@@ -18,6 +18,7 @@ their password and enrols again; one who also forgot the password is made anew b
 operator (``create_admin``). Each reset, and each refusal, is recorded for the audit admin.
 """
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,14 +31,14 @@ Kind = Role.Kind
 RESET_ACTIONS = {"password": "admin.password_reset", "device": "admin.two_factor_reset"}
 
 # The duty that keeps the accounts of each admin duty.
-KEEPER = {
+KEEPER: dict[str, str] = {
     Kind.SYSTEM_ADMIN: Kind.SECURITY_ADMIN,
     Kind.AUDIT_ADMIN: Kind.SECURITY_ADMIN,
     Kind.SECURITY_ADMIN: Kind.SYSTEM_ADMIN,
 }
 
 
-def duty_of(user) -> str | None:
+def duty_of(user: User | None) -> str | None:
     """The admin duty the account holds, if any (an account holds at most one)."""
     if user is None or user.pk is None:
         return None
@@ -46,7 +47,7 @@ def duty_of(user) -> str | None:
     )
 
 
-def may_keep(actor, target) -> bool:
+def may_keep(actor: User | AnonymousUser | None, target: User) -> bool:
     """May ``actor`` reset, change, deactivate or grant roles to ``target``'s account? Only
     the rule between accounts: the path's own permission (who edits accounts, who grants roles)
     is checked by the path as well."""
@@ -60,7 +61,7 @@ def may_keep(actor, target) -> bool:
     return duty_of(actor) == KEEPER[target_duty]
 
 
-def check_keeps(actor, target) -> None:
+def check_keeps(actor: User | AnonymousUser | None, target: User) -> None:
     """Raise PermissionDenied, with a message in the user's language, unless ``may_keep``."""
     if may_keep(actor, target):
         return
@@ -73,7 +74,7 @@ def check_keeps(actor, target) -> None:
     )
 
 
-def check_reset(actor, target, factor: str) -> None:
+def check_reset(actor: User | AnonymousUser | None, target: User, factor: str) -> None:
     """Before ``actor`` resets ``target``'s ``factor`` ("password" or "device"): the keeper rule,
     and for an admin duty's account, never both factors in a keeper's hands."""
     check_keeps(actor, target)
@@ -96,10 +97,12 @@ def check_reset(actor, target, factor: str) -> None:
         )
 
 
-def role_refused(*, user, kind: str, exclude_pk=None) -> str:
+def role_refused(*, user: User, kind: str, exclude_pk: int | None = None) -> str:
     """Why ``kind`` cannot be granted to ``user`` beside their other roles ("" if it can): an
     admin duty excludes every other role."""
-    others = Role.objects.filter(user=user).exclude(pk=exclude_pk)
+    others = Role.objects.filter(user=user)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if kind in ADMIN_KINDS and others.exists():
         return _("管理员账号不能同时担任其他角色:请先移除该账号的其他角色。")
     if kind not in ADMIN_KINDS and others.filter(kind__in=ADMIN_KINDS).exists():

@@ -1,18 +1,38 @@
 """Four eyes (审核与填报分离): no one reviews a county they report for, and no one approves or
 returns a note or value they wrote or submitted, whatever roles they hold."""
 
+from collections.abc import Sequence
+
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
-from targets.models import AuditRecord, County, IndicatorValue, NoteVersion, ProgressNote, Role
+from targets.models import (
+    AuditRecord,
+    County,
+    IndicatorValue,
+    NoteVersion,
+    Prefecture,
+    ProgressNote,
+    Role,
+)
 
 Kind = Role.Kind
 WRITING_EVENTS = ("save", "submit")
 
 
-def role_conflict(*, user, kind: str, county: County | None, prefecture, exclude_pk=None) -> str:
+def role_conflict(
+    *,
+    user: User,
+    kind: str,
+    county: County | None,
+    prefecture: Prefecture | None,
+    exclude_pk: int | None = None,
+) -> str:
     """Why granting this role would let ``user`` review a county they report for ("" if it
     would not)."""
-    others = Role.objects.filter(user=user).exclude(pk=exclude_pk)
+    others = Role.objects.filter(user=user)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if kind == Kind.COUNTY_REPORTER and county is not None:
         reviews_it = others.filter(kind=Kind.PROVINCIAL_REVIEWER) | others.filter(
             kind=Kind.PREFECTURE_REVIEWER, prefecture_id=county.prefecture_id
@@ -25,15 +45,17 @@ def role_conflict(*, user, kind: str, county: County | None, prefecture, exclude
     if kind == Kind.PREFECTURE_REVIEWER and prefecture is not None:
         reported = reported.filter(county__prefecture=prefecture)
     if kind in (Kind.PREFECTURE_REVIEWER, Kind.PROVINCIAL_REVIEWER):
-        own = reported.select_related("county").first()
+        own = reported.values_list("county__name", flat=True).first()
         if own is not None:
             return _("该账号为%(county)s填报,不能审核本县的填报(审核与填报须分离)。") % {
-                "county": own.county.name
+                "county": own
             }
     return ""
 
 
-def written_by(user, items: list) -> list:
+def written_by(
+    user: User, items: Sequence[ProgressNote | IndicatorValue]
+) -> list[ProgressNote | IndicatorValue]:
     """The notes and values among ``items`` that ``user`` saved or submitted at any version."""
     notes = [item for item in items if isinstance(item, ProgressNote)]
     values = [item for item in items if isinstance(item, IndicatorValue)]
@@ -42,7 +64,7 @@ def written_by(user, items: list) -> list:
             "note_id", flat=True
         )
     )
-    own_values = set()
+    own_values: set[str] = set()
     if values:
         own_values = set(
             AuditRecord.objects.filter(

@@ -16,6 +16,7 @@ from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Max, Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -52,22 +53,36 @@ def address_pause(request: HttpRequest) -> AddressPause | None:
     return AddressPause(until) if until > timezone.now() else None
 
 
+class MarkedRequest(HttpRequest):
+    """A request as the handler below marks it (the attributes are set on Django's request)."""
+
+    axes_sign_in_unfinished: bool
+    axes_address_pause: AddressPause
+
+
 class LockoutHandler(AxesDatabaseHandler):
     """Axes' database handler, plus the address-wide pause (AXES_HANDLER). A password that is
     right while a second factor is still owed clears no failures: otherwise whoever holds the
     password could guess codes below the limit, sign in again, and go on. The account's failures
     are cleared when the second step passes (``accounts.two_factor``)."""
 
-    def user_logged_in(self, sender, request, user, **kwargs):
+    def user_logged_in(
+        self, sender: object, request: MarkedRequest, user: User, **kwargs: object
+    ) -> None:
         request.axes_sign_in_unfinished = two_factor.state_at_sign_in(user) != two_factor.DONE
         super().user_logged_in(sender, request, user, **kwargs)
 
-    def reset_user_attempts(self, request, credentials=None) -> int:
+    def reset_user_attempts(
+        self, request: HttpRequest, credentials: dict[str, object] | None = None
+    ) -> int:
         if getattr(request, "axes_sign_in_unfinished", False):
             return 0
-        return super().reset_user_attempts(request, credentials)
+        reset: int = super().reset_user_attempts(request, credentials)
+        return reset
 
-    def is_locked(self, request, credentials=None) -> bool:
+    def is_locked(
+        self, request: MarkedRequest, credentials: dict[str, object] | None = None
+    ) -> bool:
         if super().is_locked(request, credentials):
             return True
         pause = address_pause(request)

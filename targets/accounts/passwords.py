@@ -5,7 +5,9 @@ import string
 from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +26,10 @@ def _classes_in(password: str) -> int:
 class CharacterClassValidator:
     """At least ``classes`` of: lower-case letters, upper-case letters, digits, symbols."""
 
-    def __init__(self, classes: int = 3):
+    def __init__(self, classes: int = 3) -> None:
         self.classes = classes
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if _classes_in(password) < self.classes:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
@@ -40,7 +42,7 @@ class CharacterClassValidator:
 class NotUsernameValidator:
     """The password may not contain the user name, in any case."""
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         username = (user.get_username() if user is not None else "").lower()
         if username and username in password.lower():
             raise ValidationError(_("密码不能包含用户名。"), code="password_contains_username")
@@ -54,13 +56,13 @@ class PasswordHistoryValidator:
     itself or by an admin, is kept as its hash (Django calls ``password_changed`` when a new
     password is saved), and only the last ``count`` are kept."""
 
-    def __init__(self, count: int = 5):
+    def __init__(self, count: int = 5) -> None:
         self.count = count
 
-    def _kept(self, user):
+    def _kept(self, user: User) -> QuerySet[PasswordHistory]:
         return PasswordHistory.objects.filter(user=user).order_by("-set_at", "-pk")
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if user is None or user.pk is None:
             return
         recent = list(self._kept(user).values_list("password", flat=True)[: self.count])
@@ -76,7 +78,7 @@ class PasswordHistoryValidator:
                 code="password_reused",
             )
 
-    def password_changed(self, password: str, user=None) -> None:
+    def password_changed(self, password: str, user: User | None = None) -> None:
         if user is None or user.pk is None or not user.has_usable_password():
             return
         newest = self._kept(user).first()
@@ -93,19 +95,19 @@ class PasswordHistoryValidator:
         return _("不能与最近%(count)d次用过的密码相同。") % {"count": self.count}
 
 
-def security_of(user) -> AccountSecurity:
+def security_of(user: User) -> AccountSecurity:
     security, _created = AccountSecurity.objects.get_or_create(user=user)
     return security
 
 
-def require_change(user) -> None:
+def require_change(user: User) -> None:
     """After an admin created the account or reset its password."""
     security = security_of(user)
     security.must_change_password = True
     security.save(update_fields=["must_change_password"])
 
 
-def record_change(user) -> None:
+def record_change(user: User) -> None:
     """After the user chose a new password."""
     security = security_of(user)
     security.must_change_password = False
@@ -113,7 +115,7 @@ def record_change(user) -> None:
     security.save(update_fields=["must_change_password", "password_changed_at"])
 
 
-def change_due(user) -> bool:
+def change_due(user: User) -> bool:
     """Must this user choose a new password before going on?"""
     security = security_of(user)
     if security.password_expiry_exempt:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from targets.models import SecuritySettings
 
@@ -26,7 +27,7 @@ def defaults() -> dict[str, int]:
 
 
 def current() -> SecuritySettings:
-    policy = cache.get(CACHE_KEY)
+    policy: SecuritySettings | None = cache.get(CACHE_KEY)
     if policy is None:
         policy, _created = SecuritySettings.objects.get_or_create(pk=1, defaults=defaults())
         cache.set(CACHE_KEY, policy, CACHE_SECONDS)
@@ -34,15 +35,15 @@ def current() -> SecuritySettings:
 
 
 @receiver(post_save, sender=SecuritySettings)
-def forget_cached_policy(**kwargs) -> None:
+def forget_cached_policy(**kwargs: object) -> None:
     cache.delete(CACHE_KEY)
 
 
-def failure_limit(request, credentials) -> int:
+def failure_limit(request: HttpRequest, credentials: dict[str, object] | None) -> int:
     """For django-axes (AXES_FAILURE_LIMIT)."""
     return current().login_failure_limit
 
 
-def lockout_time(request) -> timedelta:
+def lockout_time(request: HttpRequest) -> timedelta:
     """For django-axes (AXES_COOLOFF_TIME): how long a lock lasts, and how long a failure counts."""
     return timedelta(minutes=current().lockout_minutes)

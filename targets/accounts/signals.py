@@ -2,8 +2,10 @@
 
 import time
 
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from targets.accounts import passwords, two_factor
 from targets.accounts.sessions import PASSWORD_CHANGE_DUE, SIGNED_IN_AT
@@ -12,7 +14,7 @@ from targets.models import AuditRecord
 
 
 @receiver(user_logged_in)
-def start_session(sender, request, user, **kwargs) -> None:
+def start_session(sender: object, request: HttpRequest, user: User, **kwargs: object) -> None:
     """Record the sign-in, start the session's clock and note whether the password must change and
     whether a second factor is still owed."""
     trail.record("auth.login", request=request, actor=user)
@@ -22,13 +24,20 @@ def start_session(sender, request, user, **kwargs) -> None:
 
 
 @receiver(user_logged_out)
-def record_logout(sender, request, user, **kwargs) -> None:
+def record_logout(
+    sender: object, request: HttpRequest, user: User | None, **kwargs: object
+) -> None:
     if user is not None:
         trail.record("auth.logout", request=request, actor=user)
 
 
 @receiver(user_login_failed)
-def record_failed_login(sender, credentials, request=None, **kwargs) -> None:
+def record_failed_login(
+    sender: object,
+    credentials: dict[str, object],
+    request: HttpRequest | None = None,
+    **kwargs: object,
+) -> None:
     """A wrong password, or a wrong code at the second step (targets.accounts.two_factor)."""
     second_factor = credentials.get("second_factor", False)
     trail.record(

@@ -14,6 +14,7 @@ from base64 import b32encode
 
 import segno
 from axes.utils import reset as axes_reset
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
@@ -24,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from targets.accounts import security_policy
 from targets.accounts.duties import RESET_ACTIONS, duty_of
 from targets.audit import trail
+from targets.http import AuthenticatedHttpRequest
 from targets.models import AuditRecord
 
 # The session's second step: still to give a code, still to enrol, or nothing owed.
@@ -34,27 +36,28 @@ RECOVERY_CODES = 10
 TOTP, RECOVERY, WRONG, WAIT = "totp", "recovery", "wrong", "wait"
 
 
-def required_for(user) -> bool:
+def required_for(user: User) -> bool:
     """Must this account give a second factor (and so enrol if it has none)?"""
     return duty_of(user) is not None or security_policy.current().two_factor_for_all
 
 
-def device_of(user) -> TOTPDevice | None:
+def device_of(user: User) -> TOTPDevice | None:
     """The account's confirmed authenticator, if it enrolled one."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 
-def state_at_sign_in(user) -> str:
+def state_at_sign_in(user: User) -> str:
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return VERIFY
     return ENROL if required_for(user) else DONE
 
 
-def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+def recovery_codes_left(user: User) -> int:
+    left: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return left
 
 
-def pending_device(request: HttpRequest) -> TOTPDevice:
+def pending_device(request: AuthenticatedHttpRequest) -> TOTPDevice:
     """The authenticator being enrolled: the same one until it is confirmed, so that the QR code
     does not change when the page is opened again."""
     user = request.user
@@ -76,7 +79,7 @@ def qr_svg(device: TOTPDevice, title: str) -> str:
     return segno.make(device.config_url, error="m").svg_inline(scale=4, light="#fff", title=title)
 
 
-def _mark_verified(request: HttpRequest, device) -> None:
+def _mark_verified(request: AuthenticatedHttpRequest, device: TOTPDevice | StaticDevice) -> None:
     """The session has passed the second step (a new session key, as at the password step)."""
     request.session.cycle_key()
     otp_login(request, device)
@@ -85,10 +88,10 @@ def _mark_verified(request: HttpRequest, device) -> None:
     axes_reset(username=request.user.get_username())
 
 
-def _new_recovery_codes(user) -> list[str]:
+def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    codes: list[str] = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 
@@ -98,7 +101,9 @@ def normalised(code: str) -> str:
 
 
 @transaction.atomic
-def confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[str] | None:
+def confirm(
+    *, request: AuthenticatedHttpRequest, device: TOTPDevice, code: str
+) -> list[str] | None:
     """Confirm the authenticator being enrolled with a code it shows. The device becomes the
     account's (replacing any other), ten new recovery codes replace the old ones, and the session
     has passed the second step. Returns the recovery codes, to be shown once; None if the code is
@@ -121,7 +126,7 @@ def confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[str]
     return codes
 
 
-def renew_recovery_codes(*, request: HttpRequest) -> list[str]:
+def renew_recovery_codes(*, request: AuthenticatedHttpRequest) -> list[str]:
     """Ten new recovery codes for a signed-in, enrolled account; the old ones stop working."""
     with transaction.atomic():
         codes = _new_recovery_codes(request.user)
@@ -129,7 +134,7 @@ def renew_recovery_codes(*, request: HttpRequest) -> list[str]:
     return codes
 
 
-def verify(*, request: HttpRequest, code: str) -> str:
+def verify(*, request: AuthenticatedHttpRequest, code: str) -> str:
     """Check the code given after the password: six digits are the authenticator's, anything else
     one of the recovery codes (used up when accepted). Returns TOTP or RECOVERY (the session has
     passed the second step), WAIT (the device refuses tries for a few seconds after wrong ones;
@@ -171,11 +176,11 @@ def verify(*, request: HttpRequest, code: str) -> str:
 
 
 @transaction.atomic
-def reset(*, request: HttpRequest, user) -> bool:
+def reset(*, request: HttpRequest, user: User) -> bool:
     """Remove the account's authenticator and recovery codes (a lost phone); it enrols again at
     its next sign-in. The caller checks who may (targets.accounts.duties). Returns whether there
     was anything to remove; recorded either way."""
-    had_device = TOTPDevice.objects.filter(user=user).exists()
+    had_device: bool = TOTPDevice.objects.filter(user=user).exists()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     trail.record(

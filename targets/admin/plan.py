@@ -85,8 +85,7 @@ class IndicatorTargetInline(RoleGated, admin.TabularInline):
     model = IndicatorTarget
     extra = 0
     can_delete = False
-    fields = ["horizon", "version", "value", "reason", "set_by", "set_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("horizon", "version", "value", "reason", "set_by", "set_at")
     verbose_name_plural = _("目标值的各个版本")
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -10,6 +10,7 @@ call: ``archive_audit`` runs as the archiving role (see ``deploy/db-roles.sql``)
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -152,7 +153,9 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_files(*, search: list[Path] = (), moved_away: list[str] = ()) -> tuple[int, list[str]]:
+def check_files(
+    *, search: Sequence[Path] = (), moved_away: Sequence[str] = ()
+) -> tuple[int, list[str]]:
     """Check each archive's file against the SHA-256 in its anchor (which its MAC covers).
     A file is looked for where it was written, then by its name in each of ``search``; files named
     in ``moved_away`` (taken off-line on purpose) are not looked for. Returns how many files were

@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import os
+from datetime import UTC
 from pathlib import Path
 
 from django.conf import settings
@@ -39,7 +40,9 @@ def _archived_count() -> int:
 
 def head() -> dict:
     """The chain's head now: the last record (or the last archived one) and the count up to it."""
-    last = AuditRecord.objects.order_by("-id").values_list("id", "hash").first()
+    last: tuple[int | None, str] | None = (
+        AuditRecord.objects.order_by("-id").values_list("id", "hash").first()
+    )
     if last is None:
         anchor = AuditArchive.objects.order_by("-id").first()
         last = (anchor.up_to_id, anchor.last_hash) if anchor else (None, trail.GENESIS)
@@ -54,7 +57,7 @@ def write(directory: Path | None = None) -> dict:
     """Append the head, with its time and MAC, to the checkpoint file; log it; return it."""
     folder = _folder(directory)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    content = {"at": timezone.now().astimezone(timezone.UTC).isoformat(), **head()}
+    content = {"at": timezone.now().astimezone(UTC).isoformat(), **head()}
     line = {**content, "mac": trail.checkpoint_mac(content)}
     text = json.dumps(line, sort_keys=True)
     descriptor = os.open(folder / FILE_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -82,7 +82,7 @@ def record_mac(record: AuditRecord) -> str:
         {
             "kind": "record",
             "id": record.id,
-            "at": record.at.astimezone(timezone.UTC).isoformat(),
+            "at": record.at.astimezone(datetime.UTC).isoformat(),
             "actor_id": record.actor_id,
             "actor": record.actor_name,
             "address": record.address,
@@ -102,7 +102,7 @@ def archive_mac(archive: AuditArchive) -> str:
     return _mac(
         {
             "kind": "archive",
-            "created_at": archive.created_at.astimezone(timezone.UTC).isoformat(),
+            "created_at": archive.created_at.astimezone(datetime.UTC).isoformat(),
             "up_to_id": archive.up_to_id,
             "last_hash": archive.last_hash,
             "record_count": archive.record_count,

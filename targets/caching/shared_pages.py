@@ -173,7 +173,8 @@ def kept[T](name: str, compute: Callable[[], T]) -> T:
     generation = _generation()
     held = _held.get(name)
     if held is not None and held[0] == generation:
-        return held[1]
+        # What this function held under the name: compute's value, of type T.
+        return held[1]  # type: ignore[return-value]
     value = compute()
     _held[name] = (generation, value)
     return value

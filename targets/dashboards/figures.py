@@ -3,7 +3,9 @@ set of measures). Progress figures come from approved notes only; workflow count
 returned, missing) describe the reporting round itself."""
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.urls import reverse
@@ -153,7 +155,7 @@ def _grouped(scope: Scope, key: str) -> dict:
     return {row[key]: row for row in rows}
 
 
-def _row(key, label, slots, numbers: dict | None) -> UnitRow:
+def _row(key, label, slots, numbers: Mapping[str, Any] | None) -> UnitRow:
     numbers = numbers or {}
     return UnitRow(
         key,
@@ -179,7 +181,9 @@ def by_unit(scope: Scope, level: str) -> list[UnitRow]:
     county_key = {"region": "prefecture__region", "prefecture": "prefecture", "county": "pk"}[level]
     sizes = dict(scope.counties.values_list(county_key).annotate(n=Count("id")).order_by())
     if level == "region":
-        units = [(r.pk, r.code, r.label) for r in Region.objects.filter(pk__in=sizes)]
+        units: Iterable[tuple[int, str, str]] = [
+            (r.pk, r.code, r.label) for r in Region.objects.filter(pk__in=sizes)
+        ]
     elif level == "prefecture":
         units = Prefecture.objects.filter(pk__in=sizes).values_list("pk", "code", "name")
     else:

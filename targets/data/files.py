@@ -3,6 +3,7 @@ count what they changed, so that loading twice changes nothing."""
 
 import tomllib
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,18 +110,18 @@ class Upserts:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
 
-    def upsert(
+    def upsert[M: models.Model](
         self,
-        model: type[models.Model],
-        lookup: dict[str, Any],
-        values: dict[str, Any],
-        many: dict[str, list[models.Model]] | None = None,
-    ) -> models.Model:
-        obj = model.objects.filter(**lookup).first()
+        model: type[M],
+        lookup: Mapping[str, object],
+        values: Mapping[str, object],
+        many: Mapping[str, Sequence[models.Model]] | None = None,
+    ) -> M:
+        obj = model._default_manager.filter(**lookup).first()
         created = obj is None
-        changed = created or any(getattr(obj, name) != value for name, value in values.items())
-        if created:
+        if obj is None:
             obj = model(**lookup, **values)
+        changed = created or any(getattr(obj, name) != value for name, value in values.items())
         if changed:
             for name, value in values.items():
                 setattr(obj, name, value)

@@ -11,7 +11,7 @@ def insert(model: type[Model], rows: list[dict]) -> list[int]:
     if not rows:
         return []
     if connection.vendor != "postgresql":
-        made = model.objects.bulk_create([model(**row) for row in rows], batch_size=5000)
+        made = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=5000)
         return [record.pk for record in made]
     table = model._meta.db_table
     columns = list(rows[0])

@@ -3,7 +3,9 @@ indicator is flagged ``is_demo`` and labelled 演示数据 wherever it shows; ev
 its text and is written by the inactive account ``demo_data`` (演示数据). Nothing here is official."""
 
 import random
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -105,7 +107,7 @@ def seed_demo(*, reports: bool = True) -> list[str]:
         user.first_name = full_name
         user.set_password(DEMO_PASSWORD)
         user.save()
-        scope_fields = {}
+        scope_fields: dict[str, Any] = {}
         if kind == Role.Kind.COUNTY_REPORTER:
             scope_fields["county"] = County.objects.get(code=scope)
         elif kind == Role.Kind.PREFECTURE_REVIEWER:
@@ -169,7 +171,7 @@ def _demo_author():
     return author
 
 
-def _demo_reports(period_codes: list[str] = (DEMO_PERIOD,), counties=None) -> int:
+def _demo_reports(period_codes: Sequence[str] = (DEMO_PERIOD,), counties=None) -> int:
     """Notes of every county (or of ``counties``) on every measure for the periods, in a realistic
     mix of states and statuses, written by a demo account and saying so in their text. Periods that
     already have notes are left alone. Bulk inserts; returns how many notes were made."""

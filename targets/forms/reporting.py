@@ -41,7 +41,8 @@ class NoteForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    files = MultipleFileField(
+    # A field, not Form.files: the form's metaclass moves it to base_fields.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("佐证材料"),
         required=False,
         help_text=_("PDF、图片、Word/Excel/PowerPoint 或文本文件,每个不超过 %(mb)d MB。")

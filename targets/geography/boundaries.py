@@ -4,15 +4,16 @@ six-digit code of a Sichuan county in a named property, each with a polygon geom
 import json
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 30 * 1024 * 1024
 GEOMETRIES = {"Polygon", "MultiPolygon"}
 
 
-def check_geojson(upload, code_property: str, county_codes: set[str]) -> int:
+def check_geojson(upload: "UploadedFile[bytes]", code_property: str, county_codes: set[str]) -> int:
     """The number of counties the file covers; ValidationError with a clear message otherwise."""
-    if upload.size > MAX_BYTES:
+    if (upload.size or 0) > MAX_BYTES:
         raise ValidationError(_("文件超过 30 MB。"))
     try:
         data = json.loads(upload.read().decode("utf-8-sig"))
@@ -27,7 +28,7 @@ def check_geojson(upload, code_property: str, county_codes: set[str]) -> int:
     features = data.get("features")
     if not isinstance(features, list) or not features:
         raise ValidationError(_("GeoJSON 中没有要素(features)。"))
-    matched = set()
+    matched: set[str] = set()
     for number, feature in enumerate(features, start=1):
         properties = (feature or {}).get("properties") or {}
         geometry = (feature or {}).get("geometry") or {}

@@ -5,6 +5,7 @@ admin-edited and never overwritten here."""
 import csv
 import re
 from pathlib import Path
+from typing import TypedDict
 
 from django.db import transaction
 
@@ -25,7 +26,36 @@ COLUMNS = [
 CODE = re.compile(r"^51\d{4}$")
 
 
-def read_divisions(path: Path = DIVISIONS_FILE) -> tuple[dict[str, dict], list[dict]]:
+class PrefectureRow(TypedDict):
+    name: str
+    kind: str
+
+
+class CountyRow(TypedDict):
+    code: str
+    name: str
+    kind: str
+    prefecture: str  # the prefecture's code
+
+
+class RegionRow(TypedDict):
+    code: str
+    name: str
+    name_en: str
+    order: int
+    prefectures: list[str]  # the prefectures' names
+
+
+class CountyTypeRow(TypedDict):
+    code: str
+    name: str
+    name_en: str
+    order: int
+
+
+def read_divisions(
+    path: Path = DIVISIONS_FILE,
+) -> tuple[dict[str, PrefectureRow], list[CountyRow]]:
     """Prefectures by code and the county rows, validated."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
@@ -38,8 +68,9 @@ def read_divisions(path: Path = DIVISIONS_FILE) -> tuple[dict[str, dict], list[d
         raise DataFileError(path, "(file)", "-", "not UTF-8 text") from None
     if header != COLUMNS:
         raise DataFileError(path, "header", "-", f"columns must be {','.join(COLUMNS)}")
-    prefectures: dict[str, dict] = {}
-    counties, seen = [], set()
+    prefectures: dict[str, PrefectureRow] = {}
+    counties: list[CountyRow] = []
+    seen: set[str] = set()
     for line, row in enumerate(rows, start=2):
         entry = Entry(path, f"line {line}", row)
         for field in ("prefecture_code", "county_code"):
@@ -52,7 +83,10 @@ def read_divisions(path: Path = DIVISIONS_FILE) -> tuple[dict[str, dict], list[d
         if row["county_code"] in seen:
             raise entry.fail("county_code", f"duplicate {row['county_code']}")
         seen.add(row["county_code"])
-        prefecture = {"name": entry.text("prefecture_name"), "kind": row["prefecture_kind"]}
+        prefecture: PrefectureRow = {
+            "name": entry.text("prefecture_name"),
+            "kind": row["prefecture_kind"],
+        }
         if prefectures.setdefault(row["prefecture_code"], prefecture) != prefecture:
             raise entry.fail("prefecture_name", "differs from an earlier row of the same code")
         counties.append(
@@ -66,10 +100,13 @@ def read_divisions(path: Path = DIVISIONS_FILE) -> tuple[dict[str, dict], list[d
     return prefectures, counties
 
 
-def read_regions(path: Path, prefecture_names: set[str]) -> tuple[list[dict], list[dict]]:
+def read_regions(
+    path: Path, prefecture_names: set[str]
+) -> tuple[list[RegionRow], list[CountyTypeRow]]:
     """Regions (each with its prefecture names) and county types; every prefecture in one region."""
     data = read_toml(path)
-    regions, assigned = [], set()
+    regions: list[RegionRow] = []
+    assigned: set[str] = set()
     for order, entry in enumerate(entries(path, data, "regions"), start=1):
         names = entry.text_list("prefectures", allowed=prefecture_names)
         doubled = assigned.intersection(names)
@@ -90,7 +127,7 @@ def read_regions(path: Path, prefecture_names: set[str]) -> tuple[list[dict], li
         raise DataFileError(
             path, "[[regions]]", "prefectures", f"in no region: {', '.join(sorted(missing))}"
         )
-    county_types = [
+    county_types: list[CountyTypeRow] = [
         {
             "code": entry.text("code"),
             "name": entry.text("name"),
@@ -109,25 +146,44 @@ def load_divisions(
     regions, county_types = read_regions(regions_path, {p["name"] for p in prefectures.values()})
     upserts = Upserts()
     with transaction.atomic():
-        region_of = {}
-        for row in regions:
-            values = dict(row)
-            names = values.pop("prefectures")
-            region = upserts.upsert(Region, {"code": values.pop("code")}, values)
-            region_of.update(dict.fromkeys(names, region))
+        region_of: dict[str, Region] = {}
+        for region_row in regions:
+            region = upserts.upsert(
+                Region,
+                {"code": region_row["code"]},
+                {
+                    "name": region_row["name"],
+                    "name_en": region_row["name_en"],
+                    "order": region_row["order"],
+                },
+            )
+            region_of.update(dict.fromkeys(region_row["prefectures"], region))
         prefecture_objects = {
             code: upserts.upsert(
                 Prefecture, {"code": code}, {**values, "region": region_of[values["name"]]}
             )
             for code, values in prefectures.items()
         }
-        for row in counties:
-            values = dict(row)
-            values["prefecture"] = prefecture_objects[values["prefecture"]]
-            upserts.upsert(County, {"code": values.pop("code")}, values)
-        for row in county_types:
-            values = dict(row)
-            upserts.upsert(CountyType, {"code": values.pop("code")}, values)
+        for county_row in counties:
+            upserts.upsert(
+                County,
+                {"code": county_row["code"]},
+                {
+                    "name": county_row["name"],
+                    "kind": county_row["kind"],
+                    "prefecture": prefecture_objects[county_row["prefecture"]],
+                },
+            )
+        for type_row in county_types:
+            upserts.upsert(
+                CountyType,
+                {"code": type_row["code"]},
+                {
+                    "name": type_row["name"],
+                    "name_en": type_row["name_en"],
+                    "order": type_row["order"],
+                },
+            )
         if upserts.changed:
             trail.record(
                 "data.load_divisions", actor_name="system", changes={"counts": upserts.summary()}

@@ -124,6 +124,9 @@ class Reviewable(models.Model):
 class ProgressNote(Reviewable):
     """A county's progress on one measure in one period."""
 
+    # The note's current evidence files, where a query counted them (reporting.report_page).
+    evidence_count: int
+
     measure = models.ForeignKey(
         "targets.Measure", on_delete=models.PROTECT, related_name="notes", verbose_name=_("举措")
     )

@@ -2,14 +2,22 @@
 
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 
 from targets.audit import trail
 from targets.models import Indicator, IndicatorTarget
 
 
 def set_target(
-    indicator: Indicator, horizon: int, value: Decimal, *, user=None, reason: str = "", request=None
+    indicator: Indicator,
+    horizon: int,
+    value: Decimal,
+    *,
+    user: User | None = None,
+    reason: str = "",
+    request: HttpRequest | None = None,
 ) -> IndicatorTarget | None:
     """Record a new version of the target when the value differs from the one in force."""
     with transaction.atomic():

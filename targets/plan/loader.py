@@ -2,9 +2,10 @@
 then applied in one transaction."""
 
 import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
 
 from targets.audit import trail
 from targets.data.files import DATA_DIR, DataFileError, Entry, Upserts, entries, read_toml
@@ -12,7 +13,7 @@ from targets.models import BottomLine, Clause, Goal, Integration, Measure, Plan,
 
 PLAN_FILE = DATA_DIR / "plan.toml"
 # Sections of records quoted from the source, each tied to clauses: (section, model).
-QUOTED_SECTIONS = [
+QUOTED_SECTIONS: list[tuple[str, type[models.Model]]] = [
     ("goals", Goal),
     ("task_areas", TaskArea),
     ("integrations", Integration),
@@ -21,13 +22,35 @@ QUOTED_SECTIONS = [
 ]
 
 
+type Values = dict[str, object]  # a record's fields, written to the model as they are
+
+
+@dataclass
+class Quoted:
+    """A record quoted from the source: its code, the clauses it cites, its own fields, and for a
+    measure the codes of its task area and integrations."""
+
+    code: str
+    clauses: list[int]
+    values: Values
+    task_area: str = ""
+    integrations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanContent:
+    plan: Values
+    clauses: dict[int, Values]
+    quoted: dict[str, list[Quoted]]  # by section of QUOTED_SECTIONS
+
+
 def _check_quote(entry: Entry, text: str, numbers: list[int], clause_texts: dict[int, str]) -> None:
     """A record's text must be quoted exactly from one of the clauses it cites."""
     if not any(text in clause_texts[n] for n in numbers):
         raise entry.fail("text", f"not found verbatim in clause(s) {numbers}")
 
 
-def read_plan(path: Path = PLAN_FILE) -> dict:
+def read_plan(path: Path = PLAN_FILE) -> PlanContent:
     """The file's content, validated; raises DataFileError naming the first problem."""
     data = read_toml(path)
     head = data.get("plan")
@@ -37,27 +60,25 @@ def read_plan(path: Path = PLAN_FILE) -> dict:
     adopted_on = head.get("adopted_on")
     if not isinstance(adopted_on, datetime.date):
         raise plan.fail("adopted_on", "must be a date such as 2023-11-20")
-    result: dict = {
-        "plan": {
-            "code": plan.text("code"),
-            "title": plan.text("title"),
-            "title_en": plan.text("title_en", required=False),
-            "adopted_on": adopted_on,
-            "source": plan.text("source"),
-            "source_en": plan.text("source_en", required=False),
-        }
+    head_values: Values = {
+        "code": plan.text("code"),
+        "title": plan.text("title"),
+        "title_en": plan.text("title_en", required=False),
+        "adopted_on": adopted_on,
+        "source": plan.text("source"),
+        "source_en": plan.text("source_en", required=False),
     }
 
-    clauses = {}
+    clauses: dict[int, Values] = {}
+    clause_texts: dict[int, str] = {}
     for entry in entries(path, data, "clauses", key="number"):
         number = entry.integer("number")
+        clause_texts[number] = entry.text("text")
         clauses[number] = {
-            "text": entry.text("text"),
+            "text": clause_texts[number],
             "text_en": entry.text("text_en", required=False),
             "trackable": entry.boolean("trackable", True),
         }
-    result["clauses"] = clauses
-    clause_texts = {n: c["text"] for n, c in clauses.items()}
 
     for index, values in enumerate(data.get("corrections", []), start=1):
         entry = Entry(path, f"corrections #{index}", values)
@@ -68,36 +89,35 @@ def read_plan(path: Path = PLAN_FILE) -> dict:
         if printed in clause_texts[number]:
             raise entry.fail("printed", f"still found in clause {number}")
 
+    quoted: dict[str, list[Quoted]] = {}
     codes: dict[str, set[str]] = {}
     for section, _model in QUOTED_SECTIONS:
         records = []
         for order, entry in enumerate(entries(path, data, section), start=1):
-            record = {
-                "code": entry.text("code"),
+            code, text = entry.text("code"), entry.text("text")
+            fields: Values = {
                 "order": order,
-                "text": entry.text("text"),
+                "text": text,
                 "text_en": entry.text("text_en", required=False),
-                "clauses": entry.int_list("clauses", allowed=set(clauses)),
             }
-            _check_quote(entry, record["text"], record["clauses"], clause_texts)
+            record = Quoted(code, entry.int_list("clauses", allowed=set(clauses)), fields)
+            _check_quote(entry, text, record.clauses, clause_texts)
             if section == "goals":
-                record["horizon"] = entry.integer("horizon", choices={2027, 2035})
+                fields["horizon"] = entry.integer("horizon", choices={2027, 2035})
             if section == "integrations":
-                for field in ("name", "problem"):
-                    record[field] = entry.text(field)
-                    record[f"{field}_en"] = entry.text(f"{field}_en", required=False)
+                for name in ("name", "problem"):
+                    fields[name] = entry.text(name)
+                    fields[f"{name}_en"] = entry.text(f"{name}_en", required=False)
             if section == "measures":
-                record["task_area"] = entry.text("task_area")
-                if record["task_area"] not in codes["task_areas"]:
-                    raise entry.fail("task_area", f"unknown {record['task_area']}")
-                record["integrations"] = entry.text_list(
-                    "integrations", allowed=codes["integrations"]
-                )
-                record["integrations_why_en"] = entry.text("integrations_why_en", required=False)
+                record.task_area = entry.text("task_area")
+                if record.task_area not in codes["task_areas"]:
+                    raise entry.fail("task_area", f"unknown {record.task_area}")
+                record.integrations = entry.text_list("integrations", allowed=codes["integrations"])
+                fields["integrations_why_en"] = entry.text("integrations_why_en", required=False)
             records.append(record)
-        result[section] = records
-        codes[section] = {r["code"] for r in records}
-    return result
+        quoted[section] = records
+        codes[section] = {r.code for r in records}
+    return PlanContent(head_values, clauses, quoted)
 
 
 def load_plan(path: Path = PLAN_FILE) -> dict[str, int]:
@@ -105,26 +125,25 @@ def load_plan(path: Path = PLAN_FILE) -> dict[str, int]:
     content = read_plan(path)
     upserts = Upserts()
     with transaction.atomic():
-        head = dict(content["plan"])
+        head = dict(content.plan)
         plan = upserts.upsert(Plan, {"code": head.pop("code")}, head)
         clauses = {
             number: upserts.upsert(Clause, {"plan": plan, "number": number}, values)
-            for number, values in content["clauses"].items()
+            for number, values in content.clauses.items()
         }
-        by_code: dict[str, dict] = {}
+        by_code: dict[str, dict[str, models.Model]] = {}
         for section, model in QUOTED_SECTIONS:
             by_code[section] = {}
-            for record in content[section]:
-                values = dict(record)
-                code = values.pop("code")
-                many = {"clauses": [clauses[n] for n in values.pop("clauses")]}
+            for record in content.quoted[section]:
+                values = dict(record.values)
+                many: dict[str, list[models.Model]] = {
+                    "clauses": [clauses[n] for n in record.clauses]
+                }
                 if section == "measures":
-                    values["task_area"] = by_code["task_areas"][values["task_area"]]
-                    many["integrations"] = [
-                        by_code["integrations"][c] for c in values.pop("integrations")
-                    ]
-                by_code[section][code] = upserts.upsert(
-                    model, {"plan": plan, "code": code}, values, many
+                    values["task_area"] = by_code["task_areas"][record.task_area]
+                    many["integrations"] = [by_code["integrations"][c] for c in record.integrations]
+                by_code[section][record.code] = upserts.upsert(
+                    model, {"plan": plan, "code": record.code}, values, many
                 )
         if upserts.changed:
             trail.record(

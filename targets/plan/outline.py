@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils.functional import Promise
 
 from targets.models import (
     BottomLine,
@@ -51,7 +52,7 @@ def crosstab(task_areas: list[TaskArea], columns: list[Integration]) -> list[Cro
     return rows
 
 
-def goals_by_horizon(plan: Plan) -> list[tuple[str, list[Goal]]]:
+def goals_by_horizon(plan: Plan | None) -> list[tuple[str | Promise, list[Goal]]]:
     goals = list(
         Goal.objects.filter(plan=plan).order_by("horizon", "order").prefetch_related("clauses")
     )

@@ -7,13 +7,19 @@ that stays in the admin, where the official text is quoted."""
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django import forms
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.core.files.base import File
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from targets.audit import trail
 from targets.models import Goal, Horizon, Indicator, Integration, Measure, TaskArea
@@ -28,8 +34,10 @@ from targets.spreadsheets.xlsx_input import (
     text,
 )
 
+type PlanRecord = Goal | TaskArea | Integration | Measure | Indicator
+
 # sheet key: (model, the editable fields after the code, in column order)
-SHEETS = {
+SHEETS: dict[str, tuple[type[PlanRecord], list[str]]] = {
     "goals": (Goal, ["horizon", "text", "text_en", "order"]),
     "task_areas": (TaskArea, ["text", "text_en", "order"]),
     "integrations": (
@@ -68,14 +76,22 @@ def _title(key: str) -> str:
         return str(SHEETS[key][0]._meta.verbose_name_plural)
 
 
-def _headers(model, fields: list[str]) -> list[str]:
+def _field(model: type[PlanRecord], name: str) -> "models.Field[Any, Any]":
+    """One of the fields a sheet names: each is the model's own, none a reverse relation."""
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a field of its own")
+    return model_field
+
+
+def _headers(model: type[PlanRecord], fields: list[str]) -> list[str]:
     with in_workbook_language():
-        return [str(model._meta.get_field(name).verbose_name) for name in ["code", *fields]]
+        return [str(_field(model, name).verbose_name) for name in ["code", *fields]]
 
 
-def _cell(record, name: str):
+def _cell(record: PlanRecord, name: str) -> object:
     """A field's value as the workbook shows it: codes for relations, labels for choices."""
-    model_field = record._meta.get_field(name)
+    model_field = _field(type(record), name)
     if model_field.many_to_many:
         return ", ".join(sorted(getattr(record, name).values_list("code", flat=True)))
     if model_field.many_to_one:
@@ -97,7 +113,7 @@ def _target_headers() -> list[str]:
         ]
 
 
-def _records(model, fields: list[str]) -> list[list]:
+def _records(model: type[PlanRecord], fields: list[str]) -> list[list[object]]:
     with in_workbook_language():  # choices as their labels in the workbook's language
         return [
             [record.code, *(_cell(record, name) for name in fields)]
@@ -118,7 +134,7 @@ def workbook() -> list[Table]:
     kinds = ["text", "int", "decimal", "int", "text"]
     target_columns = [Column(h, k) for h, k in zip(_target_headers(), kinds, strict=True)]
 
-    def targets():
+    def targets() -> Iterator[list[object]]:
         for indicator in Indicator.objects.prefetch_related("targets").order_by("order", "code"):
             for horizon in Horizon:
                 target = indicator.target_in_force(horizon.value)
@@ -134,29 +150,25 @@ def workbook() -> list[Table]:
     return tables
 
 
-def _form_class(model, fields: list[str]):
+def _form_field(model_field: "models.Field[Any, Any]") -> forms.Field | None:
+    """A row form's field: relations given by the related records' codes; the others as a model
+    form makes them."""
+    if model_field.is_relation:
+        return model_field.formfield(to_field_name="code")
+    return model_field.formfield()
+
+
+def _form_class(model: type[PlanRecord], fields: list[str]) -> "type[forms.ModelForm[PlanRecord]]":
     """A model form of the fields, relations given by code and choices by label or value."""
-    attrs = {}
-    for name in fields:
-        model_field = model._meta.get_field(name)
-        if model_field.many_to_many:
-            attrs[name] = forms.ModelMultipleChoiceField(
-                queryset=model_field.related_model.objects.all(),
-                to_field_name="code",
-                required=not model_field.blank,
-            )
-        elif model_field.many_to_one:
-            attrs[name] = forms.ModelChoiceField(
-                queryset=model_field.related_model.objects.all(), to_field_name="code"
-            )
-    attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields})
-    return type(f"{model.__name__}RowForm", (forms.ModelForm,), attrs)
+    return forms.modelform_factory(model, fields=fields, formfield_callback=_form_field)
 
 
-def _form_data(model, fields: list[str], cells: list) -> dict:
-    data = {}
+def _form_data(
+    model: type[PlanRecord], fields: list[str], cells: list[object]
+) -> dict[str, object]:
+    data: dict[str, object] = {}
     for name, cell in zip(fields, cells, strict=False):
-        model_field = model._meta.get_field(name)
+        model_field = _field(model, name)
         shown = text(cell)
         if model_field.many_to_many:
             data[name] = [code for code in SEPARATOR.split(shown) if code]
@@ -171,7 +183,7 @@ def _form_data(model, fields: list[str], cells: list) -> dict:
 
 @dataclass
 class PlanChange:
-    form: forms.ModelForm
+    form: "forms.ModelForm[PlanRecord]"
     changed: list[str]
 
     @property
@@ -210,7 +222,7 @@ class CheckedPlan:
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def check(upload) -> CheckedPlan:
+def check(upload: "File[bytes]") -> CheckedPlan:
     """Read every sheet (by title) and check every row."""
     book = open_workbook(upload)
     sheets = {sheet.title: sheet for sheet in book.worksheets}
@@ -236,7 +248,13 @@ def _column(fields: list[str], name: str, headers: list[str]) -> str:
     return f"{get_column_letter(index + 1)}({headers[index]})"
 
 
-def _check_sheet(result: CheckedPlan, title: str, sheet, model, fields: list[str]) -> None:
+def _check_sheet(
+    result: CheckedPlan,
+    title: str,
+    sheet: ReadOnlyWorksheet,
+    model: type[PlanRecord],
+    fields: list[str],
+) -> None:
     rows = rows_of(sheet, max_rows=MAX_ROWS)
     headers = _headers(model, fields)
     if [text(h) for h in next(rows, ())][: len(headers)] != headers:
@@ -246,7 +264,7 @@ def _check_sheet(result: CheckedPlan, title: str, sheet, model, fields: list[str
         return
     records = {r.code: r for r in model.objects.all()}
     form_class = _form_class(model, fields)
-    seen = set()
+    seen: set[str] = set()
     for number, row in enumerate(rows, start=2):
         cells = list(row)
         code = text(cells[0] if cells else None)
@@ -269,18 +287,18 @@ def _check_sheet(result: CheckedPlan, title: str, sheet, model, fields: list[str
         if not form.is_valid():
             for name, messages in form.errors.items():
                 where = _column(fields, name if name in fields else "code", headers)
-                result.errors.extend(RowError(title, number, where, m) for m in messages)
+                result.errors.extend(RowError(title, number, where, str(m)) for m in messages)
         elif form.has_changed():
             result.records.append(PlanChange(form, form.changed_data))
 
 
-def _check_targets(result: CheckedPlan, title: str, sheet) -> None:
+def _check_targets(result: CheckedPlan, title: str, sheet: ReadOnlyWorksheet) -> None:
     rows = rows_of(sheet, max_rows=MAX_ROWS)
     next(rows, None)
     indicators = {i.code: i for i in Indicator.objects.prefetch_related("targets")}
     columns = [f"{letter}({h})" for letter, h in zip("ABCDE", _target_headers(), strict=True)]
     number_field = forms.DecimalField(max_digits=16, decimal_places=4)
-    seen = set()
+    seen: set[tuple[int, str]] = set()
     for number, row in enumerate(rows, start=2):
         cells = [*row, None, None, None, None, None][:5]
         if not any(text(c) for c in cells):
@@ -339,7 +357,9 @@ def _check_targets(result: CheckedPlan, title: str, sheet) -> None:
         result.targets.append(TargetChange(indicator, int(horizon), value, reason))
 
 
-def apply(checked: CheckedPlan, *, user, request=None) -> dict[str, int]:
+def apply(
+    checked: CheckedPlan, *, user: User, request: HttpRequest | None = None
+) -> dict[str, int]:
     """Save the changed records and the new target versions, all or nothing."""
     if checked.errors:
         raise ValueError("a workbook with errors is never applied")

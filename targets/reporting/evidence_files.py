@@ -255,7 +255,8 @@ def _ole_kind(read_at: Callable[[int, int], bytes], size: int) -> str:
             raise _Unreadable
         return struct.unpack_from("<I", sector(fat_sectors[index]), slot * 4)[0]
 
-    directory, number = [], first_directory
+    directory: list[int] = []
+    number = first_directory
     while number != end_of_chain:
         if len(directory) >= sector_count:
             raise _Unreadable

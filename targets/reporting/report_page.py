@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from targets.caching import shared_pages
@@ -53,7 +54,7 @@ class MeasureRow:
         return self.note.state if self.note else "missing"
 
     @property
-    def state_label(self) -> str:
+    def state_label(self) -> str | Promise:
         return state_label(self.note)
 
     @property
@@ -71,7 +72,7 @@ class MeasureRow:
         return (*parts, f"{note.pk}:{note.version}:{note.state}:{note.evidence_count}", *names)
 
 
-def state_label(note: ProgressNote | None) -> str:
+def state_label(note: ProgressNote | None) -> str | Promise:
     """Where the note is in its workflow, in words ("not reported" for none). State(…).label,
     not the note's get_state_display(): that rebuilds the choices on every call."""
     return State(note.state).label if note else gettext("未填报")
@@ -129,8 +130,8 @@ class Outline:
     areas: list[TaskArea]
     indicators: list[Indicator]
     periods: dict[str, Period]
-    statuses: dict[int, StatusOption]
-    bottom_lines: dict[int, BottomLine]
+    statuses: dict[int | None, StatusOption]  # looked up by nullable ids too
+    bottom_lines: dict[int | None, BottomLine]
     measures: dict[int, Measure]  # of every plan, by id, for notes from anywhere
 
     def __post_init__(self):
@@ -225,7 +226,8 @@ def light_rows(areas: list[AreaRows], judge: Judge) -> Light:
     for area in areas:
         for row in area.rows:
             row.light = judge.slot(Slot.of(row.note))
-    return judge.county(row.light for area in areas for row in area.rows)
+    # Each row's light was set just above.
+    return judge.county(row.light for area in areas for row in area.rows)  # type: ignore[misc]
 
 
 def counts(areas: list[AreaRows]) -> ReportCounts:

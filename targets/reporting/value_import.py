@@ -259,7 +259,8 @@ def _check_lines(title: str, lines, counties) -> Checked:
                     },
                 )
                 value = None
-            elif value.as_tuple().exponent < -4 or value.adjusted() >= 12:
+            # A finite number's exponent is an int (_number refuses NaN and infinities).
+            elif value.as_tuple().exponent < -4 or value.adjusted() >= 12:  # type: ignore[operator]
                 error(row, "value", _("数值最多保留4位小数,整数部分不超过12位。"))
                 value = None
         source, remark = text(cells["source"]), text(cells["remark"])
@@ -269,7 +270,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
             error(row, "source", _("数据来源最长200字。"))
         if len(remark) > 1000:
             error(row, "remark", _("备注最长1000字。"))
-        if None in (county, indicator, period):
+        if county is None or indicator is None or period is None:
             continue
         key = (county.pk, indicator.pk, period.pk)
         if key in seen:
@@ -283,7 +284,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
         if value is None or not source:
             continue
         change = Change(county, indicator, period, value, source, remark, current.get(key))
-        if change.kind == "changed" and not change.current.editable:
+        if change.current is not None and change.kind == "changed" and not change.current.editable:
             error(
                 row,
                 "value",
@@ -312,7 +313,9 @@ def apply(checked: Checked, digest: str, *, user, submit: bool, request=None) ->
     unchanged = [c for c in checked.changes if c.kind == "unchanged"]
     todo = [c for c in checked.changes if c.kind != "unchanged"]
     if submit:
-        todo += [c for c in unchanged if c.current.state in (State.DRAFT, State.RETURNED)]
+        todo += [
+            c for c in unchanged if c.current and c.current.state in (State.DRAFT, State.RETURNED)
+        ]
     now = timezone.now()
     changed_meanwhile = ImportChanged(_("预览之后这些指标值已被修改,请重新上传文件核对。"))
     try:
@@ -353,7 +356,9 @@ def _newly_locked(todo: list[Change]) -> bool:
 
 def _write(todo: list[Change], rows: int, user, submit: bool, now, request) -> dict[str, int]:
     targets = {i.pk: i.targets_in_force for i in {c.indicator for c in todo}}
-    new, changed, audit_rows = [], [], []
+    new: list[IndicatorValue] = []
+    changed: list[IndicatorValue] = []
+    audit_rows = []
     for c in todo:
         record = c.current or IndicatorValue(
             county=c.county, indicator=c.indicator, period=c.period, version=0

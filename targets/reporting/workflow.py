@@ -1,9 +1,11 @@
 """The transitions of notes and indicator values: save, submit, approve, return, resubmit. Each is
 one transaction, checks the version the user started from, and writes an audit record."""
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -31,10 +33,17 @@ from targets.reporting.evidence_files import CheckedFile, megabytes
 from targets.supervision import periods, rulebook
 
 NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
+
+
+class LockOptions(TypedDict):
+    of: tuple[str, ...]
+    no_key: bool
+
+
 # Lock the record's own row, and only against other changes of it: not the county, measure or
 # period rows a join would bring in, and not against the key-share locks that other saves' foreign
 # keys take at commit (while they hold the audit chain's lock: that deadlocked under load).
-ROW_ONLY = {"of": ("self",), "no_key": True}
+ROW_ONLY: LockOptions = {"of": ("self",), "no_key": True}
 VALUE_FIELDS = ["value", "source", "remark"]
 
 
@@ -136,9 +145,9 @@ def save_note(
     data: NoteInput,
     started_from: int | None,
     submit: bool,
-    files: list[CheckedFile] = (),
+    files: Sequence[CheckedFile] = (),
     uploads=(),
-    supersede: list[int] = (),
+    supersede: Sequence[int] = (),
     request=None,
 ) -> ProgressNote:
     """Save a draft of the note (or submit it). ``started_from`` is the version the form showed
@@ -171,7 +180,7 @@ def save_note(
     return note
 
 
-def _check_evidence_quota(county: County, files: list[CheckedFile]) -> None:
+def _check_evidence_quota(county: County, files: Sequence[CheckedFile]) -> None:
     """WorkflowError when the files would take the county's evidence (superseded files included:
     they stay on disk) over the quota the admins set. The county's row is locked meanwhile, so
     that two uploads at the same moment cannot both fit in the last of the room."""

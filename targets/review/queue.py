@@ -83,7 +83,7 @@ VALUE_RELATED = (
 def _lit(items: list[QueueItem], today: datetime.date) -> list[QueueItem]:
     judges: dict[int, Judge] = {}
     for item in items:
-        if item.kind == "note":
+        if isinstance(item.record, ProgressNote):
             period = item.record.period
             judge = judges.get(period.pk)
             if judge is None:
@@ -121,15 +121,19 @@ def queue_page(counties: QuerySet[County], filters: dict, number) -> Page:
     id): a submitted record cannot change until it is reviewed, so these also say what the
     page shows of it (items_on)."""
     size = filters.get("per_page") or PAGE_SIZE
-    return Paginator(_QueueKeys(*_filtered(counties, filters)), size).get_page(number)
+    # Django's paginator needs only count() and slicing; the stubs ask for a whole sequence.
+    keys = _QueueKeys(*_filtered(counties, filters))
+    return Paginator(keys, size).get_page(number)  # type: ignore[arg-type]
 
 
 def items_on(page: Page, today: datetime.date) -> list[QueueItem]:
     """The page's notes and values, with what the queue shows of them."""
-    wanted = {"note": [], "value": []}
+    wanted: dict[str, list[int]] = {"note": [], "value": []}
     for _at, kind, pk in page.object_list:
         wanted[kind].append(pk)
-    found = {("note", n.pk): n for n in _notes(wanted["note"])}
+    found: dict[tuple[str, int], ProgressNote | IndicatorValue] = {
+        ("note", n.pk): n for n in _notes(wanted["note"])
+    }
     found |= {
         ("value", v.pk): v
         for v in IndicatorValue.objects.filter(pk__in=wanted["value"])
@@ -139,7 +143,7 @@ def items_on(page: Page, today: datetime.date) -> list[QueueItem]:
     items = [QueueItem(kind, found[(kind, pk)]) for _at, kind, pk in page.object_list]
     timeline = links.each("timeline", links.EACH, links.EACH)
     for item in items:
-        if item.kind == "note":
+        if isinstance(item.record, ProgressNote):
             item.timeline_url = timeline(item.record.county.code, item.record.measure.code)
     return _lit(items, today)
 
@@ -168,12 +172,12 @@ def all_items(counties: QuerySet[County], filters: dict, today: datetime.date) -
 
 def records_for(keys: list[str], counties: QuerySet[County]) -> list:
     """The notes and values named ``note-<id>`` / ``value-<id>``, within the reviewer's counties."""
-    ids = {"note": [], "value": []}
+    ids: dict[str, list[int]] = {"note": [], "value": []}
     for key in keys:
         kind, _dash, pk = key.partition("-")
         if kind in ids and pk.isdigit():
             ids[kind].append(int(pk))
-    records = list(
+    records: list[ProgressNote | IndicatorValue] = list(
         ProgressNote.objects.filter(pk__in=ids["note"], county__in=counties).select_related(
             "period", "county", "measure"
         )

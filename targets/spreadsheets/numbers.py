@@ -2,11 +2,12 @@
 active language's way."""
 
 from decimal import Decimal
+from typing import Literal
 
 from django.utils import formats
 
 
-def grouped(value: int | None) -> str:
+def grouped(value: int | Literal[""] | None) -> str:
     """A count grouped in thousands the active language's way: 4392 → 4,392 ("" for nothing).
     Only for quantities: a year, a code or an id is never grouped (USE_THOUSAND_SEPARATOR is off)."""
     if value is None or value == "":

@@ -2,13 +2,16 @@
 damaged; cell values as text; errors located by sheet, row and column."""
 
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import File
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # the sheets of open_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a small file may unpack to gigabytes (a zip bomb)
@@ -18,7 +21,7 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a small file may unpack to gigabytes (a
 MAX_COLUMNS = 100
 
 
-def in_workbook_language():
+def in_workbook_language() -> translation.override:
     """Workbooks that people fill in and send back carry the site's language (Chinese) in their
     headers, sheet names and labels, whatever language the page is read in; messages about them
     stay in the user's language."""
@@ -37,7 +40,7 @@ class RowError:
     message: str
 
 
-def open_workbook(upload):
+def open_workbook(upload: "File[bytes]") -> Workbook:
     """The workbook, read-only, or ImportRefused."""
     if upload.size > MAX_BYTES:
         raise ImportRefused(
@@ -61,7 +64,7 @@ def open_workbook(upload):
         raise ImportRefused(_("无法读取这个Excel文件,文件可能已损坏。")) from error
 
 
-def text(cell) -> str:
+def text(cell: object) -> str:
     """A cell as text, stripped; a whole number Excel made of a code loses its ".0"."""
     if cell is None:
         return ""
@@ -70,7 +73,9 @@ def text(cell) -> str:
     return str(cell).strip()
 
 
-def rows_of(sheet, *, max_rows: int | None = None):
+def rows_of(
+    sheet: ReadOnlyWorksheet, *, max_rows: int | None = None
+) -> Iterator[tuple[object, ...]]:
     """The sheet's rows as values. A sheet that says it spans more than MAX_COLUMNS columns, or
     more than max_rows rows below its header, is refused before a row is read; rows are counted
     and measured as read too (a sheet need not say its span). A sheet damaged inside a sound zip
@@ -95,7 +100,7 @@ def rows_of(sheet, *, max_rows: int | None = None):
         raise ImportRefused(_("无法读取这个Excel文件,文件可能已损坏。")) from error
 
 
-def refuse_declared_span(sheet, max_rows: int | None) -> None:
+def refuse_declared_span(sheet: ReadOnlyWorksheet, max_rows: int | None) -> None:
     """ImportRefused when the sheet says it spans more than MAX_COLUMNS columns or more than
     max_rows rows below its header (read from its first bytes, not its rows)."""
     rows, columns = sheet.max_row, sheet.max_column  # None when the sheet does not say

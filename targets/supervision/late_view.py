@@ -4,6 +4,7 @@ and the last reminder; read in a fixed number of queries however many notes ther
 
 import datetime
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -35,6 +36,17 @@ class LateRow:
         return bool(self.missing or self.returned or self.stale)
 
 
+class RoundCounts(TypedDict):
+    """A county's notes of the round, counted."""
+
+    reported: int
+    returned: int
+    oldest_return: datetime.datetime | None
+
+
+NO_NOTES = RoundCounts(reported=0, returned=0, oldest_return=None)
+
+
 # Sort keys by name; each sorts the worst first (most missing, longest silence…).
 SORTS = {
     "light": (_("预警"), lambda r: (-r.light.severity, -r.missing, r.county.code)),
@@ -64,7 +76,7 @@ def late_rows(
     measures = Measure.objects.all()
     slots = measures.count()
     round_notes = ProgressNote.objects.filter(period=period, county__in=counties)
-    this_round = {
+    this_round: dict[int, RoundCounts] = {
         row["county"]: row
         for row in round_notes.values("county")
         .annotate(
@@ -98,7 +110,7 @@ def late_rows(
     county_lights = lights.county_lights(lights.Judge(period, today), counties, measures)
     rows = []
     for county in counties.select_related("prefecture", "county_type"):
-        numbers = this_round.get(county.pk, {})
+        numbers = this_round.get(county.pk, NO_NOTES)
         oldest = numbers.get("oldest_return")
         submitted = last_submitted.get(county.pk)
         rows.append(

@@ -72,7 +72,7 @@ class Slot:
     state: str | None = None
     status_id: int | None = None
     status_label: str = ""
-    percent: int | None = None
+    percent: int = 0
     returned_on: datetime.date | None = None
 
     @classmethod
@@ -84,7 +84,14 @@ class Slot:
         )
 
     @classmethod
-    def read(cls, state, status_id, status_label, percent, reviewed_at) -> "Slot":
+    def read(
+        cls,
+        state: str,
+        status_id: int,
+        status_label: str,
+        percent: int,
+        reviewed_at: datetime.datetime | None,
+    ) -> "Slot":
         """From a note's fields; the day of a return is the local day it was reviewed."""
         returned = state == State.RETURNED and reviewed_at is not None
         return cls(
@@ -127,12 +134,12 @@ def expected_progress(period: Period) -> float:
 class Judge:
     """The lights of one period's slots on one day, by the rules in force."""
 
-    def __init__(self, period: Period, today: datetime.date, rules: Rules | None = None):
+    def __init__(self, period: Period, today: datetime.date, rules: Rules | None = None) -> None:
         self.period, self.today = period, today
         self.rules = rules or rulebook.current()
         self.expected = expected_progress(period)
         self._seen: dict[Slot, Light] = {}
-        self._read: dict[tuple, Light] = {}
+        self._read: dict[tuple[str, int, int, datetime.datetime | None], Light] = {}
         # Translated once: a province's counties each summarise their reasons in these words.
         self._summaries = {code: str(words) for code, words in REASON_SUMMARIES.items()}
         self._count_words = str(_("%(reason)s %(count)d项"))
@@ -143,7 +150,14 @@ class Judge:
             light = self._seen[slot] = self._judge(slot)
         return light
 
-    def fields(self, state, status_id, status_label, percent, reviewed_at) -> Light:
+    def fields(
+        self,
+        state: str,
+        status_id: int,
+        status_label: str,
+        percent: int,
+        reviewed_at: datetime.datetime | None,
+    ) -> Light:
         """The light of a note's fields (as Slot.read takes them). Most notes of a round share
         them with many others, and only a return's moment matters: each set is read once."""
         key = (state, status_id, percent, reviewed_at if state == State.RETURNED else None)
@@ -154,7 +168,8 @@ class Judge:
         return light
 
     def _judge(self, slot: Slot) -> Light:
-        rules, found = self.rules, []  # (colour, code, words)
+        rules = self.rules
+        found: list[tuple[str, str, str]] = []  # (colour, code, words)
         days_left = (self.period.deadline - self.today).days
         if slot.state in REPORTED:
             if slot.status_id in rules.red_status_ids:
@@ -228,7 +243,9 @@ class CountySummary:
     __slots__ = ("colour", "counts", "size")
 
     def __init__(self) -> None:
-        self.colour, self.counts, self.size = GREEN, {}, 0
+        self.colour = GREEN
+        self.counts: dict[str, int] = {}
+        self.size = 0
 
     def add(self, light: Light) -> None:
         self.size += 1
@@ -254,7 +271,7 @@ def county_lights(
         )
     # Only a return's moment is read: converting every note's review time would cost more. In
     # no order: the notes' own (period, county, measure) would join three tables to sort them.
-    notes = notes.order_by().values_list(
+    rows = notes.order_by().values_list(
         "county_id",
         "state",
         "status_id",
@@ -262,19 +279,19 @@ def county_lights(
         Case(When(state=State.RETURNED, then="reviewed_at")),
     )
     by_county: dict[int, CountySummary] = {}
-    for county_id, state, status_id, percent, reviewed_at in notes:
+    for county_id, state, status_id, percent, reviewed_at in rows:
         summary = by_county.get(county_id)
         if summary is None:
             summary = by_county[county_id] = CountySummary()
         summary.add(judge.fields(state, status_id, labels.get(status_id, ""), percent, reviewed_at))
     slots, none = measures.count(), CountySummary()
-    result = {}
+    result: dict[int, Light] = {}
     for county_id in counties.values_list("pk", flat=True):
         summary = by_county.get(county_id, none)
         result[county_id] = judge.summarise(summary, unreported=slots - summary.size)
     return result
 
 
-def tally(lights: Iterable[Light]) -> Counter:
+def tally(lights: Iterable[Light]) -> Counter[str]:
     """How many lights of each colour."""
     return Counter(light.colour for light in lights)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 type Number = Decimal | float | int
@@ -80,7 +81,7 @@ class PaceThresholds:
     on_track: float = 0.95
     limited: float = 0.60
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not 0 <= self.limited <= self.on_track:
             raise ValueError("Thresholds must satisfy 0 ≤ limited ≤ on_track.")
 
@@ -94,9 +95,9 @@ class IndicatorPace:
     observed_growth, required_growth and ratio are None when they could not be computed.
     """
 
-    base_year: int | None
+    base_year: float | None  # in years; a period's end is a fraction of one (2025.25)
     base_value: float | None
-    latest_year: int | None
+    latest_year: float | None
     latest_value: float | None
     target_year: int | None
     target_value: float | None
@@ -107,7 +108,7 @@ class IndicatorPace:
     status: str
 
     @property
-    def label(self):
+    def label(self) -> Promise:
         return STATUS_LABELS[self.status]
 
 
@@ -117,9 +118,9 @@ def _float(value: Number | None) -> float | None:
 
 def indicator_pace(
     *,
-    base_year: int | None,
+    base_year: float | None,
     base_value: Number | None,
-    latest_year: int | None,
+    latest_year: float | None,
     latest_value: Number | None,
     target_year: int | None,
     target_value: Number | None,
@@ -134,7 +135,12 @@ def indicator_pace(
     y0, yt, y_target = _float(base_value), _float(latest_value), _float(target_value)
     d = 1 if higher_is_better else -1
 
-    def result(status, observed=None, required=None, ratio=None) -> IndicatorPace:
+    def result(
+        status: str,
+        observed: float | None = None,
+        required: float | None = None,
+        ratio: float | None = None,
+    ) -> IndicatorPace:
         return IndicatorPace(
             base_year=base_year,
             base_value=y0,
@@ -149,7 +155,14 @@ def indicator_pace(
             status=status,
         )
 
-    if None in (base_year, latest_year, target_year, y0, yt, y_target):
+    if (
+        base_year is None
+        or latest_year is None
+        or target_year is None
+        or y0 is None
+        or yt is None
+        or y_target is None
+    ):
         return result(INSUFFICIENT_DATA)
     if latest_year <= base_year or target_year <= base_year:
         return result(INSUFFICIENT_DATA)
@@ -227,7 +240,7 @@ class MeasureThresholds:
 
     behind: float = 20.0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.behind < 0:
             raise ValueError("The 'behind' threshold cannot be negative.")
 
@@ -243,7 +256,7 @@ class MeasurePace:
     status: str
 
     @property
-    def label(self):
+    def label(self) -> Promise:
         return STATUS_LABELS[self.status]
 
 

@@ -2,6 +2,7 @@
 months 2024-01 … 2035-12), which round is current, and whether a period is open for a county."""
 
 import datetime
+from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.dat
     return datetime.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
 
 
-def _spans(cadence: str):
+def _spans(cadence: str) -> Iterator[tuple[str, datetime.date, datetime.date]]:
     """(code, first day, last day) of every period of the cadence."""
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         if cadence == Period.Cadence.MONTH:

@@ -9,11 +9,15 @@ answered, or nothing. A county with everything submitted gets nothing."""
 
 import datetime
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -49,14 +53,14 @@ def kind_for(days: int, rules: Rules) -> str | None:
     return None
 
 
-def pending_measures(period: Period, counties) -> dict[int, list[Measure]]:
+def pending_measures(period: Period, counties: QuerySet[County]) -> dict[int, list[Measure]]:
     """The measures each county has not submitted this round; counties with none are left out."""
     measures = list(Measure.objects.order_by("order"))
     done: dict[int, set[int]] = {}
     reported = ProgressNote.objects.filter(period=period, county__in=counties, state__in=REPORTED)
     for county_id, measure_id in reported.values_list("county_id", "measure_id"):
         done.setdefault(county_id, set()).add(measure_id)
-    pending = {}
+    pending: dict[int, list[Measure]] = {}
     for county_id in counties.values_list("pk", flat=True):
         missing = [m for m in measures if m.pk not in done.get(county_id, set())]
         if missing:
@@ -64,25 +68,26 @@ def pending_measures(period: Period, counties) -> dict[int, list[Measure]]:
     return pending
 
 
-def reporters_of(county_ids) -> dict[int, list]:
+def reporters_of(county_ids: list[int]) -> dict[int, list[User]]:
     roles = Role.objects.filter(
         kind=Role.Kind.COUNTY_REPORTER, county__in=county_ids, user__is_active=True
     ).select_related("user")
-    found: dict[int, list] = {}
+    found: dict[int, list[User]] = {}
     for role in roles:
-        found.setdefault(role.county_id, []).append(role.user)
+        # A reporter's role always names its county (the role_scope_matches_kind constraint).
+        found.setdefault(role.county_id, []).append(role.user)  # type: ignore[arg-type]
     return found
 
 
-def reviewers_of(counties: list[County]) -> dict[int, list]:
+def reviewers_of(counties: list[County]) -> dict[int, list[User]]:
     """The prefecture reviewers of each county's prefecture; the provincial reviewers where a
     prefecture has none."""
     roles = Role.objects.filter(
         kind__in=[Role.Kind.PREFECTURE_REVIEWER, Role.Kind.PROVINCIAL_REVIEWER],
         user__is_active=True,
     ).select_related("user")
-    by_prefecture: dict[int, list] = {}
-    provincial = []
+    by_prefecture: dict[int | None, list[User]] = {}
+    provincial: list[User] = []
     for role in roles:
         if role.kind == Role.Kind.PROVINCIAL_REVIEWER:
             provincial.append(role.user)
@@ -97,7 +102,7 @@ class RunResult:
     already: int = 0  # found made by an earlier run today
 
 
-def _make(result: RunResult, **fields) -> None:
+def _make(result: RunResult, **fields: object) -> None:
     """One notification; a duplicate of an earlier run's counts as already sent."""
     try:
         with transaction.atomic():
@@ -169,13 +174,19 @@ def send_due_reminders(today: datetime.date) -> RunResult:
 
 
 def send_manual(
-    *, sender, period: Period, counties: list[County], message: str, today, request=None
+    *,
+    sender: User,
+    period: Period,
+    counties: list[County],
+    message: str,
+    today: datetime.date,
+    request: HttpRequest | None = None,
 ) -> list[Notification]:
     """A reviewer's reminder to the reporters of the counties that still have something due in
     the round; counties with everything submitted are skipped. Recorded in the audit trail."""
     pending = pending_measures(period, County.objects.filter(pk__in=[c.pk for c in counties]))
     reporters = reporters_of(list(pending))
-    sent = []
+    sent: list[Notification] = []
     with transaction.atomic():
         for county in counties:
             users = reporters.get(county.pk, []) if county.pk in pending else []
@@ -236,7 +247,8 @@ def describe(notification: Notification) -> str:
             "%(county)s %(period)s 的进展填报已逾期%(days)d天,尚有%(pending)d项举措未提交,请督促。"
         )
     else:
-        values["sender"] = n.sender.get_full_name() or n.sender.get_username()
+        # A reminder by hand always has its sender (send_manual), kept by on_delete=PROTECT.
+        values["sender"] = n.sender.get_full_name() or n.sender.get_username()  # type: ignore[union-attr]
         text = _("%(sender)s 催办:%(county)s %(period)s 尚有%(pending)d项举措未提交。")
     words = text % values
     return f"{words} {n.message}" if n.message else words
@@ -251,7 +263,7 @@ def link(notification: Notification) -> str:
 
 def _pending_lists(notifications: list[Notification]) -> dict[tuple[int, int], list[Measure]]:
     """The measures due, by (period, county) of the notifications."""
-    lists = {}
+    lists: dict[tuple[int, int], list[Measure]] = {}
     for period in {n.period for n in notifications}:
         counties = County.objects.filter(
             pk__in={n.county_id for n in notifications if n.period == period}
@@ -267,7 +279,9 @@ def _email_text(n: Notification, measures: list[Measure] | None) -> list[str]:
     return [*lines, settings.PUBLIC_URL.rstrip("/") + link(n), ""]
 
 
-def _messages(notifications: list[Notification]):
+def _messages(
+    notifications: list[Notification],
+) -> Iterator[tuple[EmailMessage, list[Notification]]]:
     """One message to each recipient with an address, holding all their notifications, in the
     site's language, with the measures still due: (message, notifications) pairs."""
     by_recipient: dict[int, list[Notification]] = {}
@@ -303,7 +317,7 @@ def email(notifications: list[Notification]) -> int:
     outgoing = list(_messages(notifications))
     if not outgoing:
         return 0
-    sent_ids = []
+    sent_ids: list[int] = []
     try:
         with mailers.default as connection:
             for message, batch in outgoing:
@@ -321,5 +335,5 @@ def email(notifications: list[Notification]) -> int:
     return len(sent_ids)
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

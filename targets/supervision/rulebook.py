@@ -39,7 +39,7 @@ def stored() -> SupervisionRules:
 
 
 def current() -> Rules:
-    rules = cache.get(CACHE_KEY)
+    rules: Rules | None = cache.get(CACHE_KEY)
     if rules is None:
         row = stored()
         rules = Rules(
@@ -61,5 +61,5 @@ def current() -> Rules:
 
 @receiver(post_save, sender=SupervisionRules)
 @receiver(m2m_changed, sender=SupervisionRules.red_statuses.through)
-def forget_cached_rules(**kwargs) -> None:
+def forget_cached_rules(**kwargs: object) -> None:
     cache.delete(CACHE_KEY)

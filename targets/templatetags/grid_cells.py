@@ -22,10 +22,10 @@ register = template.Library()
 @register.simple_tag
 def grid_tile(cell: GridCell) -> SafeString:
     note = cell.note
-    if cell.approved:
+    if cell.approved:  # and so has its note
         kind, value = (
-            f"status--{note.status.code} tile--status",
-            f"{note.status.label} {note.percent}%",
+            f"status--{note.status.code} tile--status",  # type: ignore[union-attr]
+            f"{note.status.label} {note.percent}%",  # type: ignore[union-attr]
         )
     elif note is not None and note.state == State.SUBMITTED:
         kind, value = "tile--pending", gettext("待审核")
@@ -53,16 +53,21 @@ def grid_tile(cell: GridCell) -> SafeString:
 @register.simple_tag
 def grid_row(cell: GridCell, prefecture, now) -> SafeString:
     note = cell.note
-    if cell.approved:
+    status: str
+    if cell.approved:  # and so has its note
         status = format_html(
-            '<span class="status status--{}">{}</span>', note.status.code, note.status.label
+            '<span class="status status--{}">{}</span>',
+            note.status.code,  # type: ignore[union-attr]
+            note.status.label,  # type: ignore[union-attr]
         )
-        percent = f"{note.percent}%"
+        percent = f"{note.percent}%"  # type: ignore[union-attr]
     else:
         status = percent = "—"
     rating = ""
     if note is not None and note.disagreement:
-        said = gettext("审核人:%(rating)s") % {"rating": note.reviewer_status.label}
+        # A disagreement is the reviewer's own status, so there is one.
+        rating_label = note.reviewer_status.label  # type: ignore[union-attr]
+        said = gettext("审核人:%(rating)s") % {"rating": rating_label}
         rating = format_html('<span class="badge badge--disagree">{}</span>', said)
     return format_html(
         "<tr>\n"

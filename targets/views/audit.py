@@ -8,13 +8,14 @@ from django.views.decorators.vary import vary_on_headers
 from targets.accounts.access import require_audit_view
 from targets.audit import trail
 from targets.audit.search import AuditSearchForm, search
+from targets.http import HtmxHttpRequest
 from targets.spreadsheets import export_tables, exports
 
 
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
-def audit_page(request: HttpRequest) -> HttpResponse:
+def audit_page(request: HtmxHttpRequest) -> HttpResponse:
     """The audit trail for the audit admin: search by actor, action, object and dates."""
     require_audit_view(request)
     form = AuditSearchForm(request.GET)

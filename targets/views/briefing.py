@@ -36,7 +36,7 @@ def _briefing(request: HttpRequest) -> tuple[briefings.Briefing, dict]:
     b = briefings.build(
         period, today, access.visible_counties(), whole_province=access.sees_whole_province
     )
-    scope = {"period": period}
+    scope: dict[str, object] = {"period": period}
     if not access.sees_whole_province:
         scope["prefectures"] = Prefecture.objects.filter(pk__in=access.prefecture_ids)
         scope["counties"] = County.objects.filter(pk__in=access.county_ids)

@@ -17,6 +17,7 @@ from targets.audit import trail
 from targets.caching import shared_pages
 from targets.dashboards import figures, indicator_page
 from targets.forms.dashboards import DashboardFilterForm, GoalsFilterForm
+from targets.http import HtmxHttpRequest
 from targets.models import (
     BoundaryMap,
     Indicator,
@@ -52,7 +53,7 @@ def _scope(request: HttpRequest, form_class=DashboardFilterForm):
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: HtmxHttpRequest) -> HttpResponse:
     """This round across the province (or the region, prefecture, type, task area filtered to):
     completeness, statuses, bottom-line flags, who is furthest behind, the units to drill into,
     and the cuts by task area, by integration and their cross-tab."""

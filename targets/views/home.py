@@ -23,5 +23,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("province")
     if access.county_ids:
         county = County.objects.filter(pk__in=access.county_ids).order_by("code").first()
-        return redirect("county", code=county.code)
+        # The counties of one's roles exist: a role keeps its county (on_delete=PROTECT).
+        return redirect("county", code=county.code)  # type: ignore[union-attr]
     return render(request, "home/no_role.html", status=403)

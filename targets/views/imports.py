@@ -60,7 +60,11 @@ def values_import(request: HttpRequest) -> HttpResponse:
     errors, or what would change with a button to confirm. POST ``confirm``: apply it."""
     counties = _my_counties(request)
     period = current_period(timezone.localdate())
-    context = {"periods": Period.objects.only("code"), "period": period, "form": UploadForm()}
+    context: dict[str, object] = {
+        "periods": Period.objects.only("code"),
+        "period": period,
+        "form": UploadForm(),
+    }
     if request.method == "GET":
         return render(request, "imports/values.html", context)
     if "confirm" in request.POST:

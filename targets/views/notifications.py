@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from targets.http import AuthenticatedHttpRequest
 from targets.models import Notification
 from targets.supervision import reminders
 
 
 @require_GET
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = Notification.objects.filter(recipient=request.user).select_related(
         "county", "period", "sender"
     )
@@ -41,7 +42,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def read_all(request: HttpRequest) -> HttpResponse:
+def read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

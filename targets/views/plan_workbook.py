@@ -4,7 +4,7 @@ seeing what would change."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from targets.accounts.access import require_system_admin
 from targets.audit import trail
+from targets.http import AuthenticatedHttpRequest
 from targets.plan import workbook as plan_workbook
 from targets.spreadsheets import exports
 from targets.spreadsheets.pending_upload import PendingUpload
@@ -27,7 +28,7 @@ class PlanUploadForm(forms.Form):
 
 @require_GET
 @login_required
-def plan_export(request: HttpRequest) -> HttpResponse:
+def plan_export(request: HttpRequest) -> FileResponse:
     require_system_admin(request)
     name = f"plan-{timezone.localtime():%Y%m%d-%H%M}"
     record = trail.Export("export.plan", request)
@@ -36,11 +37,11 @@ def plan_export(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_import(request: HttpRequest) -> HttpResponse:
+def plan_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the upload form. POST a file: the errors, or the changes with a confirmation.
     POST ``confirm``: apply them."""
     require_system_admin(request)
-    context = {"form": PlanUploadForm()}
+    context: dict[str, object] = {"form": PlanUploadForm()}
     if request.method == "GET":
         return render(request, "imports/plan.html", context)
     if "confirm" in request.POST:
@@ -62,7 +63,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/plan.html", context)
 
 
-def _confirm(request: HttpRequest) -> HttpResponse:
+def _confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     stored = PLAN.open(request, request.POST.get("token", ""))  # 404 if not this session's
     try:
         with stored:

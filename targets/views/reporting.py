@@ -16,6 +16,7 @@ from targets.accounts.access import access_for, county_for_user, evidence_for_us
 from targets.audit import trail
 from targets.caching import shared_pages
 from targets.forms.reporting import NoteForm, ValueForm
+from targets.http import HtmxHttpRequest
 from targets.models import (
     Indicator,
     IndicatorValue,
@@ -54,7 +55,7 @@ def report_current(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @login_required
 @vary_on_headers("HX-Request", "HX-Target")
-def report(request: HttpRequest, code: str, period: str) -> HttpResponse:
+def report(request: HtmxHttpRequest, code: str, period: str) -> HttpResponse:
     """The period's measures grouped by task area, with what is done and what is missing, and
     the county-level indicators' values."""
     county = county_for_user(request, code)
@@ -79,7 +80,8 @@ def report(request: HttpRequest, code: str, period: str) -> HttpResponse:
     }
     if request.htmx and request.htmx.target == "report-counts":
         return render(request, "reporting/page.html#counts", context)
-    _render_rows(areas, context["can_report"])
+    # A bool, set above.
+    _render_rows(areas, context["can_report"])  # type: ignore[arg-type]
     return render(request, "reporting/page.html", context)
 
 
@@ -114,7 +116,7 @@ def _note_context(request, county, period, measure, note, form, error=None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def note(request: HttpRequest, code: str, period: str, measure: str) -> HttpResponse:
+def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> HttpResponse:
     """The form of one measure's note: a draft saved as often as needed, then submitted."""
     county = county_for_user(request, code, write=True)
     outline = report_page.outline()

@@ -16,6 +16,7 @@ from targets.accounts.access import Access, require_reviewer
 from targets.audit import trail
 from targets.caching import shared_pages
 from targets.forms.review import QueueFilterForm, ReviewForm
+from targets.http import HtmxHttpRequest
 from targets.reporting.workflow import WorkflowError, review
 from targets.review import queue as review_queue
 from targets.spreadsheets import export_tables, exports
@@ -24,7 +25,7 @@ from targets.spreadsheets import export_tables, exports
 @require_http_methods(["GET", "POST"])
 @login_required
 @vary_on_headers("HX-Request")
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxHttpRequest) -> HttpResponse:
     """Submitted notes and values in the reviewer's scope, oldest first; approve or return them,
     one or many, in place."""
     access = require_reviewer(request)
@@ -92,7 +93,7 @@ def _listing(
     rendered afresh for a decision sent back with its errors and the items it ticked, or a query
     with parameters the filters don't know."""
 
-    def listing() -> str:
+    def listing() -> SafeString:
         context = {
             "request": request,  # for the export links; none of the page's context processors
             "items": review_queue.items_on(page, timezone.localdate()),

@@ -19,6 +19,7 @@ from targets.accounts.access import require_reviewer
 from targets.audit import trail
 from targets.caching import shared_pages
 from targets.forms.supervision import LateFilterForm, ReminderLogFilterForm, RemindForm
+from targets.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from targets.models import Notification, Prefecture
 from targets.spreadsheets import export_tables, exports
 from targets.supervision import late_view, reminders
@@ -66,7 +67,7 @@ def _late_context(request: HttpRequest, filters: dict, period, counties) -> dict
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
-def late(request: HttpRequest) -> HttpResponse:
+def late(request: HtmxHttpRequest) -> HttpResponse:
     """Counties with something not reported in the round, returns not answered, measures silent
     for several periods, and days since the last submission: sortable, exportable, and each
     county can be sent a reminder from here. The table is kept like the dashboards
@@ -100,7 +101,7 @@ def late(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def remind(request: HttpRequest) -> HttpResponse:
+def remind(request: AuthenticatedHttpRequest) -> HttpResponse:
     """催办 by hand: the reporters of the chosen counties (one, or all the late ones on the late
     view) are notified and emailed, where something is due in the round; recorded."""
     access = require_reviewer(request)
@@ -118,7 +119,8 @@ def remind(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # An ErrorList gives its messages as text.
+                messages.error(request, error)  # type: ignore[arg-type]
         return redirect(back or "late")
     data = form.cleaned_data
     chosen = counties.filter(code__in=data["counties"])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from targets.accounts import two_factor
+from targets.http import AuthenticatedHttpRequest
 from targets.views.errors import locked_out
 
 
@@ -38,7 +39,7 @@ def _next(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """After the password: a code from the authenticator, or one recovery code."""
     if request.session.get(two_factor.STATE) != two_factor.VERIFY:
         return redirect(_next(request))
@@ -72,7 +73,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add an authenticator: scan the QR code (or type the secret), confirm with one code, and
     take the ten recovery codes, shown this once."""
     if two_factor.device_of(request.user) is not None:
@@ -100,7 +101,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The account's two-factor status, with enrolment or new recovery codes."""
     device = two_factor.device_of(request.user)
     context = {
@@ -113,7 +114,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def renew_codes(request: HttpRequest) -> HttpResponse:
+def renew_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ten new recovery codes (the old ones stop working), for an enrolled account."""
     if two_factor.device_of(request.user) is None:
         messages.error(request, _("请先启用两步验证。"))

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from targets.models import AuditRecord, Goal, Indicator, IndicatorTarget, Measure
+from targets.models import AuditRecord, Goal, Indicator, IndicatorTarget, Measure, TaskArea
 from targets.plan import workbook as plan_workbook
 from targets.plan.indicator_targets import set_target
 
@@ -107,6 +107,19 @@ def test_edits_are_previewed_then_applied_and_recorded(admin, admin_user):
     record = AuditRecord.objects.filter(action="plan.import", object_id=str(measure.pk)).get()
     assert record.actor == admin_user
     assert record.changes["text_en"][1] == "A revised English gloss"
+
+
+def test_the_preview_names_a_changed_relation_by_its_field(admin):
+    measure = Measure.objects.order_by("order", "code").first()
+    other_area = TaskArea.objects.exclude(pk=measure.task_area_id).order_by("code").first()
+
+    def edit(book):
+        book["举措"]["B2"].value = other_area.code
+
+    response = upload(admin, edited(exported(admin), edit))
+    [change] = response.context["checked"].records
+    assert change.labels == ["重点任务"]
+    assert f"{measure}:重点任务" in html.unescape(response.text)
 
 
 def test_a_changed_target_becomes_a_new_version_with_its_reason(admin, admin_user):
