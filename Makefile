@@ -42,10 +42,11 @@ test: setup
 	$(RUN) pytest $(PYTEST_ARGS)
 
 # The habits CI checks besides the tests: formatting, lint, the layers of the app, migrations that
-# match the models, and commit subjects.
+# match the models, types (mypy, strict on the rules and data packages), and commit subjects.
 check: setup
 	$(RUN) ruff format --check .
 	$(RUN) ruff check .
 	$(RUN) lint-imports
 	DEBUG=true $(RUN) python manage.py makemigrations --check --dry-run -v 1
+	DEBUG=true $(RUN) mypy
 	bash .ci/commit-subjects
