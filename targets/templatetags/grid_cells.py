@@ -1,9 +1,12 @@
 """A county's tile and table row on a measure's grid: ``{% grid_tile cell %}``,
 ``{% grid_row cell prefecture today %}``.
 
-Written here rather than in the template: the grid shows both for each of 183 counties, and
-resolving their two dozen template variables each was half the time of counting the grid afresh,
-which a reviewer waits for once a minute per measure."""
+HTML written in Python on a measured hot path (architecture.md, house rule 14): the grid shows
+both for each of 183 counties, and as template partials, two dozen variables resolved for each,
+they made the grid's server time grow by about a fifth, more than counting it afresh is worth
+(bench/README.md, "HTML in templates: the measure grid"). Everything else of the grid is in
+templates/dashboards/grid.html, and each light comes from the one light partial
+(templates/includes/light.html, through ``{% light %}``). Every value goes through format_html."""
 
 from django import template
 from django.utils.html import format_html
@@ -19,8 +22,8 @@ from targets.templatetags.numbers import days_before
 register = template.Library()
 
 
-@register.simple_tag
-def grid_tile(cell: GridCell) -> SafeString:
+@register.simple_tag(takes_context=True)
+def grid_tile(context, cell: GridCell) -> SafeString:
     note = cell.note
     if cell.approved:  # and so has its note
         kind, value = (
@@ -34,24 +37,22 @@ def grid_tile(cell: GridCell) -> SafeString:
     return format_html(
         '<li class="tile {}">\n'
         '  <a href="{}" title="{}">\n'
-        '    <span class="tile__name"><span class="light light--{}"><span class="light__dot"'
-        ' aria-hidden="true"></span><span class="visually-hidden">{}</span></span> {}</span>\n'
+        '    <span class="tile__name">{} {}</span>\n'
         '    <span class="tile__value">{}{}</span>\n'
         "  </a>\n"
         "</li>",
         kind,
         cell.timeline_url,
         cell.county.name,
-        cell.light.colour,
-        cell.light.label,
+        light(context, cell.light, quiet=True),
         cell.county.name,
         value,
         " ≠" if note is not None and note.disagreement else "",
     )
 
 
-@register.simple_tag
-def grid_row(cell: GridCell, prefecture, now) -> SafeString:
+@register.simple_tag(takes_context=True)
+def grid_row(context, cell: GridCell, prefecture, now) -> SafeString:
     note = cell.note
     status: str
     if cell.approved:  # and so has its note
@@ -85,7 +86,7 @@ def grid_row(cell: GridCell, prefecture, now) -> SafeString:
         prefecture.name,
         note.state if note else "missing",
         state_label(note),
-        light(cell.light),
+        light(context, cell.light),
         status,
         percent,
         days_before(cell.last_saved, now) if cell.last_saved else "—",

@@ -1,11 +1,16 @@
-"""The project's form renderer writes <select> in Python: the markup must be what Django's own
-templates give, option for option."""
+"""The project's form renderer writes <select> with its own template, each option in place: the
+markup must be what Django's own templates give, option for option."""
+
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.test.signals import template_rendered
 
 from plenum.form_renderer import Renderer
+
+OURS = Path(__file__).resolve().parents[2] / "templates" / "django" / "forms" / "widgets"
 
 CHOICES = [("", "---------"), ("1", "成都市"), ("2", 'A & <B> "quoted"')]
 GROUPED = [("", "全部"), ("川西", [("3", "阿坝州"), ("4", "甘孜州")]), ("5", "攀枝花市")]
@@ -30,15 +35,19 @@ WIDGETS = {
 }
 
 
-class Watched(Renderer):
-    """Notes the templates it loads."""
+def templates_of(widget, value) -> list[Path]:
+    """The template files that rendering the widget goes through, each include counted."""
+    files = []
 
-    def __init__(self):
-        self.loaded = []
+    def note(sender, template, **kwargs):
+        files.append(Path(template.origin.name))
 
-    def get_template(self, template_name):
-        self.loaded.append(template_name)
-        return super().get_template(template_name)
+    template_rendered.connect(note)
+    try:
+        widget.render("field", value, renderer=Renderer())
+    finally:
+        template_rendered.disconnect(note)
+    return files
 
 
 @pytest.mark.parametrize("name", WIDGETS)
@@ -51,12 +60,13 @@ def test_a_select_is_written_as_djangos_templates_write_it(name):
     assert 'id="id_field"' in ours
 
 
-def test_only_a_select_with_djangos_own_options_skips_the_templates():
-    plain, own = Watched(), Watched()
-    forms.Select(choices=GROUPED).render("field", "3", renderer=plain)
-    OwnOption(choices=CHOICES).render("field", "1", renderer=own)
-    assert plain.loaded == []
-    assert "django/forms/widgets/select.html" in own.loaded
+def test_a_select_writes_djangos_own_options_in_place_and_includes_any_other():
+    plain = templates_of(forms.Select(choices=GROUPED), "3")
+    assert plain[0] == OURS / "select.html"
+    assert [file.name for file in plain] == ["select.html", "attrs.html"]  # no include per option
+    own = templates_of(OwnOption(choices=CHOICES), "1")
+    assert own[0] == OURS / "select.html"
+    assert [file.name for file in own].count("radio_option.html") == len(CHOICES)
 
 
 def test_the_project_renders_its_forms_with_it():
