@@ -3,10 +3,10 @@
 
 HTML written in Python on a measured hot path (architecture.md, house rule 14): the grid shows
 both for each of 183 counties, and as template partials, two dozen variables resolved for each,
-they made the grid's server time grow by about a fifth, more than counting it afresh is worth
-(bench/README.md, "HTML in templates: the measure grid"). Everything else of the grid is in
-templates/dashboards/grid.html, and each light comes from the one light partial
-(templates/includes/light.html, through ``{% light %}``). Every value goes through format_html."""
+they made the grid page's server time grow by more than its users should wait for (figures:
+bench/README.md, "HTML in templates"). The rest of the grid is templates/dashboards/grid.html;
+each light comes from the one light partial (templates/includes/light.html, by ``{% light %}``);
+every value is escaped by format_html."""
 
 from django import template
 from django.utils.html import format_html

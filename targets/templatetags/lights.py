@@ -1,12 +1,13 @@
 """A warning light as templates/includes/light.html writes it: ``{% light row.light %}``, and
 ``{% light cell.light quiet=True %}`` where only screen readers are to hear its words.
 
-The partial is rendered once for each distinct light of a page and the HTML reused: a Light is a
-value, and a measure's grid shows one per county twice (tile and table row) while most counties
-share one of a few lights, where an include per light was a fifth of the grid's time
-(bench/README.md, "HTML in templates")."""
+The partial is rendered once for each distinct light of a page and its HTML reused: a Light is a
+value, and a measure's grid shows one per county in its tiles and again in its table, while most
+counties share one of a few lights (an include per light was a measured cost: bench/README.md,
+"HTML in templates")."""
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
 from targets.supervision.lights import Light
@@ -21,11 +22,17 @@ SHOWN = object()  # this page's rendered lights, in the render context (one page
 def light(
     context, warning: Light | None, quiet: bool = False, colour: str = "", words: str = ""
 ) -> SafeString:
-    """``colour`` and ``words`` stand for a Light that is not one: a colour's tally."""
+    """The light ``warning``; or, with ``warning`` None, a light that is no Light (a colour's
+    tally) of ``colour`` and ``words``. The partial is given plain values, each found at once."""
+    if warning is not None:
+        colour, words = warning.colour, warning.label
+    why = warning.text if warning is not None and warning.reasons else ""
+    # Escaped here, so that equal keys mean equal HTML.
+    words, why = conditional_escape(words), conditional_escape(why)
+    key = (colour, words, why, bool(quiet))
     shown = context.render_context.setdefault(SHOWN, {})
-    key = (warning, bool(quiet), colour, words)
     if key not in shown:
-        values = {"warning": warning, "quiet": quiet, "colour": colour, "words": words}
+        values = {"colour": colour, "words": words, "why": why, "quiet": quiet}
         partial = context.template.engine.get_template(PARTIAL)
         shown[key] = partial.render(context.new(values))
     return shown[key]
