@@ -1,4 +1,5 @@
-"""Searching the audit trail (actor, action, object, time range), for the audit admin."""
+"""Searching the audit trail (actor, action, object, time range), for the audit admin. The action
+is chosen from the catalogue's list, grouped by kind."""
 
 import datetime
 
@@ -7,12 +8,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from targets.audit.actions import GROUP_ACTIONS, action_choices
 from targets.models import AuditRecord
 
 
 class AuditSearchForm(forms.Form):
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
-    action = forms.CharField(label=_("操作"), required=False, max_length=50)
+    action = forms.ChoiceField(
+        label=_("操作"), required=False, choices=lambda: [("", _("全部操作")), *action_choices()]
+    )
     object = forms.CharField(label=_("对象"), required=False, max_length=100)
     start = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -41,8 +45,10 @@ def search(form: AuditSearchForm) -> QuerySet[AuditRecord]:
     records = AuditRecord.objects.order_by("-id")
     if data["actor"]:
         records = records.filter(actor_name__icontains=data["actor"])
-    if data["action"]:
-        records = records.filter(action__icontains=data["action"])
+    if data["action"] in GROUP_ACTIONS:
+        records = records.filter(action__in=GROUP_ACTIONS[data["action"]])
+    elif data["action"]:
+        records = records.filter(action=data["action"])
     if data["object"]:
         term = data["object"]
         records = records.filter(

@@ -1,11 +1,13 @@
 """The tables of the pages, as they are on screen, for export (see ``exports``): each function
 takes what its page shows and gives the same rows and columns."""
 
+import itertools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from targets.audit import wording
 from targets.models import ProgressNote
 from targets.spreadsheets.exports import Column, Table
 
@@ -312,32 +314,40 @@ def reminder_log(entries) -> Table:
 
 
 def audit_records(records) -> Table:
+    """The trail in words (action, object, changes), beside the raw action code, object type and
+    id and the stored changes, so that the file also stays machine-readable."""
     columns = [
         Column(_("时间"), "datetime"),
         Column(_("操作人")),
         Column(_("地址")),
         Column(_("操作")),
+        Column(_("操作代码")),
+        Column(_("对象")),
         Column(_("对象类型")),
         Column(_("对象编号")),
-        Column(_("对象")),
         Column(_("结果")),
         Column(_("变更内容")),
+        Column(_("变更数据")),
         Column(_("哈希")),
     ]
 
     def lines():
-        for record in records.iterator(chunk_size=2000):
-            yield [
-                record.at,
-                record.actor_name,
-                record.address or "",
-                record.action,
-                record.object_type,
-                record.object_id,
-                record.object_repr,
-                record.get_outcome_display(),
-                record.changes or "",
-                record.hash,
-            ]
+        for batch in itertools.batched(records.iterator(chunk_size=2000), 2000):
+            for entry in wording.describe(batch):
+                record = entry.record
+                yield [
+                    record.at,
+                    record.actor_name,
+                    record.address or "",
+                    entry.action,
+                    record.action,
+                    entry.object,
+                    record.object_type,
+                    record.object_id,
+                    record.get_outcome_display(),
+                    wording.lines_text(entry),
+                    record.changes or "",
+                    record.hash,
+                ]
 
     return Table(_stamp("audit"), _("审计记录"), columns, lines())

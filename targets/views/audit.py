@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from targets.accounts.access import require_audit_view
 from targets.audit import trail
 from targets.audit.search import AuditSearchForm, search
+from targets.audit.wording import describe
 from targets.http import HtmxHttpRequest
 from targets.spreadsheets import export_tables, exports
 
@@ -16,13 +17,19 @@ from targets.spreadsheets import export_tables, exports
 @login_required
 @vary_on_headers("HX-Request")
 def audit_page(request: HtmxHttpRequest) -> HttpResponse:
-    """The audit trail for the audit admin: search by actor, action, object and dates."""
+    """The audit trail for the audit admin, in words: search by actor, action (from a list),
+    object and dates."""
     require_audit_view(request)
     form = AuditSearchForm(request.GET)
     page = Paginator(search(form), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "entries": describe(page.object_list),
+        "query": query.urlencode(),
+    }
     template = "audit/page.html#results" if request.htmx else "audit/page.html"
     return render(request, template, context)
 

@@ -43,7 +43,7 @@ def test_the_audit_admin_searches_by_actor_action_object_and_dates(client_for, a
 
 def test_htmx_gets_only_the_results(client_for, audit_admin, trail):
     response = client_for(audit_admin).get(
-        "/audit/", {"action": "auth"}, headers={"hx-request": "true"}
+        "/audit/", {"action": "auth.login"}, headers={"hx-request": "true"}
     )
     assert response.text.lstrip().startswith('<section id="results"')
     assert "<html" not in response.text
@@ -63,7 +63,8 @@ def test_the_export_is_csv_excel_opens_and_is_itself_recorded(client_for, audit_
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0][0] == "时间"
-    assert [row[3] for row in rows[1:]] == ["admin.change"]
+    assert rows[0][3:5] == ["操作", "操作代码"]
+    assert [row[3:5] for row in rows[1:]] == [["在管理后台修改", "admin.change"]]
     export = AuditRecord.objects.get(action="export.audit")
     assert export.actor == audit_admin
     assert export.changes == {"format": "csv", "filters": {"actor": "plan_admin"}, "rows": 1}

@@ -129,10 +129,10 @@ TABLES = {
     ),
     "audit trail": (
         "/audit/export.{fmt}",
-        {"action": "auth", "start": "2026-11-01"},
+        {"action": "auth.login", "start": "2026-11-01"},
         "audit_admin",
         "export.audit",
-        {"action": "auth", "start": "2026-11-01"},
+        {"action": "auth.login", "start": "2026-11-01"},
         None,
     ),
 }
@@ -409,13 +409,15 @@ def test_the_audit_page_finds_exports_and_shows_them_readably(
     client = client_for(provincial_reviewer)
     body(client.get("/province/notes/", {"period": "2026Q3", "state": "approved", "export": "csv"}))
     body(client.get(f"/evidence/{evidence.pk}/"))
-    page = client_for(audit_admin).get("/audit/", {"action": "export"})
+    page = client_for(audit_admin).get("/audit/", {"action": "export.notes"})
     assert [r.action for r in page.context["page"]] == ["export.notes"]
     text = page.text
     assert "<dt>格式</dt><dd>csv</dd>" in text
     assert "<dt>行数</dt><dd>3</dd>" in text
     assert "<dt>筛选条件</dt><dd>period=2026Q3; state=approved</dd>" in text
-    downloads = client_for(audit_admin).get("/audit/", {"action": "download."})
+    downloads = client_for(audit_admin).get("/audit/", {"action": "download.evidence"})
     assert [r.action for r in downloads.context["page"]] == ["download.evidence"]
     assert f"<dt>大小</dt><dd>{len(PDF)}\xa0字节</dd>" in downloads.text
     assert "<dt>筛选条件</dt><dd>无(全部)</dd>" in downloads.text
+    both = client_for(audit_admin).get("/audit/", {"action": "exports"})
+    assert {r.action for r in both.context["page"]} == {"export.notes", "download.evidence"}

@@ -709,8 +709,9 @@ def test_the_audit_export_is_filtered_formatted_and_itself_recorded(client_for, 
     assert sheet.title == "审计记录"
     assert sheet.freeze_panes == "A2"
     rows = list(sheet.iter_rows(min_row=2))
-    assert [row[column["操作"] - 1].value for row in rows] == [r.action for r in screen]
-    assert [row[column["操作"] - 1].value for row in rows] == ["auth.login"]
+    assert [row[column["操作代码"] - 1].value for row in rows] == [r.action for r in screen]
+    assert [row[column["操作代码"] - 1].value for row in rows] == ["auth.login"]
+    assert [row[column["操作"] - 1].value for row in rows] == ["登录"]
     when = rows[0][column["时间"] - 1]
     assert when.value == datetime.datetime(2026, 3, 1, 10, 0)  # 02:00 UTC is 10:00 in Sichuan
     assert when.number_format == "yyyy-mm-dd hh:mm:ss"
@@ -718,7 +719,8 @@ def test_the_audit_export_is_filtered_formatted_and_itself_recorded(client_for, 
     assert export.actor == audit_admin
     assert export.changes == {"format": "xlsx", "filters": {"actor": "reporter"}, "rows": 1}
     lines = records(csv_of(client.get("/audit/export.csv", {"object": "T1.1"})))
-    assert [line["操作"] for line in lines] == ["admin.change"]
+    assert [line["操作代码"] for line in lines] == ["admin.change"]
+    assert [line["操作"] for line in lines] == ["在管理后台修改"]
     assert lines[0]["时间"] == "2026-03-05 10:00:00"
     assert AuditRecord.objects.filter(action="export.audit").count() == 2
 

@@ -1,0 +1,142 @@
+"""The catalogue of audited actions: each action code the app records, named in words.
+
+The trail stores the code (``auth.login``) and hashes it; people read the words (登录). A test
+collects the codes the source records and fails when one is missing here. Their words carry the
+context "audited action" ("登录" here is the action done, not the button). A code not in the
+catalogue (a record older than the action's entry) reads as its code.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import pgettext_lazy
+
+
+@dataclass(frozen=True)
+class Group:
+    """Actions of one kind, as the action filter lists them together; the filter can also choose
+    the whole group by its key (which, having no dot, is no action's code)."""
+
+    key: str
+    label: Promise
+    actions: dict[str, Promise]
+
+
+GROUPS = (
+    Group(
+        "sign_in",
+        pgettext_lazy("audited action", "登录与两步验证"),
+        {
+            "auth.login": pgettext_lazy("audited action", "登录"),
+            "auth.logout": pgettext_lazy("audited action", "退出登录"),
+            "auth.login_failed": pgettext_lazy("audited action", "登录失败"),
+            "auth.session_expired": pgettext_lazy("audited action", "会话超时退出"),
+            "auth.password_changed": pgettext_lazy("audited action", "修改本人密码"),
+            "auth.two_factor_enrolment_started": pgettext_lazy(
+                "audited action", "开始启用两步验证"
+            ),
+            "auth.two_factor_enrolment_failed": pgettext_lazy("audited action", "启用两步验证失败"),
+            "auth.two_factor_enrolled": pgettext_lazy("audited action", "启用两步验证"),
+            "auth.two_factor_passed": pgettext_lazy("audited action", "通过两步验证"),
+            "auth.two_factor_failed": pgettext_lazy("audited action", "两步验证失败"),
+            "auth.recovery_code_used": pgettext_lazy("audited action", "使用恢复码登录"),
+            "auth.recovery_codes_renewed": pgettext_lazy("audited action", "更换恢复码"),
+        },
+    ),
+    Group(
+        "accounts",
+        pgettext_lazy("audited action", "账号与安全"),
+        {
+            "account.create": pgettext_lazy("audited action", "创建管理员账号"),
+            "admin.password_reset": pgettext_lazy("audited action", "重置他人密码"),
+            "admin.two_factor_reset": pgettext_lazy("audited action", "重置他人两步验证"),
+            "security.unlock": pgettext_lazy("audited action", "解除登录锁定"),
+        },
+    ),
+    Group(
+        "reporting",
+        pgettext_lazy("audited action", "填报与审核"),
+        {
+            "note.save": pgettext_lazy("audited action", "保存进展说明"),
+            "note.submit": pgettext_lazy("audited action", "提交进展说明"),
+            "note.approve": pgettext_lazy("audited action", "审核通过进展说明"),
+            "note.return": pgettext_lazy("audited action", "退回进展说明"),
+            "value.save": pgettext_lazy("audited action", "保存指标值"),
+            "value.submit": pgettext_lazy("audited action", "提交指标值"),
+            "value.approve": pgettext_lazy("audited action", "审核通过指标值"),
+            "value.return": pgettext_lazy("audited action", "退回指标值"),
+            "value.import": pgettext_lazy("audited action", "导入指标值"),
+            "reminder.send": pgettext_lazy("audited action", "自动发送催报提醒"),
+            "reminder.manual": pgettext_lazy("audited action", "手动发送催报提醒"),
+        },
+    ),
+    Group(
+        "plan_data",
+        pgettext_lazy("audited action", "规划与基础数据"),
+        {
+            "admin.add": pgettext_lazy("audited action", "在管理后台新增"),
+            "admin.change": pgettext_lazy("audited action", "在管理后台修改"),
+            "admin.delete": pgettext_lazy("audited action", "在管理后台删除"),
+            "plan.import": pgettext_lazy("audited action", "从Excel导入规划数据"),
+            "indicator.target_set": pgettext_lazy("audited action", "调整指标目标值"),
+            "data.load_plan": pgettext_lazy("audited action", "载入规划文本"),
+            "data.load_divisions": pgettext_lazy("audited action", "载入行政区划"),
+        },
+    ),
+    Group(
+        "exports",
+        pgettext_lazy("audited action", "导出与下载"),
+        {
+            "export.audit": pgettext_lazy("audited action", "导出审计记录"),
+            "export.review_queue": pgettext_lazy("audited action", "导出审核队列"),
+            "export.overview": pgettext_lazy("audited action", "导出全省概览"),
+            "export.grid": pgettext_lazy("audited action", "导出举措进展表"),
+            "export.task_area_grid": pgettext_lazy("audited action", "导出任务领域进展表"),
+            "export.notes": pgettext_lazy("audited action", "导出进展说明"),
+            "export.indicator": pgettext_lazy("audited action", "导出指标数据"),
+            "export.late": pgettext_lazy("audited action", "导出逾期未报情况"),
+            "export.reminder_log": pgettext_lazy("audited action", "导出催报记录"),
+            "export.values_template": pgettext_lazy("audited action", "导出指标值填报模板"),
+            "export.plan": pgettext_lazy("audited action", "导出规划数据工作簿"),
+            "download.briefing": pgettext_lazy("audited action", "下载简报"),
+            "download.evidence": pgettext_lazy("audited action", "下载佐证材料"),
+        },
+    ),
+    Group(
+        "system",
+        pgettext_lazy("audited action", "系统"),
+        {
+            "audit.archived": pgettext_lazy("audited action", "归档审计记录"),
+            "demo.seed": pgettext_lazy("audited action", "生成演示数据"),
+        },
+    ),
+)
+
+ACTIONS: dict[str, Promise] = {
+    code: label for group in GROUPS for code, label in group.actions.items()
+}
+
+
+def action_label(code: str) -> str:
+    """The action in words, or its code when the catalogue does not name it."""
+    label = ACTIONS.get(code)
+    return str(label) if label is not None else code
+
+
+GROUP_ACTIONS: dict[str, list[str]] = {group.key: list(group.actions) for group in GROUPS}
+
+
+def action_choices() -> list[tuple[Promise, list[tuple[str, str | Promise]]]]:
+    """The catalogue as grouped choices, for a select: each group's actions after an option that
+    chooses all of them."""
+    return [
+        (
+            group.label,
+            [
+                (group.key, format_lazy(pgettext_lazy("audited action", "{}(全部)"), group.label)),
+                *group.actions.items(),
+            ],
+        )
+        for group in GROUPS
+    ]
