@@ -7,9 +7,8 @@ says when its figures were counted. Everything else that changes what they show,
 reminder or a change to the plan, the periods or the divisions, starts a new generation at once,
 so that a reviewer sees their own approval on the next page they open; a change to the
 supervision rules reaches every process within 30 seconds (supervision_rules), and the pages
-with it. Fragments keyed by what they show are kept the same way: in the shared cache
-(``fragment``), the review queue's list, by the submitted items on the page; held in each process
-(``held``), a county's measure rows, by everything they show of the notes. The same generations
+with it. Fragments keyed by what they show are kept the same way (``fragment``): the review
+queue's list, by the submitted items on the page. The same generations
 keep data that only such changes touch, held in each process (``kept``): the outline of the plan
 that a county's reporting page shows, the review queue's filter choices."""
 
@@ -107,8 +106,8 @@ def _seen_as() -> tuple[str, ...]:
     )
 
 
-def _key(*parts: str, seen_as: tuple[str, ...] = ()) -> str:
-    joined = "\x1f".join(parts + (seen_as or _seen_as()))
+def _key(*parts: str) -> str:
+    joined = "\x1f".join(parts + _seen_as())
     return "dashboards:" + hashlib.sha256(joined.encode()).hexdigest()
 
 
@@ -178,55 +177,6 @@ def kept[T](name: str, compute: Callable[[], T]) -> T:
     value = compute()
     _held[name] = (generation, value)
     return value
-
-
-def generation_of(name: str) -> str:
-    """The generation under which ``kept(name, …)`` holds its value in this process ("" for
-    none): what was computed from that value belongs to it, not to a newer one."""
-    held = _held.get(name)
-    return held[0] if held else ""
-
-
-class _Fragments:
-    """Fragments held in this process, all of one generation; let go at once when there are more
-    than MOST (a round of every county's measure rows, as its reporters and as reviewers see
-    them, in two languages, is about 17,500; some 30 MB at the most)."""
-
-    MOST = 20_000
-
-    def __init__(self):
-        self.generation, self.html = "", {}
-
-    def of(self, generation: str) -> dict[str, str]:
-        if generation != self.generation or len(self.html) > self.MOST:
-            self.generation, self.html = generation, {}
-        return self.html
-
-
-_fragments = _Fragments()
-
-
-def held(
-    named: list[tuple[str, ...]], render: Callable[[int], str], generation: str
-) -> list[SafeString]:
-    """Each fragment named by its parts in ``named``, as rendered earlier in this process in
-    ``generation``, or ``render(index)`` now: for the many small fragments of a page of which
-    only a few change between visits (a county's measure rows), which the shared cache would
-    write one by one. ``generation`` is the one under which the page read what it shows of the
-    plan (generation_of), so that rows rendered from it are never held under a newer one. The
-    parts must name everything a fragment shows that the plan, the divisions, the periods and a
-    review don't change, down to the names of people; what is held is never stale, however long
-    it is held."""
-    if not settings.DASHBOARD_CACHE_SECONDS or not generation:
-        return [mark_safe(render(index)) for index in range(len(named))]
-    html, seen_as = _fragments.of(generation), _seen_as()
-    found = []
-    for index, parts in enumerate(named):
-        key = _key(*parts, seen_as=seen_as)
-        if key not in html:
-            html[key] = render(index)
-        found.append(mark_safe(html[key]))
-    return found
 
 
 def audience_of(access) -> tuple:

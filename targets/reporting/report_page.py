@@ -47,7 +47,6 @@ class MeasureRow:
     note_url: str
     timeline_url: str
     light: Light | None = None
-    html: str = ""  # as the reporting page shows it, where the view has rendered it
 
     @property
     def state(self) -> str:
@@ -60,16 +59,6 @@ class MeasureRow:
     @property
     def open_to_edit(self) -> bool:
         return self.note is None or self.note.editable
-
-    def shown(self, can_report: bool) -> tuple[str, ...]:
-        """Everything the row shows that neither the plan, the periods nor a review changes: the
-        note's version pins what the county wrote (and its evidence), the rest is named here."""
-        parts = ("report-row", self.note_url, repr(self.light), str(can_report))
-        if self.note is None:
-            return parts
-        note, people = self.note, [self.note.updated_by, self.note.reviewed_by]
-        names = [f"{person.username}:{person.get_full_name()}" for person in people if person]
-        return (*parts, f"{note.pk}:{note.version}:{note.state}:{note.evidence_count}", *names)
 
 
 def state_label(note: ProgressNote | None) -> str | Promise:

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
@@ -14,7 +13,6 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from targets.accounts.access import access_for, county_for_user, evidence_for_user
 from targets.audit import trail
-from targets.caching import shared_pages
 from targets.forms.reporting import NoteForm, ValueForm
 from targets.http import HtmxHttpRequest
 from targets.models import (
@@ -80,24 +78,7 @@ def report(request: HtmxHttpRequest, code: str, period: str) -> HttpResponse:
     }
     if request.htmx and request.htmx.target == "report-counts":
         return render(request, "reporting/page.html#counts", context)
-    # A bool, set above.
-    _render_rows(areas, context["can_report"])  # type: ignore[arg-type]
     return render(request, "reporting/page.html", context)
-
-
-def _render_rows(areas: list[report_page.AreaRows], can_report: bool) -> None:
-    """Each measure row's HTML, held in this process by what it shows (shared_pages.held):
-    between two visits a county has mostly changed one row, and the rows were half the page."""
-    rows = [row for area in areas for row in area.rows]
-    template = get_template("reporting/page.html#measure-row")
-
-    def render_row(index: int) -> str:
-        return template.render({"row": rows[index], "can_report": can_report})
-
-    named = [row.shown(can_report) for row in rows]
-    generation = shared_pages.generation_of(report_page.OUTLINE)
-    for row, html in zip(rows, shared_pages.held(named, render_row, generation), strict=True):
-        row.html = html
 
 
 def _note_context(request, county, period, measure, note, form, error=None):
