@@ -8,9 +8,7 @@ reminder or a change to the plan, the periods or the divisions, starts a new gen
 so that a reviewer sees their own approval on the next page they open; a change to the
 supervision rules reaches every process within 30 seconds (supervision_rules), and the pages
 with it. Fragments keyed by what they show are kept the same way (``fragment``): the review
-queue's list, by the submitted items on the page. The same generations
-keep data that only such changes touch, held in each process (``kept``): the outline of the plan
-that a county's reporting page shows, the review queue's filter choices."""
+queue's list, by the submitted items on the page."""
 
 import hashlib
 import uuid
@@ -154,29 +152,6 @@ def fragment(parts: Iterable[str], render: Callable[[], str]) -> SafeString:
     if not settings.DASHBOARD_CACHE_SECONDS:
         return mark_safe(render())
     return _shared(_key(*parts), render)
-
-
-# name → (generation, value): what ``kept`` holds in this process.
-_held: dict[str, tuple[str, object]] = {}
-
-
-def kept[T](name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, or its value as computed earlier in this process in the same generation:
-    for what only the plan, the divisions, the periods or the rules change (a county's pages show
-    the plan's structure on every visit). Each process holds its own copy and asks the shared
-    cache only for the generation, so every process and server sees a change at once; reading
-    the value back from the shared cache cost more in unpickling than the query. Callers share
-    what they are given, and must not change it."""
-    if not settings.DASHBOARD_CACHE_SECONDS:
-        return compute()
-    generation = _generation()
-    held = _held.get(name)
-    if held is not None and held[0] == generation:
-        # What this function held under the name: compute's value, of type T.
-        return held[1]  # type: ignore[return-value]
-    value = compute()
-    _held[name] = (generation, value)
-    return value
 
 
 def audience_of(access) -> tuple:

@@ -2,9 +2,7 @@
 
 Django reads a ModelChoiceField's options with QuerySet.iterator(), which on PostgreSQL opens a
 server-side cursor (DECLARE, FETCH, CLOSE) for every rendering, however short the list. Here the
-options are kept on the form's own copy of the queryset, so nothing outlives the request. A form
-may give the options itself (``records``), read earlier: the queryset then only checks what is
-chosen."""
+options are kept on the form's own copy of the queryset, so nothing outlives the request."""
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
@@ -14,11 +12,9 @@ class ListedChoices(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        records = self.queryset if self.field.records is None else self.field.records
-        for record in records:
+        for record in self.queryset:
             yield self.choice(record)
 
 
 class RecordChoiceField(forms.ModelChoiceField):
     iterator = ListedChoices
-    records = None  # the options, if the form was given them

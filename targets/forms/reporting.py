@@ -53,12 +53,9 @@ class NoteForm(forms.Form):
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, evidence=(), statuses=None, bottom_lines=None, **kwargs):
-        """``statuses`` (the active ones) and ``bottom_lines``, in order, if read already."""
+    def __init__(self, *args, evidence=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supersede"].choices = [(e.pk, e.name) for e in evidence if not e.superseded]
-        self.fields["status"].records = statuses
-        self.fields["bottom_line"].records = bottom_lines
         self.checked_files = []
 
     def clean_files(self):

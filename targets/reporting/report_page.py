@@ -9,9 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
-from targets.caching import shared_pages
 from targets.models import (
-    BottomLine,
     County,
     Evidence,
     Indicator,
@@ -21,7 +19,6 @@ from targets.models import (
     Period,
     ProgressNote,
     State,
-    StatusOption,
     TaskArea,
 )
 from targets.plan.outline import current_plan
@@ -113,50 +110,21 @@ def notes_queryset():
 @dataclass
 class Outline:
     """What a county's reporting page shows of the plan and the calendar: the task areas with
-    their measures, the county-level indicators with their targets, the periods by code (in
-    order), and the statuses and bottom lines that notes name by id."""
+    their measures, the county-level indicators with their targets, and the periods by code (in
+    order)."""
 
     areas: list[TaskArea]
     indicators: list[Indicator]
     periods: dict[str, Period]
-    statuses: dict[int | None, StatusOption]  # looked up by nullable ids too
-    bottom_lines: dict[int | None, BottomLine]
-    measures: dict[int, Measure]  # of every plan, by id, for notes from anywhere
-
-    def __post_init__(self):
-        self.period_ids = {period.pk: period for period in self.periods.values()}
-        self.measure_codes = {m.code: m for area in self.areas for m in area.measures.all()}
-
-    @property
-    def active_statuses(self) -> list[StatusOption]:
-        return [status for status in self.statuses.values() if status.is_active]
-
-    def named(self, note: ProgressNote) -> ProgressNote:
-        """The note with its period, measure, status, bottom line and reviewer's rating from the
-        outline."""
-        note.period = self.period_ids[note.period_id]
-        note.measure = self.measures[note.measure_id]
-        note.status = self.statuses[note.status_id]
-        note.bottom_line = self.bottom_lines.get(note.bottom_line_id)
-        note.reviewer_status = self.statuses.get(note.reviewer_status_id)
-        return note
-
-
-OUTLINE = "report-outline"
 
 
 def outline() -> Outline:
-    """Kept until the plan or the periods change (shared_pages.kept): read afresh, it costs
-    nine queries on every visit to the page."""
-    return shared_pages.kept(OUTLINE, _read_outline)
-
-
-def _read_outline() -> Outline:
+    """Read for each request, so that a change to the plan or the periods shows on the next
+    page."""
     periods = {period.code: period for period in Period.objects.all()}
-    statuses = StatusOption.objects.in_bulk()
     plan = current_plan()
     if plan is None:
-        return Outline([], [], periods, statuses, {}, {})
+        return Outline([], [], periods)
     measures = Measure.objects.order_by("order")
     areas = TaskArea.objects.filter(plan=plan).order_by("order")
     indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY)
@@ -164,24 +132,22 @@ def _read_outline() -> Outline:
         list(areas.prefetch_related(Prefetch("measures", queryset=measures))),
         list(indicators.prefetch_related("targets")),
         periods,
-        statuses,
-        BottomLine.objects.in_bulk(),  # a note may name a line of an earlier plan
-        Measure.objects.in_bulk(),
     )
 
 
 def measure_rows(county: County, period: Period, outline: Outline) -> list[AreaRows]:
-    # The county and the outline are in hand: joining them again costs more than the reading.
-    # The notes' own order (period, county, measure) would join them again too.
-    found = list(ProgressNote.objects.filter(county=county, period=period).order_by())
-    notes = {note.measure_id: outline.named(note) for note in with_people_and_files(found)}
+    # The county, the period and the measures are in hand: the notes join only what else they
+    # name. Their own order (period, county, measure) would join those again.
+    found = ProgressNote.objects.filter(county=county, period=period).order_by()
+    named = found.select_related("status", "bottom_line", "reviewer_status")
+    notes = {note.measure_id: note for note in with_people_and_files(list(named))}
     links, result = RowLinks(county, period), []
     for area in outline.areas:
         result.append(AreaRows(area, []))
         for measure in area.measures.all():
             note = notes.get(measure.pk)
             if note is not None:
-                note.county = county
+                note.county, note.period, note.measure = county, period, measure
             result[-1].rows.append(links.row(measure, note))
     return result
 

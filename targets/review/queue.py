@@ -149,16 +149,10 @@ def items_on(page: Page, today: datetime.date) -> list[QueueItem]:
 
 
 def _notes(ids: list[int]) -> list[ProgressNote]:
-    """The notes with what the queue shows of them, as the reporter's page reads them: the
-    plan's and the calendar's records from the kept outline (report_page.outline), joining only
-    the county."""
-    outline = report_page.outline()
-    notes = list(
-        ProgressNote.objects.filter(pk__in=ids)
-        .select_related("county__prefecture")
-        .order_by()  # the page's order is the keys'
-    )
-    return [outline.named(note) for note in report_page.with_people_and_files(notes)]
+    """The notes with what the queue shows of them: the records they name joined, their
+    reviewers and counts of evidence read as the reporter's page reads them."""
+    notes = ProgressNote.objects.filter(pk__in=ids).select_related(*NOTE_RELATED).order_by()
+    return report_page.with_people_and_files(list(notes))  # the page's order is the keys'
 
 
 def all_items(counties: QuerySet[County], filters: dict, today: datetime.date) -> list[QueueItem]:

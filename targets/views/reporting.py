@@ -23,6 +23,7 @@ from targets.models import (
     ProgressNote,
     StatusOption,
 )
+from targets.plan.outline import current_plan
 from targets.reporting import report_page
 from targets.reporting.workflow import (
     NOTE_FIELDS,
@@ -100,10 +101,8 @@ def _note_context(request, county, period, measure, note, form, error=None):
 def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> HttpResponse:
     """The form of one measure's note: a draft saved as often as needed, then submitted."""
     county = county_for_user(request, code, write=True)
-    outline = report_page.outline()
-    period, measure = outline.periods.get(period), outline.measure_codes.get(measure)
-    if period is None or measure is None:
-        raise Http404
+    period = get_object_or_404(Period, code=period)
+    measure = get_object_or_404(Measure, code=measure, plan=current_plan())
     current = (
         report_page.notes_queryset()
         .prefetch_related("evidence")  # read here and again for the page
@@ -111,10 +110,9 @@ def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> Http
         .first()
     )
     evidence = list(current.evidence.all()) if current else []
-    choices = {"statuses": outline.active_statuses, "bottom_lines": outline.bottom_lines.values()}
     if request.method == "GET":
         initial = model_to_dict(current, fields=[*NOTE_FIELDS, "version"]) if current else {}
-        form = NoteForm(initial=initial, evidence=evidence, **choices)
+        form = NoteForm(initial=initial, evidence=evidence)
         context = _note_context(request, county, period, measure, current, form)
         return render(
             request,
@@ -122,7 +120,7 @@ def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> Http
             context,
         )
 
-    form = NoteForm(request.POST, request.FILES, evidence=evidence, **choices)
+    form = NoteForm(request.POST, request.FILES, evidence=evidence)
     error, status = None, 400
     if form.is_valid():
         data = form.cleaned_data

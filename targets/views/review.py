@@ -1,18 +1,16 @@
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from targets.accounts.access import Access, require_reviewer
+from targets.accounts.access import require_reviewer
 from targets.audit import trail
 from targets.caching import shared_pages
 from targets.forms.review import QueueFilterForm, ReviewForm
@@ -76,7 +74,6 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         context["listing"] = _listing(request, page, decision, filters, query)
     if request.htmx:
         return render(request, "review/queue.html#queue", context)
-    context["filter_fields"] = _filter_fields(filters, access)
     return render(request, "review/queue.html", context, status=400 if decision else 200)
 
 
@@ -106,18 +103,3 @@ def _listing(
     # The query without the page (as the export links read it): the items name the page.
     parts = ("review/queue.html#listing", query, *map(repr, page.object_list))
     return shared_pages.fragment(parts, listing)
-
-
-def _filter_fields(filters: QueueFilterForm, access: Access) -> SafeString:
-    """The filter form's fields. With nothing chosen, as a reviewer opens the queue, they are
-    kept like the dashboards (shared_pages.kept): their choices, the counties among them,
-    change only with the plan and the divisions, and rendering them took a fifth of the page."""
-
-    def fields() -> str:
-        return render_to_string("review/queue.html#filter-fields", {"filters": filters})
-
-    if any(filters.data.get(name) for name in filters.fields):
-        return mark_safe(fields())
-    seen_by = repr((translation.get_language(), shared_pages.audience_of(access)))
-    name = "queue-filters:" + hashlib.sha256(seen_by.encode()).hexdigest()
-    return mark_safe(shared_pages.kept(name, fields))
