@@ -228,7 +228,7 @@ USE_THOUSAND_SEPARATOR = False
 
 # Caches: "default" in each process (short-lived lookups such as the supervision rules);
 # "shared", a table of the database, for what every app process and server must see alike (the
-# dashboards' rendered pages, targets/caching/shared_pages.py).
+# shared page cache of the dashboards and the late view, targets/caching/shared_pages.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {

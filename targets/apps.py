@@ -9,9 +9,10 @@ class TargetsConfig(AppConfig):
     verbose_name = _("城乡融合发展进展")
 
     def ready(self) -> None:
-        # Modules whose receivers must be connected before the first request.
+        # Modules whose receivers must be connected before the first request: importing them
+        # connects them. targets.caching.receivers holds every receiver of the shared page cache.
         from targets.accounts import security_policy, signals  # noqa: F401
-        from targets.caching import shared_pages  # noqa: F401
+        from targets.caching import receivers  # noqa: F401
         from targets.supervision import rulebook  # noqa: F401
 
 

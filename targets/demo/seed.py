@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from targets.audit import trail
-from targets.caching import shared_pages
 from targets.demo import bulk_insert, synthetic_divisions
 from targets.models import (
     AccountSecurity,
@@ -28,6 +27,7 @@ from targets.models import (
     Role,
     State,
     StatusOption,
+    changes,
 )
 from targets.plan.indicator_targets import set_target
 
@@ -200,7 +200,9 @@ def _demo_reports(period_codes: Sequence[str] = (DEMO_PERIOD,), counties=None) -
         made += len(notes)
     if not IndicatorValue.objects.filter(indicator__is_demo=True).exists():
         _demo_values(author, maker.reviewer, maker.randomness, maker.now)
-    shared_pages.changed()  # bulk inserts send no signals
+    changes.written_in_bulk.send(
+        sender=__name__, models=[ProgressNote, NoteVersion, IndicatorValue]
+    )
     return made
 
 

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from targets.accounts import four_eyes
 from targets.audit import trail
-from targets.caching import shared_pages
 from targets.models import (
     BottomLine,
     County,
@@ -28,6 +27,7 @@ from targets.models import (
     ProgressNote,
     State,
     StatusOption,
+    changes,
 )
 from targets.reporting.evidence_files import CheckedFile, megabytes
 from targets.supervision import periods, rulebook
@@ -284,5 +284,5 @@ def review(
                 obj=current,
                 changes=trail.diff(before, trail.snapshot(current)),
             )
-        shared_pages.changed()  # reviewers see their own approvals at once
+        changes.reviewed.send(sender=__name__, items=locked)
     return len(items)

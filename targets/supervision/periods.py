@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from targets.models import County, Period, PeriodReopening
+from targets.models import County, Period, PeriodReopening, changes
 from targets.supervision import rulebook
 
 FIRST_YEAR, LAST_YEAR = 2024, 2035
@@ -52,6 +52,8 @@ def ensure_periods(cadence: str, deadline_days: int) -> int:
         if code not in existing
     ]
     Period.objects.bulk_create(new)
+    if new:
+        changes.written_in_bulk.send(sender=__name__, models=[Period])
     return len(new)
 
 

@@ -23,7 +23,6 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from targets.audit import trail
-from targets.caching import shared_pages
 from targets.models import (
     REPORTED,
     County,
@@ -32,6 +31,7 @@ from targets.models import (
     Period,
     ProgressNote,
     Role,
+    changes,
 )
 from targets.supervision import rulebook
 from targets.supervision.periods import in_cadence
@@ -163,7 +163,7 @@ def send_due_reminders(today: datetime.date) -> RunResult:
                             **common,
                         )
     if result.sent:
-        shared_pages.changed()  # the late view shows each county's last reminder
+        changes.reminders_sent.send(sender=__name__, notifications=result.sent)
         trail.record(
             "reminder.send",
             actor_name="system",
@@ -217,7 +217,7 @@ def send_manual(
                     },
                 )
         if sent:
-            shared_pages.changed()  # the late view shows each county's last reminder
+            changes.reminders_sent.send(sender=__name__, notifications=sent)
     email(sent)
     return sent
 

@@ -1,6 +1,6 @@
 """The supervision rules in force (cadence, warning lights, reminders), read through a short cache
-so that every page does not ask the database. A change reaches every app process within
-CACHE_SECONDS."""
+in each process so that every page does not ask the database. A change reaches every app process
+within CACHE_SECONDS, and is announced (changes.rules_changed) with that reach."""
 
 from dataclasses import dataclass
 
@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from targets.models import StatusOption, SupervisionRules
+from targets.models import StatusOption, SupervisionRules, changes
 
 CACHE_KEY = "supervision-rules"
 CACHE_SECONDS = 30
@@ -31,10 +31,13 @@ class Rules:
 
 
 def stored() -> SupervisionRules:
-    """The row, made with the defaults on first use."""
+    """The row, made with the defaults on first use. The first rules replace none that a process
+    holds, so they are not announced: the default red statuses are written without m2m_changed."""
     rules, created = SupervisionRules.objects.get_or_create(pk=1)
     if created:
-        rules.red_statuses.set(StatusOption.objects.filter(code__in=DEFAULT_RED_STATUSES))
+        red = StatusOption.objects.filter(code__in=DEFAULT_RED_STATUSES)
+        through = SupervisionRules.red_statuses.through
+        through.objects.bulk_create(through(supervisionrules=rules, statusoption=s) for s in red)
     return rules
 
 
@@ -61,5 +64,8 @@ def current() -> Rules:
 
 @receiver(post_save, sender=SupervisionRules)
 @receiver(m2m_changed, sender=SupervisionRules.red_statuses.through)
-def forget_cached_rules(**kwargs: object) -> None:
+def forget_cached_rules(action: str = "post_", created: bool = False, **kwargs: object) -> None:
+    """This process's copy is forgotten; the others' expire within CACHE_SECONDS, as announced."""
     cache.delete(CACHE_KEY)
+    if action.startswith("post_") and not created:  # m2m_changed also sends pre_add, pre_clear…
+        changes.rules_changed.send(sender=__name__, reach_seconds=CACHE_SECONDS)

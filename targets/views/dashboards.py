@@ -66,17 +66,17 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
         which = chosen if chosen in ("task_areas", "integrations") else "units"
         record = trail.Export("export.overview", request, _applied(filters, scope, table=which))
         return exports.response(table, fmt, record)
-    kept = partial(
-        shared_pages.rendered,
+    shared = partial(
+        shared_pages.page_part,
         request,
         audience=shared_pages.audience_of(access_for(request)),
         context=context,
         filters=form.fields,
     )
     if request.htmx:
-        return HttpResponse(kept("dashboards/overview.html#results"))
+        return HttpResponse(shared("dashboards/overview.html#results"))
     return render(
-        request, "dashboards/overview.html", {"content": kept("dashboards/overview.html#content")}
+        request, "dashboards/overview.html", {"content": shared("dashboards/overview.html#content")}
     )
 
 
@@ -180,7 +180,7 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
         }
 
     audience = shared_pages.audience_of(access_for(request))
-    content = shared_pages.rendered(
+    content = shared_pages.page_part(
         request, "dashboards/grid.html#content", audience, context, filters=form.fields
     )
     page = {"content": content, "measure": measure, "has_map": boundaries is not None}

@@ -102,4 +102,4 @@ def _listing(
         return listing()
     # The query without the page (as the export links read it): the items name the page.
     parts = ("review/queue.html#listing", query, *map(repr, page.object_list))
-    return shared_pages.fragment(parts, listing)
+    return shared_pages.fragment_named_by(parts, listing)

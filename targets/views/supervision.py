@@ -70,8 +70,8 @@ def _late_context(request: HttpRequest, filters: dict, period, counties) -> dict
 def late(request: HtmxHttpRequest) -> HttpResponse:
     """Counties with something not reported in the round, returns not answered, measures silent
     for several periods, and days since the last submission: sortable, exportable, and each
-    county can be sent a reminder from here. The table is kept like the dashboards
-    (dashboard_cache): a reminder or a review shows at once, a submission within a minute."""
+    county can be sent a reminder from here. The table is kept in the shared page cache: a
+    reminder or a review shows at once, a submission when the kept table expires."""
     access, form, filters, period, counties = _late_scope(request)
     context = partial(_late_context, request, filters, period, counties)
     fmt = exports.requested(request)
@@ -86,7 +86,7 @@ def late(request: HtmxHttpRequest) -> HttpResponse:
         }
         table = export_tables.late(period, data["rows"], data["stale_periods"])
         return exports.response(table, fmt, trail.Export("export.late", request, chosen))
-    table = shared_pages.rendered(
+    table = shared_pages.page_part(
         request,
         "supervision/late.html#late-table",
         shared_pages.audience_of(access),

@@ -137,17 +137,23 @@ def test_through_nginx_both_servers_serve_one_signed_in_user(two_app_servers):
 
 
 def test_a_change_to_the_plan_shows_at_once_on_both_servers(two_app_servers):
-    """Each process holds the plan's outline that a county's page shows (dashboard_cache.kept),
-    under the generation both servers read from the shared cache."""
+    """A county's page reads the plan afresh, and the grid kept in the shared page cache starts
+    a new generation that both servers read: a change made in another process shows at once."""
     first, second, _proxy = two_app_servers
     period = load_app_data()
-    browser = Browser()
-    browser.sign_in(first.url, "jinjiang")
-    page = f"/counties/510104/report/{period}/"
+    reporter, reviewer = Browser(), Browser()
+    reporter.sign_in(first.url, "jinjiang")
+    reviewer.sign_in(first.url, "province")
+    pages = [
+        (reporter, f"/counties/510104/report/{period}/"),
+        (reviewer, f"/province/measures/T1.1/?period={period}"),
+    ]
     measure = Measure.objects.get(code="T1.1")
     for server in (first, second):
-        assert measure.text.encode() in browser.get(server.url + page)[2]
+        for browser, page in pages:
+            assert measure.text.encode() in browser.get(server.url + page)[2]
     measure.text = "两台服务器都应立即显示的新表述"
     measure.save()
     for server in (first, second):
-        assert measure.text.encode() in browser.get(server.url + page)[2]
+        for browser, page in pages:
+            assert measure.text.encode() in browser.get(server.url + page)[2]

@@ -53,7 +53,7 @@ CHENGDU = [
 @pytest.fixture(autouse=True)
 def counted_afresh(settings):
     """These tests are about what the view counts; keeping its table for a minute is tested in
-    tests/caching/test_dashboard_cache.py."""
+    tests/caching/test_shared_pages.py."""
     settings.DASHBOARD_CACHE_SECONDS = 0
 
 
