@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from targets.accounts.access import require_reviewer
+from targets.accounts.access import Access, require_reviewer
 from targets.audit import trail
 from targets.caching import shared_pages
 from targets.forms.review import QueueFilterForm, ReviewForm
@@ -74,6 +74,7 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
         context["listing"] = _listing(request, page, decision, filters, query)
     if request.htmx:
         return render(request, "review/queue.html#queue", context)
+    context["filter_fields"] = _filter_fields(filters, access)
     return render(request, "review/queue.html", context, status=400 if decision else 200)
 
 
@@ -84,11 +85,11 @@ def _listing(
     filters: QueueFilterForm,
     query: str,
 ) -> SafeString:
-    """The page's items and the decision form. Kept like the dashboards for everyone who asks for
-    the same page while it holds the same items (their keys pin what it shows of them: new
-    submissions join the end of the queue, and the count and pager around it are read afresh);
-    rendered afresh for a decision sent back with its errors and the items it ticked, or a query
-    with parameters the filters don't know."""
+    """The page's items and the decision form. Kept in the shared page cache for everyone who
+    asks for the same page while it holds the same items (their keys pin what it shows of them:
+    new submissions join the end of the queue, and the count and pager around it are read
+    afresh); rendered afresh for a decision sent back with its errors and the items it ticked, or
+    a query with parameters the filters don't know."""
 
     def listing() -> SafeString:
         context = {
@@ -103,3 +104,18 @@ def _listing(
     # The query without the page (as the export links read it): the items name the page.
     parts = ("review/queue.html#listing", query, *map(repr, page.object_list))
     return shared_pages.fragment_named_by(parts, listing)
+
+
+def _filter_fields(filters: QueueFilterForm, access: Access) -> SafeString:
+    """The filter form's fields, with the counties in scope among their choices. As a reviewer
+    first opens the queue, with nothing chosen, they are kept in the shared page cache for
+    everyone of the same scope: they change only with the plan, the divisions and the statuses,
+    and rendering them took a third of the queue's time."""
+
+    def fields() -> SafeString:
+        return render_to_string("review/queue.html#filter-fields", {"filters": filters})
+
+    if any(filters.data.get(name) for name in filters.fields):
+        return fields()
+    audience = repr(shared_pages.audience_of(access))
+    return shared_pages.fragment_named_by(("review/queue.html#filter-fields", audience), fields)

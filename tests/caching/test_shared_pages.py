@@ -208,6 +208,40 @@ def test_the_kept_late_table_holds_no_ones_csrf_token_and_each_reviewer_can_remi
     ).exists()
 
 
+def county_options(page) -> set[str]:
+    select = re.search(r'<select name="county".*?</select>', page.text, re.S).group(0)
+    return set(re.findall(r'<option value="(\d{6})"', select))
+
+
+def test_the_review_queue_keeps_its_filter_choices_for_the_same_reviewers(
+    client_for, provincial_reviewer, prefecture_reviewer
+):
+    """Opened without a filter, the queue's filter fields (183 counties among them) are kept in
+    the shared page cache: a reviewer of one prefecture is still offered only their own counties,
+    the other language its own labels, a renamed county shows at once, and a chosen filter is
+    shown chosen."""
+    province = client_for(provincial_reviewer)
+    kept = queries_of(province, "/review/")
+    with override_settings(DASHBOARD_CACHE_SECONDS=0):
+        assert queries_of(province, "/review/") > kept + 3  # five choice lists, one cache read
+    assert len(county_options(province.get("/review/"))) == 183
+    chengdu = client_for(prefecture_reviewer)
+    offered = county_options(chengdu.get("/review/"))
+    assert offered
+    assert all(code.startswith("5101") for code in offered)
+    assert ">市州<" in province.get("/review/").text
+    province.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert ">Prefecture<" in province.get("/review/").text
+    del province.cookies[settings.LANGUAGE_COOKIE_NAME]
+    County.objects.filter(code="510104").update(name="改名后的锦江区")
+    County.objects.get(code="510104").save()  # through the ORM's signals, as the admin does
+    assert "改名后的锦江区" in province.get("/review/").text
+    chosen = province.get("/review/", {"county": "510104", "per_page": "50"}).text
+    assert '<option value="510104" selected>' in chosen
+    assert '<option value="50" selected>' in chosen
+    assert '<option value="510104" selected>' not in province.get("/review/").text
+
+
 def test_the_review_queue_keeps_its_list_while_it_holds_the_same_items(
     client_for, provincial_reviewer, prefecture_reviewer, reporter
 ):
