@@ -1,31 +1,39 @@
-"""Server time of a county's round as its reporter works through it, and of the review queue, at
-Sichuan scale: the reporter's page (after a save, and again with nothing changed), the note form,
-a draft saved, and the provincial reviewer's queue.
+"""Server time of a county's round as its reporter works through it, and of the reviewers' pages,
+at Sichuan scale: the note form and a draft saved, the reporter's page (after the save, and again
+with nothing changed), the review queue, the province overview and the 183-county grid.
 
 Run against a PostgreSQL database filled by `seed_demo --scale sichuan` (see bench/README.md):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plenum_bench SECRET_KEY=bench \\
         AUDIT_KEY=bench-only-audit-key-0123456789abcdef HTTPS=false ALLOWED_HOSTS=testserver \\
-        .venv/bin/python bench/server_time.py
+        .venv/bin/python bench/server_time.py [OTHER_CHECKOUT]
 
 Each request goes through Django's test client in this process (no network, no browser), so the
-time is the server's: views, queries and templates, in one process as in one app worker. Each
-round opens the form, saves the draft and opens the page twice; the reviewer's queue follows.
-Prints median and p95 over ROUNDS rounds (after WARM rounds not counted), and the median of this
-process's CPU time, which moves least on a machine shared with other work (the database's time is
-not in it). Everything runs in one transaction rolled back at the end: a second run, or the run of
-another version of the code, starts from the same data.
+time is the server's: views, queries and templates, in one process as in one app worker. Prints
+median and p95 over ROUNDS rounds (after WARM rounds not counted). Alone, it runs in one
+transaction rolled back at the end, so that every run starts from the same data.
+
+With OTHER_CHECKOUT (another version of the code, its static files collected and its catalogs
+compiled), this script also runs that version's code, in a second process, and the two take turns
+request by request: on a machine shared with other work, both versions then meet the same load, and the
+ratio of their times says more than two runs at different moments would. The two processes must
+see each other's saves, so these are kept (the versions of one draft note).
 """
 
+import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The code measured: this checkout's, or the other's when this script runs there (--serve).
+ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenum.settings")
 
 import django
@@ -39,76 +47,143 @@ from django.test import Client
 ROUNDS = int(os.environ.get("ROUNDS", "100"))
 WARM = int(os.environ.get("WARM", "5"))
 PERIOD = os.environ.get("BENCH_PERIOD", "2026Q4")
-REPORTER, COUNTY = os.environ.get("BENCH_REPORTER", "huili"), "513402"
+REPORTER, COUNTY = "huili", "513402"
+PAGE = f"/counties/{COUNTY}/report/{PERIOD}/"
 VERSION = re.compile(r'name="version"(?: value="(\d*)")?')
 ON_SCHEDULE = re.compile(r'<option value="(\d+)"[^>]*>按计划推进</option>')
+
+Times = dict[str, list[float]]
 
 
 class Rollback(Exception):
     """Raised to undo the run's saves."""
 
 
-def timed(times: dict, name: str, request) -> str:
-    started, cpu = time.perf_counter(), time.process_time()
+def timed(times: Times, name: str, request: Callable) -> str:
+    started = time.perf_counter()
     response = request()
     times[name].append((time.perf_counter() - started) * 1000)
-    times[f"{name} (cpu)"].append((time.process_time() - cpu) * 1000)
     if response.status_code not in (200, 302):
         sys.exit(f"{name}: answered {response.status_code}")
     return response.content.decode()
 
 
-def editable_measure(reporter: Client) -> str:
-    """A measure whose note the reporter may still change this round."""
-    page = reporter.get(f"/counties/{COUNTY}/report/{PERIOD}/").content.decode()
-    found = re.search(rf'href="/counties/{COUNTY}/report/{PERIOD}/measures/([^/]+)/"', page)
-    if found is None:
-        sys.exit(f"nothing left to report in {PERIOD}: choose another BENCH_PERIOD")
-    return found.group(1)
-
-
-def one_round(times: dict, reporter: Client, reviewer: Client, measure: str) -> None:
-    page = f"/counties/{COUNTY}/report/{PERIOD}/"
-    form_url = f"{page}measures/{measure}/"
-    form = timed(times, "note form", lambda: reporter.get(form_url))
-    data = {
-        "status": ON_SCHEDULE.search(form).group(1),
-        "percent": str(len(times["save"]) % 90 + 10),
-        "narrative": "【压测数据】本季度按计划推进。",
-        "version": VERSION.search(form).group(1) or "",
-        "action": "save",
-    }
-    timed(times, "save", lambda: reporter.post(form_url, data))
-    timed(times, "reporter's page, after a save", lambda: reporter.get(page))
-    timed(times, "reporter's page, unchanged", lambda: reporter.get(page))
-    timed(times, "review queue", lambda: reviewer.get("/review/"))
-
-
-def main() -> None:
+def steps() -> list[Callable[[Times], None]]:
+    """One round's requests, in order, each recording its time."""
     users = get_user_model().objects
     reporter, reviewer = Client(), Client()
     reporter.force_login(users.get(username=REPORTER))
     reviewer.force_login(users.get(username="province"))
-    times: dict[str, list[float]] = defaultdict(list)
+    found = re.search(rf'href="{PAGE}measures/([^/]+)/"', reporter.get(PAGE).content.decode())
+    if found is None:
+        sys.exit(f"nothing left to report in {PERIOD}: choose another BENCH_PERIOD")
+    form_url = f"{PAGE}measures/{found.group(1)}/"
+
+    def edit(times: Times) -> None:
+        form = timed(times, "note form", lambda: reporter.get(form_url))
+        data = {
+            "status": ON_SCHEDULE.search(form).group(1),
+            "percent": str(len(times["save"]) % 90 + 10),
+            "narrative": "【压测数据】本季度按计划推进。",
+            "version": VERSION.search(form).group(1) or "",
+            "action": "save",
+        }
+        timed(times, "save", lambda: reporter.post(form_url, data))
+
+    def asks(name: str, client: Client, url: str) -> Callable[[Times], None]:
+        return lambda times: timed(times, name, lambda: client.get(url))
+
+    return [
+        edit,
+        asks("reporter's page, after a save", reporter, PAGE),
+        asks("reporter's page, unchanged", reporter, PAGE),
+        asks("review queue", reviewer, "/review/"),
+        asks("province overview", reviewer, f"/province/?period={PERIOD}"),
+        asks("183-county grid", reviewer, f"/province/measures/T1.1/?period={PERIOD}"),
+    ]
+
+
+def serve() -> None:
+    """As the other checkout: run the step named by each line of input, answer its times."""
+    found = steps()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        times: Times = defaultdict(list)
+        found[int(line)](times)
+        print(json.dumps(times), flush=True)
+
+
+def alone() -> Times:
+    times: Times = defaultdict(list)
     try:
         with transaction.atomic():
-            measure = editable_measure(reporter)
-            for _round in range(WARM):
-                one_round(defaultdict(list), reporter, reviewer, measure)
-            for _round in range(ROUNDS):
-                one_round(times, reporter, reviewer, measure)
+            found = steps()
+            for n in range(WARM + ROUNDS):
+                for step in found:
+                    step(times if n >= WARM else defaultdict(list))
             raise Rollback
     except Rollback:
-        pass
-    print(f"{REPORTER}'s round {PERIOD} ({measure} saved), {ROUNDS} rounds")
-    print(f"{'request':32} {'n':>4} {'median':>7} {'p95':>7} {'cpu':>7}  ms")
-    for name, measured in times.items():
-        if name.endswith("(cpu)"):
-            continue
-        p95 = statistics.quantiles(measured, n=20)[-1]
-        cpu = statistics.median(times[f"{name} (cpu)"])
+        return times
+
+
+def in_turns(other: str) -> tuple[Times, Times]:
+    here: Times = defaultdict(list)
+    there: Times = defaultdict(list)
+    peer = subprocess.Popen(
+        [sys.executable, __file__, "--serve"],
+        cwd=other,
+        env=os.environ | {"BENCH_ROOT": other},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    if peer.stdout.readline().strip() != b"ready":
+        sys.exit(f"{other} did not start")
+    found = steps()
+    try:
+        for n in range(WARM + ROUNDS):
+            for index, step in enumerate(found):
+                mine = here if n >= WARM else defaultdict(list)
+                if n % 2:  # each goes first every other round
+                    step(mine)
+                peer.stdin.write(b"%d\n" % index)
+                peer.stdin.flush()
+                theirs = json.loads(peer.stdout.readline())
+                if not n % 2:
+                    step(mine)
+                if n >= WARM:
+                    for name, measured in theirs.items():
+                        there[name] += measured
+    finally:
+        peer.stdin.close()
+        peer.wait()
+    return here, there
+
+
+def p95(measured: list[float]) -> float:
+    return statistics.quantiles(measured, n=20)[-1]
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    elif len(sys.argv) == 1:
+        print(f"{REPORTER}'s round {PERIOD}, {ROUNDS} rounds; median and p95 in ms")
+        for name, measured in alone().items():
+            print(f"{name:32} {statistics.median(measured):7.1f} {p95(measured):7.1f}")
+    else:
+        compare(sys.argv[1])
+
+
+def compare(other: str) -> None:
+    print(f"{REPORTER}'s round {PERIOD}, {ROUNDS} rounds in turns; median and p95 in ms")
+    here, there = in_turns(other)
+    print(f"{'':32} {'this checkout':>15} {'the other':>15} {'ratio':>6}")
+    for name, measured in here.items():
+        theirs = there[name]
+        ratio = statistics.median(measured) / statistics.median(theirs)
         print(
-            f"{name:32} {len(measured):4} {statistics.median(measured):7.1f} {p95:7.1f} {cpu:7.1f}"
+            f"{name:32} {statistics.median(measured):7.1f} {p95(measured):7.1f}"
+            f" {statistics.median(theirs):7.1f} {p95(theirs):7.1f} {ratio:6.2f}"
         )
 
 
