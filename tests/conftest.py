@@ -1,5 +1,6 @@
 """Shared fixtures: the Decision and the divisions loaded once per test database, and the personas
-every view test is checked with."""
+every view test is checked with. A test that needs a component missing here is skipped, or failed
+in CI (tests/components.py)."""
 
 import datetime
 
@@ -15,9 +16,23 @@ from targets.geography.loader import load_divisions
 from targets.models import County, Department, Prefecture, Role
 from targets.plan.loader import load_plan
 from targets.supervision.reporting_setup import setup_reporting
-from tests import two_factor
+from tests import components, two_factor
 
 PASSWORD = "Persona-Pass-2027"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked with a component that is missing here is skipped with the reason; in CI,
+    which must run every test, it fails instead."""
+    reasons = dict.fromkeys(
+        reason for marker in item.iter_markers() if (reason := components.missing(marker.name))
+    )
+    if reasons:
+        reason = "; ".join(reasons)
+        if components.in_ci():
+            pytest.fail(f"{reason}: CI runs every test", pytrace=False)
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ machine, against the test database. They need committed data (transactional test
 browser tests, they run after the others (see tests/e2e/conftest.py for why)."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests import components
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -124,9 +125,7 @@ http {{
 def two_app_servers(transactional_db, tmp_path) -> Iterator[tuple[AppServer, AppServer, str]]:
     """Two gunicorns sharing the database and the media folder, and nginx in front of them (round
     robin, as deploy/nginx/tracker.conf). Yields both servers and nginx's address."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not os.access(nginx, os.X_OK):
-        pytest.fail("nginx is missing: install Debian's nginx (apt-get install nginx)")
+    nginx = components.nginx()
     media = tmp_path / "media"
     media.mkdir()
     servers = [AppServer(media, tmp_path / f"app{n}.log") for n in (1, 2)]
