@@ -149,30 +149,33 @@ def _through_the_app(app):
 
 
 @pytest.fixture(scope="session")
-def live_server(request) -> Iterator:
+def live_server(request, tmp_path_factory) -> Iterator:
     """pytest-django's live server, except that static files are served as in production: by
     WhiteNoise, from STATIC_ROOT, collected afresh for the session (as ``make test`` does), so
     that the pages' hashed names match the current sources. pytest-django's own server serves
-    them through the staticfiles finders, which know none of the hashed names."""
+    them through the staticfiles finders, which know none of the hashed names.
+
+    Collected into a folder of the session's own: collectstatic rewrites the manifest and the
+    CSS files, which another test process (of ``pytest -n``) may be serving at that moment."""
     from django.core.management import call_command
     from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    call_command("collectstatic", interactive=False, verbosity=0)
-
-    addr = (
-        request.config.getvalue("liveserver")
-        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
-        or "localhost"
-    )
-    server = LiveServer(addr, start=False)
-    server.thread.static_handler = _through_the_app
-    # The live server speaks plain HTTP: its SecurityMiddleware, built as the server starts, must
-    # not send the browser to https:// (HTTPS defaults to on when DEBUG is off).
-    with override_settings(SECURE_SSL_REDIRECT=False):
-        server.start()
-    yield server
-    server.stop()
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("staticfiles")):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        addr = (
+            request.config.getvalue("liveserver")
+            or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+            or "localhost"
+        )
+        server = LiveServer(addr, start=False)
+        server.thread.static_handler = _through_the_app
+        # The live server speaks plain HTTP: its SecurityMiddleware, built as the server starts,
+        # must not send the browser to https:// (HTTPS defaults to on when DEBUG is off).
+        with override_settings(SECURE_SSL_REDIRECT=False):
+            server.start()
+        yield server
+        server.stop()
 
 
 @pytest.fixture
