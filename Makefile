@@ -33,7 +33,11 @@ run: setup
 	DEBUG=true $(RUN) python manage.py send_reminders
 	DEBUG=true $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
-# The tests, on the database of DATABASE_URL (PostgreSQL in CI); browser tests use Debian's Chromium.
+# The tests, on every core (a test database per process), on the database of DATABASE_URL
+# (PostgreSQL in CI), else on SQLite; browser tests use Debian's Chromium. Tests that need what is
+# missing here (PostgreSQL, Chromium, nginx, Java) are skipped with the reason, except when CI=true.
+# PYTEST_ARGS replaces "-n auto": PYTEST_ARGS="tests/plan -x" runs a part, on one core.
+test: PYTEST_ARGS ?= -n auto
 test: export SECRET_KEY ?= test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 test: export HTTPS ?= false
 test: export AUDIT_KEY ?= test-only-audit-key-not-secret-0123456789abcdef

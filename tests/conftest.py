@@ -1,5 +1,6 @@
-"""Shared fixtures: the Decision and the divisions loaded once per test database, and the personas
-every view test is checked with."""
+"""Shared fixtures: the Decision and the divisions loaded once per test database (one per process
+of ``pytest -n``), and the personas every view test is checked with. A test that needs a component
+missing here is skipped, or failed in CI (tests/components.py)."""
 
 import datetime
 
@@ -8,16 +9,30 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.backends.postgresql.operations import DatabaseOperations
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from targets.demo.seed import seed_demo
 from targets.geography.loader import load_divisions
 from targets.models import County, Department, Prefecture, Role
 from targets.plan.loader import load_plan
 from targets.supervision.reporting_setup import setup_reporting
-from tests import two_factor
+from tests import components, two_factor
 
 PASSWORD = "Persona-Pass-2027"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked with a component that is missing here is skipped with the reason; in CI,
+    which must run every test, it fails instead."""
+    reasons = dict.fromkeys(
+        reason for marker in item.iter_markers() if (reason := components.missing(marker.name))
+    )
+    if reasons:
+        reason = "; ".join(reasons)
+        if components.in_ci():
+            pytest.fail(f"{reason}: CI runs every test", pytrace=False)
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +68,23 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def files_of_the_test(settings, tmp_path):
+    """What the app writes to disk (evidence, pending uploads, audit checkpoints) goes to a folder
+    of the test's own: never to the project's media/ and audit-checkpoints/, which other test
+    processes (``pytest -n``) and the development server share."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
+def default_language(settings):
+    """Each test starts in the default language, whatever a test before it (in the same process,
+    which differs with ``pytest -n``) left active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,6 @@ from targets.audit import trail
 from targets.models import AuditArchive, AuditRecord
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the trigger is PostgreSQL's"
-)
 OLD = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.UTC)
 
 
@@ -32,7 +29,7 @@ def empty_trail(db):
             cursor.execute("SET LOCAL session_replication_role = origin")
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_the_database_refuses_update_and_delete(admin_user):
     entry = trail.record("test.one", actor=admin_user)
     with pytest.raises(DatabaseError, match="append-only: UPDATE refused"), transaction.atomic():
@@ -58,7 +55,7 @@ def test_the_database_refuses_update_and_delete(admin_user):
     assert AuditRecord.objects.filter(pk=entry.pk, action="test.one").exists()
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_the_database_refuses_to_change_an_anchor(empty_trail, tmp_path):
     with time_machine.travel(OLD):
         trail.record("test.old", actor_name="someone")
@@ -72,7 +69,7 @@ def test_the_database_refuses_to_change_an_anchor(empty_trail, tmp_path):
     assert AuditArchive.objects.get().record_count == 1
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_the_retention_function_keeps_records_younger_than_180_days(empty_trail):
     """Whoever calls it: the database judges the age by its own clock."""
     entry = trail.record("test.today", actor_name="someone")

@@ -31,9 +31,6 @@ OLD = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.UTC)
 sha256_digest = importlib.import_module("targets.migrations.0013_audit_keyed_chain").sha256_digest
 
 pytestmark = pytest.mark.django_db(transaction=True)
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the roles and triggers are PostgreSQL's"
-)
 
 
 def url(role: str | None = None) -> str:
@@ -170,7 +167,7 @@ REFUSED_TO_THE_APP = [
 ]
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_the_apps_role_cannot_remove_change_or_forge(roles, trail):
     before = list(AuditRecord.objects.values_list("id", "hash"))
     for statements in REFUSED_TO_THE_APP:
@@ -183,7 +180,7 @@ def test_the_apps_role_cannot_remove_change_or_forge(roles, trail):
     assert verify() == ""
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_the_apps_role_may_only_append_and_a_forged_record_is_found(roles, trail):
     with connect_as(roles["app"]) as db:
         assert db.execute("SELECT count(*) FROM targets_auditrecord").fetchone()[0] == 6
@@ -216,7 +213,7 @@ def test_the_apps_role_may_only_append_and_a_forged_record_is_found(roles, trail
     assert verify() == f"Audit chain broken at record {forged.id} (content does not match)."
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_the_archiving_role_alone_archives(roles, trail, tmp_path):
     env = {**os.environ, "AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints")}
     command = [sys.executable, "manage.py", "archive_audit", "--output"]
@@ -255,7 +252,7 @@ def test_the_archiving_role_alone_archives(roles, trail, tmp_path):
 # The owner of the tables: refused by the triggers unless they switch them off, then found out.
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_the_owner_is_refused_by_the_triggers(roles, trail):
     for statement in [
         "DELETE FROM targets_auditrecord WHERE id = {last}",
@@ -271,7 +268,7 @@ def test_the_owner_is_refused_by_the_triggers(roles, trail):
     assert AuditRecord.objects.count() == 6
 
 
-@postgres_only
+@pytest.mark.postgres
 @pytest.mark.parametrize("scheme", ["plain SHA-256", "the old scheme", "a wrong key"])
 def test_records_the_owner_re_hashed_are_found(roles, trail, settings, scheme):
     def wrong_key(entry):
@@ -289,7 +286,7 @@ def test_records_the_owner_re_hashed_are_found(roles, trail, settings, scheme):
     assert verify() == f"Audit chain broken at record {trail[2].id} (content does not match)."
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_an_actor_changed_by_the_owner_is_found(roles, trail):
     other = get_user_model().objects.create_user("other", password="Persona-Pass-2027")
     with connect_as(roles["owner"]) as db, triggers_off(db):
@@ -299,7 +296,7 @@ def test_an_actor_changed_by_the_owner_is_found(roles, trail):
     assert verify() == f"Audit chain broken at record {trail[1].id} (content does not match)."
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_the_newest_records_removed_by_the_owner_are_found(roles, trail):
     assert verify(checkpoint=True) == ""
     with connect_as(roles["owner"]) as db, triggers_off(db):
@@ -309,7 +306,7 @@ def test_the_newest_records_removed_by_the_owner_are_found(roles, trail):
     assert "the newest records were removed" in problem
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_a_table_truncated_by_the_owner_is_found(roles, trail, checkpoints):
     assert verify(checkpoint=True) == ""
     assert (checkpoints / "audit-checkpoints.jsonl").stat().st_mode & 0o777 == 0o600
@@ -319,7 +316,7 @@ def test_a_table_truncated_by_the_owner_is_found(roles, trail, checkpoints):
     assert "the table was emptied" in verify()
 
 
-@postgres_only
+@pytest.mark.postgres
 def test_an_anchor_forged_by_the_owner_is_found(roles, trail, settings):
     """The assessor's forgery: remove the oldest records and anchor the rest on the last one."""
     forged = AuditArchive(

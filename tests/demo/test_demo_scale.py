@@ -50,6 +50,7 @@ def test_bulk_notes_have_their_versions_and_leave_the_sequence_ahead(synthetic, 
     assert get_user_model().objects.get(username="demo_data").is_active is False
 
 
+@pytest.mark.postgres  # PostgreSQL's planner statistics
 def test_the_planner_is_told_of_the_rows_written_in_bulk(synthetic):
     def planned_rows() -> int:
         with connection.cursor() as cursor:
@@ -62,6 +63,7 @@ def test_the_planner_is_told_of_the_rows_written_in_bulk(synthetic):
     assert planned_rows() == ProgressNote.objects.count()
 
 
+@pytest.mark.postgres  # PostgreSQL's VACUUM and visibility map
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_tables_are_vacuumed_so_that_counts_read_an_index_alone():
     def pages() -> tuple[int, int]:

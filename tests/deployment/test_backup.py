@@ -17,7 +17,7 @@ from targets.plan.loader import load_plan
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump backs up PostgreSQL"),
+    pytest.mark.postgres,  # pg_dump backs up PostgreSQL
 ]
 
 

@@ -1,10 +1,9 @@
 """The shipped nginx config (deploy/nginx/tracker.conf) loads on the nginx of Debian 12 (`nginx -t`),
 and the static files it serves itself carry nosniff, the Permissions-Policy and their long cache,
-from a server that does not name its version. Skipped where nginx or openssl is absent; CI has
-both (.ci/run)."""
+from a server that does not name its version. Skipped where nginx or openssl is absent, except in
+CI, which has both (.ci/run)."""
 
 import os
-import shutil
 import socket
 import ssl
 import subprocess
@@ -17,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from targets.middleware import PERMISSIONS_POLICY
+from tests import components
 
+pytestmark = [pytest.mark.nginx, pytest.mark.openssl]
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "deploy" / "nginx" / "tracker.conf"
 
@@ -49,22 +50,16 @@ def free_port() -> int:
 
 @pytest.fixture
 def nginx() -> str:
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not os.access(binary, os.X_OK):
-        pytest.skip("nginx is not installed (CI installs Debian's nginx)")
-    return binary
+    return components.nginx()
 
 
 @pytest.fixture
 def certificate(tmp_path) -> tuple[Path, Path]:
     """A self-signed certificate and its key, made for the test."""
-    openssl = shutil.which("openssl")
-    if not openssl:
-        pytest.skip("openssl is not installed: no certificate for the test")
     cert, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
     subprocess.run(
         [
-            openssl,
+            "openssl",
             "req",
             "-x509",
             "-newkey",

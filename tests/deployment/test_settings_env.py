@@ -70,6 +70,7 @@ def test_database_urls(tmp_path: Path):
         env.parse_database_url("postgres://u@h/", tmp_path)
 
 
+@pytest.mark.postgres  # PostgreSQL's prepared statements
 @pytest.mark.django_db
 def test_a_query_repeated_on_a_connection_is_planned_once():
     for _ in range(6):

@@ -1,9 +1,10 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium (never a downloaded browser)
 against pytest-django's live server.
 
-Every test in this folder is marked ``e2e``. A test fails on any console error in the page and on
-any request to a host other than the live server's; a test that expects an error (a 404 page, say)
-declares it with ``expect_console_error``.
+Every test in this folder is marked ``chromium``: skipped where Chromium is missing, except in CI
+(see tests/components.py). A test fails on any console error in the page and on any request to a
+host other than the live server's; a test that expects an error (a 404 page, say) declares it with
+``expect_console_error``.
 """
 
 import os
@@ -22,11 +23,11 @@ from targets.geography.loader import load_divisions
 from targets.plan.loader import load_plan
 from targets.supervision.reporting_setup import setup_reporting
 from tests import two_factor as tests_two_factor
+from tests.components import CHROMIUM
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -42,13 +43,13 @@ PHONE = {"width": 375, "height": 812}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests of this folder (only these) ``e2e`` and run them last (after pytest-django's
-    own ordering): they are the slowest, and the flush after each of them empties the tables that
-    the session's set-up filled, on which later transactional tests may count."""
+    """Mark the tests of this folder (only these) ``chromium`` and run them last (after
+    pytest-django's own ordering): they are the slowest, and the flush after each of them empties
+    the tables that the session's set-up filled, on which later transactional tests may count."""
     browser_tests = []
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.chromium)
             browser_tests.append(item)
     if browser_tests:
         chosen = set(browser_tests)
@@ -62,8 +63,6 @@ def browser() -> Iterator:
     Not kept for the whole session: while Playwright's sync API is started, Django takes every
     database call of the main thread for one from async code (see below), which would break the
     tests that pytest-django runs after these."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API marks its asyncio loop as running in the main thread; Django then
@@ -150,30 +149,33 @@ def _through_the_app(app):
 
 
 @pytest.fixture(scope="session")
-def live_server(request) -> Iterator:
+def live_server(request, tmp_path_factory) -> Iterator:
     """pytest-django's live server, except that static files are served as in production: by
     WhiteNoise, from STATIC_ROOT, collected afresh for the session (as ``make test`` does), so
     that the pages' hashed names match the current sources. pytest-django's own server serves
-    them through the staticfiles finders, which know none of the hashed names."""
+    them through the staticfiles finders, which know none of the hashed names.
+
+    Collected into a folder of the session's own: collectstatic rewrites the manifest and the
+    CSS files, which another test process (of ``pytest -n``) may be serving at that moment."""
     from django.core.management import call_command
     from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    call_command("collectstatic", interactive=False, verbosity=0)
-
-    addr = (
-        request.config.getvalue("liveserver")
-        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
-        or "localhost"
-    )
-    server = LiveServer(addr, start=False)
-    server.thread.static_handler = _through_the_app
-    # The live server speaks plain HTTP: its SecurityMiddleware, built as the server starts, must
-    # not send the browser to https:// (HTTPS defaults to on when DEBUG is off).
-    with override_settings(SECURE_SSL_REDIRECT=False):
-        server.start()
-    yield server
-    server.stop()
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("staticfiles")):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        addr = (
+            request.config.getvalue("liveserver")
+            or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+            or "localhost"
+        )
+        server = LiveServer(addr, start=False)
+        server.thread.static_handler = _through_the_app
+        # The live server speaks plain HTTP: its SecurityMiddleware, built as the server starts,
+        # must not send the browser to https:// (HTTPS defaults to on when DEBUG is off).
+        with override_settings(SECURE_SSL_REDIRECT=False):
+            server.start()
+        yield server
+        server.stop()
 
 
 @pytest.fixture

@@ -104,7 +104,9 @@ def test_edits_are_previewed_then_applied_and_recorded(admin, admin_user):
     indicator.refresh_from_db()
     assert measure.text_en == "A revised English gloss"
     assert indicator.direction == Indicator.Direction.LOWER
-    record = AuditRecord.objects.filter(action="plan.import", object_id=str(measure.pk)).get()
+    record = AuditRecord.objects.get(
+        action="plan.import", object_type="targets.Measure", object_id=str(measure.pk)
+    )
     assert record.actor == admin_user
     assert record.changes["text_en"][1] == "A revised English gloss"
 

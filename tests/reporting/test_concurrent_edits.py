@@ -4,7 +4,7 @@ update is lost, including when both saves reach PostgreSQL at the same moment.""
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from targets.geography.loader import load_divisions
 from targets.models import County, Measure, NoteVersion, Period, ProgressNote, StatusOption
@@ -38,7 +38,7 @@ def test_the_second_save_is_refused_showing_what_the_first_saved(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent connections")
+@pytest.mark.postgres  # real concurrent connections
 def test_simultaneous_saves_on_two_connections_lose_nothing():
     load_divisions()
     load_plan()
@@ -96,7 +96,7 @@ def test_simultaneous_saves_on_two_connections_lose_nothing():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent connections")
+@pytest.mark.postgres  # real concurrent connections
 def test_many_simultaneous_saves_of_different_notes_all_succeed():
     """Saves in one round each lock their own note only. When a save also locked the period's
     row (through a join), saves deadlocked against the audit chain's lock under load."""

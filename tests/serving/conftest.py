@@ -3,7 +3,6 @@ machine, against the test database. They need committed data (transactional test
 browser tests, they run after the others (see tests/e2e/conftest.py for why)."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests import components
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -74,13 +75,25 @@ class AppServer:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.output = log.open("wb")
         self.process = subprocess.Popen(
-            [str(gunicorn), "-c", "deploy/gunicorn.conf.py", "plenum.wsgi"],
+            # Its control socket beside the log: by default every gunicorn of the user shares one.
+            [
+                str(gunicorn),
+                "-c",
+                "deploy/gunicorn.conf.py",
+                "--control-socket",
+                str(log.with_suffix(".ctl")),
+                "plenum.wsgi",
+            ],
             cwd=REPO,
             env=env,
             stdout=self.output,
             stderr=subprocess.STDOUT,
         )
-        wait_for(f"{self.url}/healthz", self.process)
+        try:
+            wait_for(f"{self.url}/healthz", self.process)
+        except BaseException:
+            self.stop()  # not left running after the test
+            raise
 
     def requests_served(self) -> int:
         return sum(
@@ -124,28 +137,30 @@ http {{
 def two_app_servers(transactional_db, tmp_path) -> Iterator[tuple[AppServer, AppServer, str]]:
     """Two gunicorns sharing the database and the media folder, and nginx in front of them (round
     robin, as deploy/nginx/tracker.conf). Yields both servers and nginx's address."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not os.access(nginx, os.X_OK):
-        pytest.fail("nginx is missing: install Debian's nginx (apt-get install nginx)")
+    nginx = components.nginx()
     media = tmp_path / "media"
     media.mkdir()
-    servers = [AppServer(media, tmp_path / f"app{n}.log") for n in (1, 2)]
-    port = free_port()
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        NGINX_CONF.format(dir=tmp_path, a=servers[0].port, b=servers[1].port, port=port)
-    )
-    proxy = subprocess.Popen(
-        [nginx, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,  # its errors go to error.log beside nginx.conf
-    )
+    servers: list[AppServer] = []
+    proxy = None
     try:
+        servers.append(AppServer(media, tmp_path / "app1.log"))  # stopped below if the second
+        servers.append(AppServer(media, tmp_path / "app2.log"))  # does not start
+        port = free_port()
+        conf = tmp_path / "nginx.conf"
+        conf.write_text(
+            NGINX_CONF.format(dir=tmp_path, a=servers[0].port, b=servers[1].port, port=port)
+        )
+        proxy = subprocess.Popen(
+            [nginx, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # its errors go to error.log beside nginx.conf
+        )
         wait_for(f"http://127.0.0.1:{port}/healthz", proxy)
         yield servers[0], servers[1], f"http://127.0.0.1:{port}"
     finally:
-        proxy.terminate()
-        proxy.wait(timeout=10)
+        if proxy is not None:
+            proxy.terminate()
+            proxy.wait(timeout=10)
         for server in servers:
             server.stop()
 

@@ -8,6 +8,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
+import pytest
 from django.utils import timezone
 
 from targets.demo.seed import DEMO_PASSWORD, seed_demo
@@ -16,6 +17,9 @@ from targets.models import Evidence, Measure, StatusOption
 from targets.plan.loader import load_plan
 from targets.supervision.periods import current_period
 from targets.supervision.reporting_setup import setup_reporting
+
+# The app servers share the tests' database, so it must be a database server's; nginx fronts them.
+pytestmark = [pytest.mark.postgres, pytest.mark.nginx]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
