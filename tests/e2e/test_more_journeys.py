@@ -33,7 +33,9 @@ def test_an_admin_revises_a_target_and_sees_the_version_and_the_history(
     page.goto(f"{live_server.url}/admin/targets/indicator/{indicator.pk}/history/")
     history = page.locator("#change-history")
     expect(history).to_contain_text("admin")
-    expect(history).to_contain_text("target_2027")
+    # The change in words: the field's label, and the reason the admin had to give.
+    expect(history).to_contain_text("2027年目标值")
+    expect(history).to_contain_text("调整理由中期评估后上调")
     screenshot("history")
     latest = IndicatorTarget.objects.filter(indicator=indicator, horizon=2027).latest("version")
     assert latest.version == before.version + 1

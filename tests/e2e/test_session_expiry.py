@@ -147,6 +147,8 @@ def test_the_next_user_to_sign_in_on_the_browser_gets_nothing_of_the_last_ones_d
 
     sign_in_again(page, "province")  # someone else signs in on the same browser
     expect(page).to_have_url(f"{live_server.url}/review/")
+    # The URL changes before the page's scripts have run; what they drop is judged after.
+    page.wait_for_load_state("domcontentloaded")
     expect(queue.get_by_label("审核意见")).to_have_value("")
     expect(queue.get_by_label(f"选择 锦江区 T1.2 {period}")).not_to_be_checked()
     expect(page.get_by_text("已恢复您在会话过期前填写的内容")).to_have_count(0)
