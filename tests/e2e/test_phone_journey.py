@@ -108,8 +108,9 @@ def test_a_reporter_reports_on_a_phone_and_answers_a_return(
     )
     screenshot("4-submitted")
 
-    # An indicator's figure, on its own page.
-    page.locator("#indicator-D01").get_by_role("link", name="填写").click()
+    # An indicator's figure, on its own page (measured once it has loaded).
+    with page.expect_navigation():
+        page.locator("#indicator-D01").get_by_role("link", name="填写").click()
     value, source = page.get_by_label(re.compile("^数值")), page.get_by_label("数据来源")
     submit_value = page.get_by_role("button", name="提交审核")
     misfits += off_a_phone(
