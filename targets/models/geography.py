@@ -39,6 +39,7 @@ class Prefecture(models.Model):
 
     code = models.CharField(_("代码"), max_length=6, unique=True, validators=[six_digit_code])
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="prefectures", verbose_name=_("经济区")
@@ -51,6 +52,10 @@ class Prefecture(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_en)
 
 
 class CountyType(models.Model):
@@ -83,6 +88,7 @@ class County(models.Model):
 
     code = models.CharField(_("代码"), max_length=6, unique=True, validators=[six_digit_code])
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     prefecture = models.ForeignKey(
         Prefecture, on_delete=models.PROTECT, related_name="counties", verbose_name=_("市州")
@@ -106,6 +112,10 @@ class County(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_en)
 
 
 def boundary_path(instance: "BoundaryMap", filename: str) -> str:

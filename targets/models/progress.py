@@ -39,7 +39,27 @@ class Period(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.code
+        # The Chinese name whatever the request's language: the audit trail stores this text.
+        return self._names()[0]
+
+    @property
+    def label(self) -> str:
+        """The round as people write it: 2026年第三季度 / Q3 2026, 2026年10月 / October 2026.
+        Codes stay in URLs and in files' machine columns."""
+        return in_language(*self._names())
+
+    def _names(self) -> tuple[str, str]:
+        year, month = self.starts_on.year, self.starts_on.month
+        if self.cadence == self.Cadence.MONTH:
+            return f"{year}年{month}月", f"{MONTHS_EN[month - 1]} {year}"
+        quarter = (month - 1) // 3 + 1
+        return f"{year}年第{QUARTERS_ZH[quarter - 1]}季度", f"Q{quarter} {year}"
+
+
+QUARTERS_ZH = "一二三四"
+MONTHS_EN = (
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+)
 
 
 class StatusOption(models.Model):
