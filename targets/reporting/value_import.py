@@ -50,6 +50,9 @@ COLUMNS = [
     ("remark", gettext_lazy("备注")),
 ]
 KEYS = [key for key, _header in COLUMNS]
+# The round in words, after the columns that are read back: the code in column A is what counts,
+# and files made from earlier templates, without this column, still read.
+ROUND_NAME = gettext_lazy("填报周期名称")
 
 
 @dataclass
@@ -118,7 +121,9 @@ def template(period: Period, counties) -> Table:
     kinds = {"value": "decimal"}
     with in_workbook_language():
         columns = [Column(str(header), kinds.get(key, "text")) for key, header in COLUMNS]
+        columns.append(Column(str(ROUND_NAME)))
         title = str(_("指标值"))
+        round_name = period.label
 
     def lines():
         for county in counties.order_by("code"):
@@ -134,6 +139,7 @@ def template(period: Period, counties) -> Table:
                     value.value.normalize() if value else None,
                     value.source if value else "",
                     value.remark if value else "",
+                    round_name,
                 ]
 
     return Table(f"values-{period.code}", title, columns, lines())
@@ -237,7 +243,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
                 row, "period", _("没有“%(code)s”这个填报周期。") % {"code": text(cells["period"])}
             )
         elif county is not None and period.locked and (period.pk, county.pk) not in reopened:
-            error(row, "period", _("%(period)s 已锁定,不能再修改。") % {"period": period.code})
+            error(row, "period", _("%(period)s 已锁定,不能再修改。") % {"period": period.label})
         try:
             value = _number(cells["value"])
         except InvalidOperation:

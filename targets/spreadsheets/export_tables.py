@@ -20,10 +20,11 @@ def _light(light) -> tuple[str, str]:
     return (light.label, light.text) if light else ("", "")
 
 
-def units(rows, *, name: str, title: str, lit: bool) -> Table:
+def units(rows, *, period, name: str, title: str, lit: bool) -> Table:
     """A table of the overview: regions, prefectures or counties (with their lights), task areas
     or integrations."""
-    columns = [Column(_("代码")), Column(_("名称"))]
+    round_name = period.label
+    columns = [Column(_("代码")), Column(_("名称")), Column(_("填报周期"))]
     if lit:
         columns += [Column(_("预警")), Column(_("预警原因"))]
     columns += [
@@ -55,6 +56,7 @@ def units(rows, *, name: str, title: str, lit: bool) -> Table:
             yield [
                 row.key,
                 row.label,
+                round_name,
                 *light,
                 row.slots,
                 row.reported,
@@ -70,10 +72,12 @@ def units(rows, *, name: str, title: str, lit: bool) -> Table:
 
 
 def measure_grid(measure, period, groups) -> Table:
+    round_name = period.label
     columns = [
         Column(_("县(市、区)代码")),
         Column(_("县(市、区)")),
         Column(_("市州")),
+        Column(_("填报周期")),
         Column(_("本轮")),
         Column(_("预警")),
         Column(_("预警原因")),
@@ -91,6 +95,7 @@ def measure_grid(measure, period, groups) -> Table:
                     cell.county.code,
                     cell.county.name,
                     prefecture.name,
+                    round_name,
                     note.get_state_display() if note else _("未填报"),
                     *_light(cell.light),
                     note.status.label if cell.approved else "",
@@ -111,10 +116,12 @@ def _note_cell(note) -> str:
 
 
 def task_area_grid(area, period, measures, groups) -> Table:
+    round_name = period.label
     columns = [
         Column(_("县(市、区)代码")),
         Column(_("县(市、区)")),
         Column(_("市州")),
+        Column(_("填报周期")),
         Column(_("预警")),
         Column(_("预警原因")),
         *[Column(m.code) for m in measures],
@@ -127,6 +134,7 @@ def task_area_grid(area, period, measures, groups) -> Table:
                     county.code,
                     county.name,
                     prefecture.name,
+                    round_name,
                     *_light(light),
                     *[_note_cell(n) for n in notes],
                 ]
@@ -169,10 +177,12 @@ def indicator_ranking(indicator, groups) -> Table:
 
 def notes(period, rows) -> Table:
     """``rows``: (note, light) pairs."""
+    round_name = period.label
     columns = [
         Column(_("县(市、区)代码")),
         Column(_("县(市、区)")),
         Column(_("市州")),
+        Column(_("填报周期")),
         Column(_("举措")),
         Column(_("状态")),
         Column(_("进展状态")),
@@ -188,6 +198,7 @@ def notes(period, rows) -> Table:
                 note.county.code,
                 note.county.name,
                 note.county.prefecture.name,
+                round_name,
                 f"{note.measure.code} {note.measure.label}",
                 note.get_state_display(),
                 note.status.label,
@@ -196,7 +207,7 @@ def notes(period, rows) -> Table:
                 note.narrative,
             ]
 
-    return Table(_stamp(f"notes-{period.code}"), period.code, columns, lines())
+    return Table(_stamp(f"notes-{period.code}"), round_name, columns, lines())
 
 
 def review_queue(items) -> Table:
@@ -227,7 +238,7 @@ def review_queue(items) -> Table:
                 record.county.code,
                 record.county.name,
                 record.county.prefecture.name,
-                record.period.code,
+                record.period.label,
                 f"{subject.code} {subject.label}",
                 record.status.label if note else "",
                 record.percent if note else None,
@@ -241,10 +252,12 @@ def review_queue(items) -> Table:
 
 
 def late(period, rows, stale_periods: int) -> Table:
+    round_name = period.label
     columns = [
         Column(_("市州")),
         Column(_("县(市、区)代码")),
         Column(_("县(市、区)")),
+        Column(_("填报周期")),
         Column(_("预警")),
         Column(_("预警原因")),
         Column(_("举措数"), "int"),
@@ -264,6 +277,7 @@ def late(period, rows, stale_periods: int) -> Table:
                 row.county.prefecture.name,
                 row.county.code,
                 row.county.name,
+                round_name,
                 *_light(row.light),
                 row.slots,
                 row.reported,
@@ -276,7 +290,7 @@ def late(period, rows, stale_periods: int) -> Table:
                 row.last_reminder,
             ]
 
-    return Table(_stamp(f"late-{period.code}"), period.code, columns, lines())
+    return Table(_stamp(f"late-{period.code}"), round_name, columns, lines())
 
 
 def reminder_log(entries) -> Table:
@@ -302,7 +316,7 @@ def reminder_log(entries) -> Table:
                 n.created_at,
                 n.get_kind_display(),
                 n.county.name,
-                n.period.code,
+                n.period.label,
                 text,
                 person(n.recipient),
                 person(n.sender),

@@ -227,7 +227,7 @@ def describe(notification: Notification) -> str:
     n = notification
     values = {
         "county": n.county.name,
-        "period": n.period.code,
+        "period": n.period.label,
         "deadline": formats.date_format(n.period.deadline, "DATE_FORMAT"),
         "days": abs(n.days),
         "pending": n.pending,
@@ -295,7 +295,7 @@ def _messages(
             if len(batch) == 1:
                 subject = _("【催办】%(county)s %(period)s 进展填报") % {
                     "county": first.county.name,
-                    "period": first.period.code,
+                    "period": first.period.label,
                 }
             else:
                 subject = _("【催办】%(count)d条进展填报提醒") % {"count": len(batch)}
