@@ -541,7 +541,7 @@ def test_reminder_email_lists_the_pending_measures_and_links_to_the_report_page(
     [message] = mailoutbox
     assert message.to == ["jinjiang@example.cn"]
     assert "锦江区" in message.subject
-    assert "2026Q3" in message.subject
+    assert "2026年第三季度" in message.subject
     lines = message.body.splitlines()
     with translation.override("zh-hans"):
         due = [f"  {m.code} {m.label}" for m in measures()[2:]]
