@@ -142,7 +142,7 @@ def _overview_table(request: HttpRequest, context: dict) -> exports.Table:
             LEVEL_TITLES[context["level"]],
             True,
         )
-    return export_tables.units(rows, name=f"{name}-{period.code}", title=str(title), lit=lit)
+    return export_tables.units(rows, name=f"{name}-{period}", title=str(title), lit=lit)
 
 
 @require_GET
