@@ -107,7 +107,7 @@ BY_CODE: dict[str, type[models.Model]] = {
     "integration": Integration,
     "status": StatusOption,
 }
-FILTER_WORDS = {
+FILTER_WORDS: dict[str, dict] = {
     "flag": {
         "county_domain": gettext_lazy("县域"),
         "underdeveloped": gettext_lazy("欠发达县域"),
@@ -266,7 +266,7 @@ class _Names:
         self.by_code: dict[tuple[type[models.Model], str], str] = {}
         for model, chosen in (codes or {}).items():
             for obj in model._default_manager.filter(code__in=sorted(chosen)):
-                self.by_code[model, obj.code] = record_name(obj)
+                self.by_code[model, obj.serializable_value("code")] = record_name(obj)
 
     def of(self, model: type[models.Model], pk: str) -> str:
         return self.names.get((model, pk), f"#{pk}")
