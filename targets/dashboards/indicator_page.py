@@ -167,7 +167,7 @@ def chart_data(indicator: Indicator, points: list[TrendPoint]) -> dict:
         "baseline": float(indicator.baseline_value),
         "target2027": float(t27) if t27 is not None else None,
         "target2035": float(t35) if t35 is not None else None,
-        "unit": indicator.unit,
+        "unit": indicator.unit_label,
         "names": {
             "values": str(_("各县平均值")),
             "baseline": str(_("基期值")),

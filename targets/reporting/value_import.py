@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl.utils import get_column_letter
 
 from targets.audit import trail
@@ -178,8 +178,11 @@ def check(upload, counties) -> Checked:
         raise ImportRefused(
             _("列与模板不一致(应为:%(expected)s)。%(missing)s请下载模板后填写。")
             % {
-                "expected": "、".join(expected),
-                "missing": _("缺少:%(names)s。") % {"names": "、".join(missing)} if missing else "",
+                "expected": pgettext("enumeration", "、").join(expected),
+                "missing": _("缺少:%(names)s。")
+                % {"names": pgettext("enumeration", "、").join(missing)}
+                if missing
+                else "",
             }
         )
     lines = []
@@ -230,7 +233,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
                 _("没有代码为“%(code)s”的县(市、区)。") % {"code": text(cells["county"])},
             )
         elif county.pk not in mine:
-            error(row, "county", _("%(county)s 不在您的填报范围内。") % {"county": county.name})
+            error(row, "county", _("%(county)s 不在您的填报范围内。") % {"county": county.label})
             county = None
         if indicator is None:
             error(
@@ -261,7 +264,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
                         "value": plain(value),
                         "low": plain(indicator.minimum) or "—",
                         "high": plain(indicator.maximum) or "—",
-                        "unit": indicator.unit,
+                        "unit": indicator.unit_label,
                     },
                 )
                 value = None

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from targets.audit import wording
 from targets.models import ProgressNote
@@ -31,7 +32,7 @@ def units(rows, *, period, name: str, title: str, lit: bool) -> Table:
         Column(_("应填报"), "int"),
         Column(_("已填报"), "int"),
         Column(_("填报率"), "percent"),
-        Column(_("审核通过"), "int"),
+        Column(pgettext("how many approved", "审核通过"), "int"),
         Column(_("未填报"), "int"),
         Column(_("滞后/风险"), "int"),
         Column(_("平均进度"), "percent"),
@@ -93,8 +94,8 @@ def measure_grid(measure, period, groups) -> Table:
                 note = cell.note
                 yield [
                     cell.county.code,
-                    cell.county.name,
-                    prefecture.name,
+                    cell.county.label,
+                    prefecture.label,
                     round_name,
                     note.get_state_display() if note else _("未填报"),
                     *_light(cell.light),
@@ -132,8 +133,8 @@ def task_area_grid(area, period, measures, groups) -> Table:
             for county, light, notes in rows:
                 yield [
                     county.code,
-                    county.name,
-                    prefecture.name,
+                    county.label,
+                    prefecture.label,
                     round_name,
                     *_light(light),
                     *[_note_cell(n) for n in notes],
@@ -164,8 +165,8 @@ def indicator_ranking(indicator, groups) -> Table:
                     county_type.label if county_type else _("未分类"),
                     row.rank,
                     row.county.code,
-                    row.county.name,
-                    row.county.prefecture.name,
+                    row.county.label,
+                    row.county.prefecture.label,
                     row.latest.value if row.latest else None,
                     row.latest.period if row.latest else "",
                     row.pace.label,
@@ -196,8 +197,8 @@ def notes(period, rows) -> Table:
         for note, light in rows:
             yield [
                 note.county.code,
-                note.county.name,
-                note.county.prefecture.name,
+                note.county.label,
+                note.county.prefecture.label,
                 round_name,
                 f"{note.measure.code} {note.measure.label}",
                 note.get_state_display(),
@@ -236,8 +237,8 @@ def review_queue(items) -> Table:
             yield [
                 _("进展") if note else _("指标值"),
                 record.county.code,
-                record.county.name,
-                record.county.prefecture.name,
+                record.county.label,
+                record.county.prefecture.label,
                 record.period.label,
                 f"{subject.code} {subject.label}",
                 record.status.label if note else "",
@@ -274,9 +275,9 @@ def late(period, rows, stale_periods: int) -> Table:
     def lines():
         for row in rows:
             yield [
-                row.county.prefecture.name,
+                row.county.prefecture.label,
                 row.county.code,
-                row.county.name,
+                row.county.label,
                 round_name,
                 *_light(row.light),
                 row.slots,
@@ -315,7 +316,7 @@ def reminder_log(entries) -> Table:
             yield [
                 n.created_at,
                 n.get_kind_display(),
-                n.county.name,
+                n.county.label,
                 n.period.label,
                 text,
                 person(n.recipient),

@@ -226,7 +226,7 @@ def describe(notification: Notification) -> str:
     """The notification in words, in the active language."""
     n = notification
     values = {
-        "county": n.county.name,
+        "county": n.county.label,
         "period": n.period.label,
         "deadline": formats.date_format(n.period.deadline, "DATE_FORMAT"),
         "days": abs(n.days),
@@ -294,7 +294,7 @@ def _messages(
             first = batch[0]
             if len(batch) == 1:
                 subject = _("【催办】%(county)s %(period)s 进展填报") % {
-                    "county": first.county.name,
+                    "county": first.county.label,
                     "period": first.period.label,
                 }
             else:
