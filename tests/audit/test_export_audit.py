@@ -68,15 +68,15 @@ TABLES = {
         {"prefecture": "510100"},
         "provincial_reviewer",
         "export.overview",
-        {"period": "2026Q4", "prefecture": "510100", "table": "units"},
+        {"period": "2026Q3", "prefecture": "510100", "table": "units"},
         None,
     ),
     "overview by task area": (
         "/province/",
-        {"period": "2026Q3", "table": "task_areas", "region": "bogus"},
+        {"period": "2026Q2", "table": "task_areas", "region": "bogus"},
         "provincial_reviewer",
         "export.overview",
-        {"period": "2026Q4", "table": "task_areas"},  # an invalid filter applies none of them
+        {"period": "2026Q3", "table": "task_areas"},  # an invalid filter applies none of them
         None,
     ),
     "grid": (
