@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.forms.fields import by_code
 from targets.forms.record_choice import RecordChoiceField
-from targets.models import Notification, Period, Prefecture
+from targets.models import Period, Prefecture
+from targets.supervision import reminders
 from targets.supervision.late_view import SORTS
 
 
@@ -51,6 +52,8 @@ class RemindForm(forms.Form):
 class ReminderLogFilterForm(forms.Form):
     period = by_code(_("填报周期"), Period.objects.all())
     kind = forms.ChoiceField(
-        label=_("类型"), choices=[("", _("全部")), *Notification.Kind.choices], required=False
+        label=_("类型"),
+        choices=[("", _("全部")), *[(kind, kind.label) for kind in reminders.KINDS]],
+        required=False,
     )
     county = forms.CharField(label=_("县(市、区)代码或名称"), required=False, max_length=20)

@@ -30,7 +30,7 @@ from targets.models import (
     changes,
 )
 from targets.reporting.evidence_files import CheckedFile, megabytes
-from targets.supervision import periods, rulebook
+from targets.supervision import decision_notices, periods, rulebook
 
 NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
 
@@ -285,4 +285,12 @@ def review(
                 changes=trail.diff(before, trail.snapshot(current)),
             )
         changes.reviewed.send(sender=__name__, items=locked)
+        decision_notices.announce(
+            reviewer=user,
+            records=locked,
+            approve=approve,
+            comment=comment.strip(),
+            today=timezone.localdate(),
+        )
     return len(items)
+
