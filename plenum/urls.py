@@ -52,6 +52,11 @@ urlpatterns = [
         name="note",
     ),
     path(
+        "counties/<str:code>/report/<str:period>/measures/<str:measure>/reply/",
+        reporting.note_reply,
+        name="note_reply",
+    ),
+    path(
         "counties/<str:code>/report/<str:period>/indicators/<str:indicator>/",
         reporting.value,
         name="value",

@@ -62,6 +62,7 @@ GROUPS = (
             "note.submit": pgettext_lazy("audited action", "提交进展说明"),
             "note.approve": pgettext_lazy("audited action", "审核通过进展说明"),
             "note.return": pgettext_lazy("audited action", "退回进展说明"),
+            "note.reply": pgettext_lazy("audited action", "答复退回意见"),
             "value.save": pgettext_lazy("audited action", "保存指标值"),
             "value.submit": pgettext_lazy("audited action", "提交指标值"),
             "value.approve": pgettext_lazy("audited action", "审核通过指标值"),

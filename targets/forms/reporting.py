@@ -117,3 +117,18 @@ class ValueForm(forms.Form):
                 }
             )
         return value
+
+
+class ReplyForm(forms.Form):
+    """The county's reply to a return."""
+
+    text = forms.CharField(
+        label=_("答复退回意见"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "答复与这次退回一并保存,审核人在审核列表和历次进展中都能看到;发送后不能修改。"
+            "修改进展后仍须重新提交审核。"
+        ),
+        error_messages={"required": _("请填写答复内容。")},
+    )

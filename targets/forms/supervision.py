@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from targets.forms.fields import LATEST_PAST_DEADLINE, RoundChoiceField, by_code, round_by_code
-from targets.models import Notification, Period, Prefecture
+from targets.models import Period, Prefecture
+from targets.supervision import reminders
 from targets.supervision.late_view import SORTS
 
 
@@ -50,6 +51,8 @@ class RemindForm(forms.Form):
 class ReminderLogFilterForm(forms.Form):
     period = round_by_code()
     kind = forms.ChoiceField(
-        label=_("类型"), choices=[("", _("全部")), *Notification.Kind.choices], required=False
+        label=_("类型"),
+        choices=[("", _("全部")), *[(kind, kind.label) for kind in reminders.KINDS]],
+        required=False,
     )
     county = forms.CharField(label=_("县(市、区)代码或名称"), required=False, max_length=20)

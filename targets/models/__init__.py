@@ -27,6 +27,7 @@ from targets.models.progress import (
     NoteVersion,
     Period,
     ProgressNote,
+    ReturnReply,
     State,
     StatusOption,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "Prefecture",
     "ProgressNote",
     "Region",
+    "ReturnReply",
     "Role",
     "SecuritySettings",
     "State",

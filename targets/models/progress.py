@@ -254,6 +254,31 @@ class NoteVersion(models.Model):
         return f"{self.note} v{self.number}"
 
 
+class ReturnReply(models.Model):
+    """The county's answer to a return (对退回意见的答复), kept with the version the return made,
+    so that the note form, the timeline and the review queue show it beside the comment. One per
+    return, and on record once sent, like the comment it answers."""
+
+    version = models.OneToOneField(
+        NoteVersion, on_delete=models.CASCADE, related_name="reply", verbose_name=_("退回")
+    )
+    text = models.TextField(_("答复"), max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("答复人"),
+    )
+    at = models.DateTimeField(_("答复时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退回答复")
+        verbose_name_plural = _("退回答复")
+
+    def __str__(self) -> str:
+        return f"{self.version} reply"
+
+
 def evidence_path(instance: "Evidence", filename: str) -> str:
     """A generated name with the extension of the checked content; the original name is kept
     only as a display name."""

@@ -141,7 +141,12 @@ class PeriodReopening(models.Model):
 
 class Notification(models.Model):
     """A message to one user, shown in the app and sent by email: the reminders (催办), automatic
-    or sent by a reviewer. The rows are also the reminders' log."""
+    or sent by a reviewer, and the reviewers' decisions told to the county. The reminders' rows
+    are also their log.
+
+    A notification may gather others as its ``items``: a reviewer's digest of the day's
+    escalations (one county each), or one decision on several notes of a county (one note or
+    value each). Only the gathering one shows in the list and counts as unread."""
 
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", _("截止前提醒")
@@ -149,6 +154,9 @@ class Notification(models.Model):
         OVERDUE = "overdue", _("逾期催办")
         ESCALATION = "escalation", _("逾期告知审核人")
         MANUAL = "manual", _("人工催办")
+        ESCALATION_DIGEST = "escalation_digest", _("逾期告知审核人(汇总)")
+        RETURNED = "returned", _("退回通知")
+        APPROVED = "approved", _("审核通过通知")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,15 +165,55 @@ class Notification(models.Model):
         verbose_name=_("接收人"),
     )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    # None only for a digest, which spans counties (and rounds).
     period = models.ForeignKey(
-        Period, on_delete=models.PROTECT, related_name="+", verbose_name=_("填报周期")
+        Period,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("填报周期"),
     )
     county = models.ForeignKey(
-        "targets.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("县(市、区)")
+        "targets.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("县(市、区)"),
     )
-    days = models.IntegerField(_("距截止日期天数"), help_text=_("负数为截止前,正数为逾期。"))
-    pending = models.PositiveIntegerField(_("未提交举措数"))
+    # The reminders' figures; None for a decision and a digest.
+    days = models.IntegerField(
+        _("距截止日期天数"), null=True, blank=True, help_text=_("负数为截止前,正数为逾期。")
+    )
+    pending = models.PositiveIntegerField(_("未提交举措数"), null=True, blank=True)
     message = models.TextField(_("附言"), blank=True, max_length=500)
+    group = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("所属通知"),
+    )
+    # What a decision's item is about, and the version the decision made of it.
+    note = models.ForeignKey(
+        "targets.ProgressNote",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("进展"),
+    )
+    value = models.ForeignKey(
+        "targets.IndicatorValue",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("指标值"),
+    )
+    record_version = models.PositiveIntegerField(_("审核后的版本"), null=True, blank=True)
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -195,6 +243,17 @@ class Notification(models.Model):
                 condition=Q(kind="escalation"),
                 name="one_escalation_per_round",
             ),
+            # A decision is told once: one item per person for the version it made.
+            models.UniqueConstraint(
+                fields=["recipient", "note", "record_version"],
+                condition=Q(note__isnull=False),
+                name="one_notice_per_note_decision",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "value", "record_version"],
+                condition=Q(value__isnull=False),
+                name="one_notice_per_value_decision",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
@@ -202,4 +261,5 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.county.name} {self.period.code}"
+        where = f" {self.county.name} {self.period.code}" if self.county and self.period else ""
+        return f"{self.get_kind_display()}{where}"

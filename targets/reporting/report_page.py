@@ -214,7 +214,9 @@ def indicator_rows(
 
 def timeline(county: County, measure: Measure) -> list[ProgressNote]:
     """Every period's note on the measure, newest period first, each with all its versions."""
-    versions = NoteVersion.objects.select_related("status", "bottom_line", "by").order_by("-number")
+    versions = NoteVersion.objects.select_related(
+        "status", "bottom_line", "by", "reply__by"
+    ).order_by("-number")
     return list(
         ProgressNote.objects.filter(county=county, measure=measure)
         .select_related("period", "status", "reviewer_status", "reviewed_by")

@@ -25,12 +25,13 @@ from targets.models import (
     NoteVersion,
     Period,
     ProgressNote,
+    ReturnReply,
     State,
     StatusOption,
     changes,
 )
 from targets.reporting.evidence_files import CheckedFile, megabytes
-from targets.supervision import periods, rulebook
+from targets.supervision import decision_notices, periods, rulebook
 
 NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
 
@@ -285,4 +286,68 @@ def review(
                 changes=trail.diff(before, trail.snapshot(current)),
             )
         changes.reviewed.send(sender=__name__, items=locked)
+        decision_notices.announce(
+            reviewer=user,
+            records=locked,
+            approve=approve,
+            comment=comment.strip(),
+            today=timezone.localdate(),
+        )
     return len(items)
+
+
+def latest_return(note: ProgressNote) -> NoteVersion | None:
+    """The version the note's latest return made, with the county's reply if there is one."""
+    returns = note.versions.filter(event="return").select_related("by", "reply__by")
+    return returns.order_by("-number").first()
+
+
+def reply_to_return(
+    *,
+    user,
+    county: County,
+    measure: Measure,
+    period: Period,
+    text: str,
+    request=None,
+) -> ReturnReply:
+    """The county's reply to the return of its note, kept with the return's version. Only a
+    returned note (until it is submitted again), once per return, in an open period."""
+    text = text.strip()
+    if not text:
+        raise WorkflowError(_("请填写答复内容。"))
+    with transaction.atomic():
+        _check_open(period, county)
+        note = (
+            ProgressNote.objects.filter(county=county, measure=measure, period=period)
+            .select_for_update(**ROW_ONLY)
+            .first()
+        )
+        if note is None or note.state != State.RETURNED:
+            raise WorkflowError(_("只能答复已退回的进展;这条进展现在不是退回状态,答复未保存。"))
+        returned = latest_return(note)
+        if returned is None:
+            raise WorkflowError(_("没有找到这条进展的退回记录,答复未保存。"))
+        if hasattr(returned, "reply"):
+            raise RepliedAlready(returned.reply)
+        reply = ReturnReply.objects.create(version=returned, text=text, by=user)
+        note.county, note.measure, note.period = county, measure, period
+        trail.record(
+            "note.reply",
+            request=request,
+            actor=user,
+            obj=note,
+            changes={"reply": [None, text], "version": [None, returned.number]},
+        )
+    return reply
+
+
+class RepliedAlready(WorkflowError):
+    """The return has its reply already (someone of the county sent one meanwhile)."""
+
+    def __init__(self, reply: ReturnReply):
+        self.reply = reply
+        super().__init__(
+            _("%(name)s 已答复了这次退回,答复不能再改;您写的内容没有保存,列在下方。")
+            % {"name": reply.by.get_full_name() or reply.by.get_username()}
+        )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from targets.models import County, IndicatorValue, Measure, ProgressNote, State
+from targets.models import County, IndicatorValue, Measure, NoteVersion, ProgressNote, State
 from targets.reporting import links, report_page
 from targets.supervision.lights import Judge, Light, Slot
 
@@ -20,6 +20,9 @@ class QueueItem:
     record: ProgressNote | IndicatorValue
     light: Light | None = None  # notes only
     timeline_url: str = ""  # notes only, on the queue's page
+    # A resubmitted note's latest return: its comment, and the county's reply (``.reply``, which
+    # raises ObjectDoesNotExist where there is none; templates read that as empty).
+    last_return: NoteVersion | None = None
 
     @property
     def key(self) -> str:
@@ -142,10 +145,24 @@ def items_on(page: Page, today: datetime.date) -> list[QueueItem]:
     }
     items = [QueueItem(kind, found[(kind, pk)]) for _at, kind, pk in page.object_list]
     timeline = links.each("timeline", links.EACH, links.EACH)
+    returns = last_returns(wanted["note"])
     for item in items:
         if isinstance(item.record, ProgressNote):
             item.timeline_url = timeline(item.record.county.code, item.record.measure.code)
+            item.last_return = returns.get(item.record.pk)
     return _lit(items, today)
+
+
+def last_returns(note_ids: list[int]) -> dict[int, NoteVersion]:
+    """The latest return of each of these notes that was ever returned, with the county's reply,
+    by note id; in one query."""
+    latest: dict[int, NoteVersion] = {}
+    returns = NoteVersion.objects.filter(note__in=note_ids, event="return").select_related(
+        "by", "reply__by"
+    )
+    for version in returns.order_by("note", "number"):
+        latest[version.note_id] = version
+    return latest
 
 
 def _notes(ids: list[int]) -> list[ProgressNote]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import REPORTED, County, Measure, Notification, Period, ProgressNote, State
-from targets.supervision import lights
+from targets.supervision import lights, reminders
 
 
 @dataclass
@@ -102,7 +102,7 @@ def late_rows(
     )
     last_reminder = dict(
         Notification.objects.filter(period=period, county__in=counties)
-        .exclude(kind=Notification.Kind.ESCALATION)
+        .filter(kind__in=[k for k in reminders.KINDS if k != Notification.Kind.ESCALATION])
         .values_list("county")
         .annotate(on=Max("sent_on"))
         .order_by()

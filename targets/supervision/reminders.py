@@ -16,11 +16,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from targets.audit import trail
 from targets.models import (
@@ -96,10 +97,23 @@ def reviewers_of(counties: list[County]) -> dict[int, list[User]]:
     return {c.pk: by_prefecture.get(c.prefecture_id) or provincial for c in counties}
 
 
+def named[T](value: T | None) -> T:
+    """A field that notifications of the kind at hand always fill (its county and round, its
+    figures, its sender): how they are made sees to that."""
+    if value is None:
+        raise ValueError("This kind of notification always names it.")
+    return value
+
+
+# The reminders' kinds: their log, and the late view's last reminder, read only these.
+KINDS = (Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE, Kind.ESCALATION, Kind.MANUAL)
+
+
 @dataclass
 class RunResult:
     sent: list[Notification] = field(default_factory=list)
     already: int = 0  # found made by an earlier run today
+    digests: list[Notification] = field(default_factory=list)  # one per reviewer told today
 
 
 def _make(result: RunResult, **fields: object) -> None:
@@ -119,6 +133,7 @@ def send_due_reminders(today: datetime.date) -> RunResult:
     rounds = in_cadence().filter(locked=False, deadline__range=(earliest, latest))
     result = RunResult()
     all_counties = County.objects.all()
+    to_escalate: dict[User, list[Notification]] = {}
     for period in rounds.order_by("deadline"):
         days = (today - period.deadline).days
         kind = kind_for(days, rules)
@@ -154,14 +169,17 @@ def send_due_reminders(today: datetime.date) -> RunResult:
                     if sent_on == today:
                         result.already += 1
                     elif sent_on is None:
-                        _make(
-                            result,
-                            recipient=user,
-                            kind=Kind.ESCALATION,
-                            county_id=county_id,
-                            pending=len(pending[county_id]),
-                            **common,
+                        to_escalate.setdefault(user, []).append(
+                            Notification(
+                                recipient=user,
+                                kind=Kind.ESCALATION,
+                                county_id=county_id,
+                                pending=len(pending[county_id]),
+                                **common,
+                            )
                         )
+    for user, escalations in to_escalate.items():
+        _digest(result, user, escalations, today)
     if result.sent:
         changes.reminders_sent.send(sender=__name__, notifications=result.sent)
         trail.record(
@@ -169,8 +187,29 @@ def send_due_reminders(today: datetime.date) -> RunResult:
             actor_name="system",
             changes={"sent": [None, len(result.sent)], "day": [None, today.isoformat()]},
         )
-        email(result.sent)
+        told = [n for n in result.sent if n.kind != Kind.ESCALATION]
+        email(told + result.digests)
     return result
+
+
+def _digest(
+    result: RunResult, user: User, escalations: list[Notification], today: datetime.date
+) -> None:
+    """The reviewer's escalations of the run, gathered under one digest: all of them or, where a
+    run at the same moment made them first, none."""
+    try:
+        with transaction.atomic():
+            digest = Notification.objects.create(
+                recipient=user, kind=Kind.ESCALATION_DIGEST, sent_on=today
+            )
+            for escalation in escalations:
+                escalation.group = digest
+            made = Notification.objects.bulk_create(escalations)
+    except IntegrityError:
+        result.already += len(escalations)
+        return
+    result.digests.append(digest)
+    result.sent += made
 
 
 def send_manual(
@@ -223,14 +262,14 @@ def send_manual(
 
 
 def describe(notification: Notification) -> str:
-    """The notification in words, in the active language."""
+    """The reminder in words, in the active language."""
     n = notification
     values = {
-        "county": n.county.label,
-        "period": n.period.label,
-        "deadline": formats.date_format(n.period.deadline, "DATE_FORMAT"),
-        "days": abs(n.days),
-        "pending": n.pending,
+        "county": named(n.county).label,
+        "period": named(n.period).label,
+        "deadline": formats.date_format(named(n.period).deadline, "DATE_FORMAT"),
+        "days": abs(named(n.days)),
+        "pending": named(n.pending),
     }
     if n.kind == Kind.DUE_SOON:
         text = _(
@@ -255,16 +294,49 @@ def describe(notification: Notification) -> str:
 
 
 def link(notification: Notification) -> str:
-    """Where the notification leads: the reporter's page of the round, or the late view."""
+    """Where the reminder leads: the reporter's page of the round, or the late view."""
+    period = named(notification.period)
     if notification.kind == Kind.ESCALATION:
-        return f"{reverse('late')}?period={notification.period.code}"
-    return reverse("report", args=[notification.county.code, notification.period.code])
+        return f"{reverse('late')}?period={period.code}"
+    return reverse("report", args=[named(notification.county).code, period.code])
+
+
+DIGEST_ITEM_RELATED = ("county__prefecture", "period")
+
+
+def describe_digest(items: list[Notification]) -> str:
+    """A digest's headline: how many counties it lists."""
+    counties = len({n.county_id for n in items})
+    return ngettext(
+        "%(count)d个县(市、区)的进展填报逾期未交,请督促:",
+        "%(count)d个县(市、区)的进展填报逾期未交,请督促:",
+        counties,
+    ) % {"count": counties}
+
+
+def describe_escalated(n: Notification) -> str:
+    """One county of a digest: where, which round, how late, how much is due."""
+    county = named(n.county)
+    return _("%(county)s(%(prefecture)s) %(period)s:逾期%(days)d天,%(pending)d项举措未提交") % {
+        "county": county.label,
+        "prefecture": county.prefecture.label,
+        "period": named(n.period).label,
+        "days": named(n.days),
+        "pending": named(n.pending),
+    }
+
+
+def link_digest(items: list[Notification]) -> str:
+    """The late view, of the round the digest lists (of the default round if it lists several)."""
+    codes = {n.period.code for n in items if n.period is not None}
+    late = reverse("late")
+    return f"{late}?period={codes.pop()}" if len(codes) == 1 else late
 
 
 def _pending_lists(notifications: list[Notification]) -> dict[tuple[int, int], list[Measure]]:
     """The measures due, by (period, county) of the notifications."""
     lists: dict[tuple[int, int], list[Measure]] = {}
-    for period in {n.period for n in notifications}:
+    for period in {n.period for n in notifications if n.period is not None}:
         counties = County.objects.filter(
             pk__in={n.county_id for n in notifications if n.period == period}
         )
@@ -273,10 +345,30 @@ def _pending_lists(notifications: list[Notification]) -> dict[tuple[int, int], l
 
 
 def _email_text(n: Notification, measures: list[Measure] | None) -> list[str]:
+    site = settings.PUBLIC_URL.rstrip("/")
+    if n.kind == Kind.ESCALATION_DIGEST:
+        items = list(n.items.select_related(*DIGEST_ITEM_RELATED).order_by("county__code"))
+        lines = [describe_digest(items)]
+        lines += [f"  {describe_escalated(item)}" for item in items]
+        return [*lines, site + link_digest(items), ""]
     lines = [describe(n)]
     if measures and n.kind != Kind.ESCALATION:
         lines += [_("未提交的举措:")] + [f"  {m.code} {m.label}" for m in measures]
-    return [*lines, settings.PUBLIC_URL.rstrip("/") + link(n), ""]
+    return [*lines, site + link(n), ""]
+
+
+def _subject(batch: list[Notification]) -> str:
+    first = batch[0]
+    if len(batch) > 1:
+        return _("【催办】%(count)d条进展填报提醒") % {"count": len(batch)}
+    if first.kind == Kind.ESCALATION_DIGEST:
+        return _("【逾期告知】%(count)d个县(市、区)进展填报逾期") % {
+            "count": first.items.values("county").distinct().count()
+        }
+    return _("【催办】%(county)s %(period)s 进展填报") % {
+        "county": named(first.county).label,
+        "period": named(first.period).label,
+    }
 
 
 def _messages(
@@ -291,30 +383,30 @@ def _messages(
     pending = _pending_lists(notifications)
     with translation.override(settings.LANGUAGE_CODE):
         for batch in by_recipient.values():
-            first = batch[0]
-            if len(batch) == 1:
-                subject = _("【催办】%(county)s %(period)s 进展填报") % {
-                    "county": first.county.label,
-                    "period": first.period.label,
-                }
-            else:
-                subject = _("【催办】%(count)d条进展填报提醒") % {"count": len(batch)}
             body = [
                 line
                 for n in batch
-                for line in _email_text(n, pending.get((n.period_id, n.county_id)))
+                for line in _email_text(n, pending.get((n.period_id, n.county_id)))  # type: ignore[arg-type]
             ]
             yield (
-                EmailMessage(subject=subject, body="\n".join(body), to=[first.recipient.email]),
+                EmailMessage(
+                    subject=_subject(batch), body="\n".join(body), to=[batch[0].recipient.email]
+                ),
                 batch,
             )
 
 
 def email(notifications: list[Notification]) -> int:
-    """Email the notifications over one connection to the mail server, so that a server that
-    does not answer costs one timeout, not one per person. A failure is logged and the in-app
-    notifications stand. Returns how many notifications went out by email."""
-    outgoing = list(_messages(notifications))
+    """Email the notifications, one message per recipient. Returns how many notifications went
+    out by email."""
+    return deliver(list(_messages(notifications)))
+
+
+def deliver(outgoing: list[tuple[EmailMessage, list[Notification]]]) -> int:
+    """Send (message, notifications) pairs over one connection to the mail server, so that a
+    server that does not answer costs one timeout, not one per person, and mark what went out
+    (with the notifications they gather). A failure is logged and the in-app notifications
+    stand. Returns how many notifications went out by email."""
     if not outgoing:
         return 0
     sent_ids: list[int] = []
@@ -324,16 +416,19 @@ def email(notifications: list[Notification]) -> int:
                 try:
                     connection.send_messages([message])
                 except OSError:
-                    log.exception("Reminder email to %s failed", message.to[0])
+                    log.exception("Notification email to %s failed", message.to[0])
                     continue
                 for n in batch:
                     n.emailed = True
                     sent_ids.append(n.pk)
     except OSError:
-        log.exception("The mail server cannot be reached; reminders are in the app only")
-    Notification.objects.filter(pk__in=sent_ids).update(emailed=True)
+        log.exception("The mail server cannot be reached; notifications are in the app only")
+    Notification.objects.filter(Q(pk__in=sent_ids) | Q(group__in=sent_ids)).update(emailed=True)
     return len(sent_ids)
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The user's unread notifications, as the list shows them (gathered ones not apart)."""
+    return Notification.objects.filter(
+        recipient=user, read_at__isnull=True, group__isnull=True
+    ).count()

@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from targets.accounts.access import access_for, county_for_user, evidence_for_user
 from targets.audit import trail
-from targets.forms.reporting import NoteForm, ValueForm
+from targets.forms.reporting import NoteForm, ReplyForm, ValueForm
 from targets.http import HtmxHttpRequest
 from targets.models import (
     Indicator,
@@ -21,6 +21,7 @@ from targets.models import (
     Measure,
     Period,
     ProgressNote,
+    State,
     StatusOption,
 )
 from targets.plan.outline import current_plan
@@ -29,8 +30,11 @@ from targets.reporting.workflow import (
     NOTE_FIELDS,
     VALUE_FIELDS,
     NoteInput,
+    RepliedAlready,
     StaleVersion,
     WorkflowError,
+    latest_return,
+    reply_to_return,
     save_note,
     save_value,
 )
@@ -89,7 +93,11 @@ def report(request: HtmxHttpRequest, code: str, period: str) -> HttpResponse:
     return render(request, "reporting/page.html", context)
 
 
-def _note_context(request, county, period, measure, note, form, error=None):
+def _note_context(request, county, period, measure, note, form, error=None, **reply):
+    can_report = access_for(request).can_report_for(county) and periods.is_open_for(
+        period, county, timezone.localdate()
+    )
+    returned = latest_return(note) if note and note.state == State.RETURNED else None
     return {
         "county": county,
         "period": period,
@@ -98,8 +106,11 @@ def _note_context(request, county, period, measure, note, form, error=None):
         "form": form,
         "error": error,
         "evidence": list(note.evidence.all()) if note else [],
-        "can_report": access_for(request).can_report_for(county)
-        and periods.is_open_for(period, county, timezone.localdate()),
+        "can_report": can_report,
+        "returned": returned,
+        "can_reply": can_report and returned is not None,
+        "reply_form": reply.get("reply_form") or ReplyForm(),
+        "reply_error": reply.get("reply_error"),
     }
 
 
@@ -123,7 +134,7 @@ def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> Http
         context = _note_context(request, county, period, measure, current, form)
         return render(
             request,
-            "reporting/note.html#note-form" if request.htmx else "reporting/note.html",
+            "reporting/note.html#note-editor" if request.htmx else "reporting/note.html",
             context,
         )
 
@@ -161,6 +172,55 @@ def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> Http
         # Show the errors in the form itself, not in place of the measure's row.
         response = render(request, "reporting/note.html#note-form", context)
         return reswap(retarget(response, f"#note-form-{measure.anchor}"), "outerHTML")
+    return render(request, "reporting/note.html", context, status=status)
+
+
+@require_POST
+@login_required
+def note_reply(request: HtmxHttpRequest, code: str, period: str, measure: str) -> HttpResponse:
+    """The county's reply to the return of a note, shown beside the return's comment."""
+    county = county_for_user(request, code, write=True)
+    period = get_object_or_404(Period, code=period)
+    measure = get_object_or_404(Measure, code=measure, plan=current_plan())
+    form = ReplyForm(request.POST)
+    error, status = None, 400
+    if form.is_valid():
+        try:
+            reply_to_return(
+                user=request.user,
+                county=county,
+                measure=measure,
+                period=period,
+                text=form.cleaned_data["text"],
+                request=request,
+            )
+        except RepliedAlready as replied:
+            error, status = replied, 409
+        except WorkflowError as problem:
+            error = problem
+        else:
+            if not request.htmx:
+                url = reverse("note", args=[county.code, period.code, measure.code])
+                return redirect(f"{url}#return-reply-{measure.anchor}")
+            form = ReplyForm()
+    current = (
+        report_page.notes_queryset()
+        .prefetch_related("evidence")
+        .filter(county=county, period=period, measure=measure)
+        .first()
+    )
+    if request.htmx:
+        # In place (htmx swaps a 200 only): the comment with the reply sent, or the error.
+        context = _note_context(
+            request, county, period, measure, current, None, reply_form=form, reply_error=error
+        )
+        return render(request, "reporting/note.html#return-reply", context)
+    evidence = list(current.evidence.all()) if current else []
+    initial = model_to_dict(current, fields=[*NOTE_FIELDS, "version"]) if current else {}
+    note_form = NoteForm(initial=initial, evidence=evidence)
+    context = _note_context(
+        request, county, period, measure, current, note_form, reply_form=form, reply_error=error
+    )
     return render(request, "reporting/note.html", context, status=status)
 
 

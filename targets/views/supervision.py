@@ -153,9 +153,9 @@ def reminder_log(request: HttpRequest) -> HttpResponse:
     access = require_reviewer(request)
     form = ReminderLogFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    log = Notification.objects.filter(county__in=access.reviewable_counties()).select_related(
-        "county", "period", "recipient", "sender"
-    )
+    log = Notification.objects.filter(
+        county__in=access.reviewable_counties(), kind__in=reminders.KINDS
+    ).select_related("county", "period", "recipient", "sender")
     if filters.get("period"):
         log = log.filter(period=filters["period"])
     if filters.get("kind"):

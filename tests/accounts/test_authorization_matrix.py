@@ -89,6 +89,7 @@ MATRIX = {
         "/counties/510104/report/2026Q3/measures/T1.1/",
         row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404),
     ),
+    "note_reply": ("/counties/510104/report/2026Q3/measures/T1.1/reply/", everyone(405)),
     "value": (
         "/counties/510104/report/2026Q3/indicators/D01/",
         row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404),

@@ -182,7 +182,7 @@ def test_a_return_reaches_the_reporter_who_resubmits_and_the_province_approves(
     screenshot("3-reporter-sees-return")
     row.get_by_role("link", name="修改").click()
     form = page.locator("#note-form-T1-2")
-    expect(form.get_by_role("note")).to_contain_text("请补充佐证材料")
+    expect(page.locator("#return-reply-T1-2").get_by_role("note")).to_contain_text("请补充佐证材料")
     form.get_by_label("进展情况").fill("完成了第一批项目。\n已补充验收报告。")
     form.get_by_role("button", name="提交审核").click()
     expect(form).to_have_count(0)

@@ -21,6 +21,7 @@ from targets.models import (
     Measure,
     Notification,
     Period,
+    Prefecture,
     ProgressNote,
     Role,
     State,
@@ -377,6 +378,50 @@ def test_escalation_and_the_overdue_reminder_go_out_on_the_same_day(reporter, pr
     assert kinds(prefecture_reviewer, county="510104") == [Kind.ESCALATION]
 
 
+def test_escalations_reach_each_reviewer_as_one_digest_per_run(
+    client_for, prefecture_reviewer, provincial_reviewer
+):
+    result = send_due_reminders(day(10))
+    chengdu = County.objects.filter(prefecture__code="510100")
+    [digest] = Notification.objects.filter(recipient=prefecture_reviewer, group__isnull=True)
+    assert digest.kind == Kind.ESCALATION_DIGEST
+    assert set(digest.items.values_list("county__code", flat=True)) == set(
+        chengdu.values_list("code", flat=True)
+    )
+    assert set(digest.items.values_list("kind", flat=True)) == {Kind.ESCALATION}
+    # The province hears, in one digest too, of the prefectures without a reviewer.
+    [provincial] = Notification.objects.filter(recipient=provincial_reviewer, group__isnull=True)
+    assert provincial.items.count() == County.objects.exclude(prefecture__code="510100").count()
+    assert result.digests == [digest, provincial] or result.digests == [provincial, digest]
+    # The list shows the digest once, naming each county, and counts it as one unread.
+    client = client_for(prefecture_reviewer)
+    response = client.get("/notifications/")
+    assert [e.notification for e in response.context["entries"]] == [digest]
+    assert f"{chengdu.count()}个县(市、区)的进展填报逾期未交" in response.text
+    assert "锦江区(成都市) 2026年第三季度:逾期10天,24项举措未提交" in response.text
+    assert '<span class="notice-count">1<' in response.text
+    # Opening it reads the digest and what it lists, and leads to the late view of the round.
+    opened = client.post(f"/notifications/{digest.pk}/open/")
+    assert opened.url == "/review/late/?period=2026Q3"
+    assert not digest.items.filter(read_at__isnull=True).exists()
+    # The next day's run escalates nothing again, and makes no digest.
+    send_due_reminders(day(11))
+    assert (
+        Notification.objects.filter(recipient=prefecture_reviewer, group__isnull=True).count() == 1
+    )
+
+
+def test_the_digest_in_english(client_for, settings, prefecture_reviewer):
+    County.objects.filter(code="510104").update(name_en="Jinjiang District")
+    Prefecture.objects.filter(code="510100").update(name_en="Chengdu")
+    send_due_reminders(day(10))
+    client = client_for(prefecture_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/notifications/").text
+    assert "Jinjiang District (Chengdu) Q3 2026: 10 days overdue, 24 measures not submitted" in page
+    assert "counties are overdue with their progress reports" in page
+
+
 def test_second_run_on_an_escalation_day_counts_the_escalations_as_already_sent(
     prefecture_reviewer,
 ):
@@ -591,7 +636,7 @@ def test_escalation_email_to_the_reviewer_is_one_email_for_all_the_late_counties
     late = received(prefecture_reviewer).count()
     assert late > 1
     [message] = mailoutbox
-    assert f"{late}条" in message.subject
+    assert message.subject == f"【逾期告知】{late}个县(市、区)进展填报逾期"
     assert "锦江区" in message.body
     assert "/review/late/?period=2026Q3" in message.body
     send_due_reminders(day(11))
