@@ -496,3 +496,18 @@ def test_resubmissions_can_be_listed_alone(client_for, reporter, prefecture_revi
     only = reviewer.get("/review/", {"resubmitted": "on"})
     assert keys(only) == [f"note-{note.pk}"]
     assert shown_count(only) == 1
+
+
+def test_in_english_the_resubmission_reads_in_english(
+    client_for, reporter, prefecture_reviewer, settings
+):
+    note = returned(post_note(client_for(reporter)), prefecture_reviewer, comment="补材料")
+    post_note(client_for(reporter), version=note.version, status="on_schedule")
+    client = client_for(prefecture_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/review/").text
+    assert "Resubmitted after a return" in page
+    assert re.search(r"Returned \d+ \w+ 2026, \d\d:\d\d: 补材料", page)
+    assert "<del>Behind</del> → <ins>On schedule</ins>" in page
+    assert "Q3 2026" in page
+    assert "All rounds with items waiting" in page
