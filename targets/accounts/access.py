@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
-from targets.models import County, Evidence, Role
+from targets.models import County, Evidence, Prefecture, Region, Role
+from targets.models.localized import in_language
 
 Kind = Role.Kind
 PROVINCE_WIDE = {Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT, Kind.SYSTEM_ADMIN}
@@ -31,6 +33,9 @@ class Access:
     department_ids: set[int] = field(default_factory=set)
     # The codes of the counties this user reports for, read with the roles (for the navigation).
     reported_county_codes: list[str] = field(default_factory=list)
+    # The (Chinese, English) names of the prefectures and counties of the roles, read with them:
+    # the pages' titles and the navigation name the user's scope in words (scope_label).
+    scope_names: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, user: User | AnonymousUser) -> "Access":
@@ -38,19 +43,43 @@ class Access:
         if not user.is_authenticated or not user.is_active:
             return access
         roles = Role.objects.filter(user=user).values_list(
-            "kind", "county_id", "county__code", "prefecture_id", "department_id"
+            "kind",
+            "county_id",
+            "county__code",
+            "county__name",
+            "county__name_en",
+            "prefecture_id",
+            "prefecture__code",
+            "prefecture__name",
+            "prefecture__name_en",
+            "department_id",
         )
         codes: set[str] = set()
-        for kind, county_id, county_code, prefecture_id, department_id in roles:
+        names: dict[str, tuple[str, str]] = {}  # by code, so that they read in code order
+        for (
+            kind,
+            county_id,
+            county_code,
+            county_name,
+            county_name_en,
+            prefecture_id,
+            prefecture_code,
+            prefecture_name,
+            prefecture_name_en,
+            department_id,
+        ) in roles:
             access.kinds.add(kind)
             if county_id:
                 access.county_ids.add(county_id)
                 codes.add(county_code)
+                names[county_code] = (county_name, county_name_en)
             if prefecture_id:
                 access.prefecture_ids.add(prefecture_id)
+                names[prefecture_code] = (prefecture_name, prefecture_name_en)
             if department_id:
                 access.department_ids.add(department_id)
         access.reported_county_codes = sorted(codes)
+        access.scope_names = [names[code] for code in sorted(names)]
         return access
 
     @property
@@ -76,6 +105,25 @@ class Access:
     @property
     def reads_plan(self) -> bool:
         return bool(self.kinds & PLAN_READERS)
+
+    @property
+    def scope_label(self) -> str:
+        """What the user sees, in words of the request's language: 全省 (the province) for a
+        province-wide role, else the prefectures and counties of the roles (成都市)."""
+        if self.sees_whole_province or not self.scope_names:
+            return gettext("全省")
+        return gettext("、").join(in_language(zh, en) for zh, en in self.scope_names)
+
+    def visible_prefectures(self) -> QuerySet[Prefecture]:
+        """The prefectures with a county the user may see: what the filters offer."""
+        if self.sees_whole_province:
+            return Prefecture.objects.all()
+        return Prefecture.objects.filter(pk__in=self.visible_counties().values("prefecture"))
+
+    def visible_regions(self) -> QuerySet[Region]:
+        if self.sees_whole_province:
+            return Region.objects.all()
+        return Region.objects.filter(pk__in=self.visible_prefectures().values("region"))
 
     def visible_counties(self) -> QuerySet[County]:
         if self.sees_whole_province:

@@ -31,6 +31,13 @@ class DashboardFilterForm(forms.Form):
     task_area = by_code(_("重点任务"), TaskArea.objects.all())
     integration = by_code(_("融合方向"), Integration.objects.all())
 
+    def __init__(self, *args, access, **kwargs):
+        """The regions and prefectures offered are those the user may see: a prefecture's
+        reviewer chooses among their own (and no address can name another)."""
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = access.visible_regions()
+        self.fields["prefecture"].queryset = access.visible_prefectures()
+
 
 class GoalsFilterForm(DashboardFilterForm):
     """The goals cut: the common filters, and the goal horizon."""

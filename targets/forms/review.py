@@ -7,10 +7,18 @@ from targets.forms.record_choice import RecordChoiceField
 from targets.models import (
     County,
     Integration,
+    Period,
     Prefecture,
     StatusOption,
     TaskArea,
 )
+
+
+class RoundChoiceField(RecordChoiceField):
+    """A round, chosen by its code and named as people write it (2026年第三季度)."""
+
+    def label_from_instance(self, obj):
+        return obj.label
 
 
 class ReviewForm(forms.Form):
@@ -44,6 +52,14 @@ class ReviewForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    # By default every round with something waiting: a reviewer who chose none misses nothing.
+    period = RoundChoiceField(
+        label=_("填报周期"),
+        queryset=Period.objects.none(),
+        required=False,
+        empty_label=_("所有待审核的期次"),
+        to_field_name="code",
+    )
     prefecture = RecordChoiceField(
         label=_("市州"), queryset=Prefecture.objects.all(), required=False, empty_label=_("全部")
     )
@@ -70,6 +86,7 @@ class QueueFilterForm(forms.Form):
         empty_label=_("全部"),
     )
     flagged = forms.BooleanField(label=_("仅看标记底线风险的"), required=False)
+    resubmitted = forms.BooleanField(label=_("仅看退回后重新提交的"), required=False)
     # 20 a page, as government systems list by default; 100 for approving a long run at once.
     per_page = forms.TypedChoiceField(
         label=_("每页条数"),
@@ -79,6 +96,12 @@ class QueueFilterForm(forms.Form):
         empty_value=None,
     )
 
-    def __init__(self, *args, counties, **kwargs):
+    def __init__(self, *args, counties, rounds, **kwargs):
+        """``counties``: those the reviewer reviews, the only ones (and prefectures) offered;
+        ``rounds``: the rounds the period filter offers."""
         super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = rounds
         self.fields["county"].queryset = counties
+        if counties.query.has_filters():  # not every county: only their prefectures
+            prefectures = Prefecture.objects.filter(pk__in=counties.values("prefecture"))
+            self.fields["prefecture"].queryset = prefectures

@@ -209,6 +209,13 @@ class ProgressNote(Reviewable):
                 condition=models.Q(state="submitted"),
                 name="note_queue_order",
             ),
+            # The queue of one round (its period filter), in the same order, and which rounds
+            # have anything waiting: one probe per round.
+            models.Index(
+                fields=["period", "submitted_at", "id", "county"],
+                condition=models.Q(state="submitted"),
+                name="note_queue_period_order",
+            ),
             models.Index(fields=["county", "-submitted_at"], name="note_county_last_submitted"),
             # A measure's grid shows each county's last save of any period: with the time in the
             # index, that is read from the index alone, not from a row in each of 8,000 pages.
@@ -302,6 +309,8 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     superseded = models.BooleanField(_("已被替代"), default=False)
+    # When a later version replaced it: the review queue shows what a resubmission changed.
+    superseded_at = models.DateTimeField(_("替代时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -353,6 +362,11 @@ class IndicatorValue(Reviewable):
                 fields=["submitted_at", "id", "county"],
                 condition=models.Q(state="submitted"),
                 name="value_queue_order",
+            ),
+            models.Index(
+                fields=["period", "submitted_at", "id", "county"],
+                condition=models.Q(state="submitted"),
+                name="value_queue_period_order",
             ),
         ]
 

@@ -172,7 +172,9 @@ def save_note(
                 sha256=checked.sha256,
                 uploaded_by=user,
             )
-        note.evidence.filter(pk__in=supersede).update(superseded=True)
+        note.evidence.filter(pk__in=supersede, superseded=False).update(
+            superseded=True, superseded_at=timezone.now()
+        )
         _version(note, event, user)
         changes = trail.diff(before, trail.snapshot(note))
         if files:

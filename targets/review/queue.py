@@ -5,10 +5,20 @@ import heapq
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from targets.models import County, IndicatorValue, Measure, NoteVersion, ProgressNote, State
-from targets.reporting import links, report_page
+from targets.models import (
+    County,
+    Evidence,
+    IndicatorValue,
+    Measure,
+    NoteVersion,
+    Period,
+    ProgressNote,
+    State,
+)
+from targets.reporting import links
+from targets.review.resubmission import Resubmission, resubmissions
 from targets.supervision.lights import Judge, Light, Slot
 
 PAGE_SIZE = 20  # unless the reviewer asks for more (QueueFilterForm.per_page)
@@ -20,9 +30,8 @@ class QueueItem:
     record: ProgressNote | IndicatorValue
     light: Light | None = None  # notes only
     timeline_url: str = ""  # notes only, on the queue's page
-    # A resubmitted note's latest return: its comment, and the county's reply (``.reply``, which
-    # raises ObjectDoesNotExist where there is none; templates read that as empty).
-    last_return: NoteVersion | None = None
+    evidence: tuple[Evidence, ...] = ()  # notes only: the files in force, to open from the queue
+    resubmission: Resubmission | None = None  # a note sent again after a return
 
     @property
     def key(self) -> str:
@@ -35,9 +44,24 @@ def _within(records: QuerySet, counties: QuerySet[County]) -> QuerySet:
     return records.filter(county__in=counties) if counties.query.has_filters() else records
 
 
+def waiting_rounds(counties: QuerySet[County], chosen: str = "") -> QuerySet[Period]:
+    """The rounds with something waiting in these counties (one probe of a queue index per
+    round), and the round ``chosen`` by its code whatever it holds: what the period filter
+    offers."""
+    notes, values = (
+        _within(model.objects.filter(state=State.SUBMITTED, period=OuterRef("pk")), counties)
+        for model in (ProgressNote, IndicatorValue)
+    )
+    waiting = Q(Exists(notes)) | Q(Exists(values))
+    return Period.objects.filter((waiting | Q(code=chosen)) if chosen else waiting)
+
+
 def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, QuerySet]:
     notes = _within(ProgressNote.objects.filter(state=State.SUBMITTED), counties)
     values = _within(IndicatorValue.objects.filter(state=State.SUBMITTED), counties)
+    if filters.get("period"):
+        notes = notes.filter(period=filters["period"])
+        values = values.filter(period=filters["period"])
     if filters.get("prefecture"):
         notes = notes.filter(county__prefecture=filters["prefecture"])
         values = values.filter(county__prefecture=filters["prefecture"])
@@ -60,6 +84,11 @@ def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, Quer
             values = values.none()
     if filters.get("flagged"):
         notes = notes.filter(bottom_line__isnull=False)
+        values = values.none()
+    if filters.get("resubmitted"):  # notes only: values keep no versions
+        notes = notes.filter(
+            Exists(NoteVersion.objects.filter(note=OuterRef("pk"), event="return"))
+        )
         values = values.none()
     return notes, values
 
@@ -144,32 +173,35 @@ def items_on(page: Page, today: datetime.date) -> list[QueueItem]:
         .order_by()
     }
     items = [QueueItem(kind, found[(kind, pk)]) for _at, kind, pk in page.object_list]
+    notes = [item.record for item in items if isinstance(item.record, ProgressNote)]
+    files = _files_of(notes)
+    returns = resubmissions(notes, files)
     timeline = links.each("timeline", links.EACH, links.EACH)
-    returns = last_returns(wanted["note"])
     for item in items:
         if isinstance(item.record, ProgressNote):
-            item.timeline_url = timeline(item.record.county.code, item.record.measure.code)
-            item.last_return = returns.get(item.record.pk)
+            note = item.record
+            item.timeline_url = timeline(note.county.code, note.measure.code)
+            item.evidence = tuple(f for f in files.get(note.pk, ()) if not f.superseded)
+            item.resubmission = returns.get(note.pk)
     return _lit(items, today)
 
 
-def last_returns(note_ids: list[int]) -> dict[int, NoteVersion]:
-    """The latest return of each of these notes that was ever returned, with the county's reply,
-    by note id; in one query."""
-    latest: dict[int, NoteVersion] = {}
-    returns = NoteVersion.objects.filter(note__in=note_ids, event="return").select_related(
-        "by", "reply__by"
-    )
-    for version in returns.order_by("note", "number"):
-        latest[version.note_id] = version
-    return latest
-
-
 def _notes(ids: list[int]) -> list[ProgressNote]:
-    """The notes with what the queue shows of them: the records they name joined, their
-    reviewers and counts of evidence read as the reporter's page reads them."""
-    notes = ProgressNote.objects.filter(pk__in=ids).select_related(*NOTE_RELATED).order_by()
-    return report_page.with_people_and_files(list(notes))  # the page's order is the keys'
+    """The notes with the records they name, joined (the page's order is the keys')."""
+    return list(ProgressNote.objects.filter(pk__in=ids).select_related(*NOTE_RELATED).order_by())
+
+
+def _files_of(notes: list[ProgressNote]) -> dict[int, list[Evidence]]:
+    """Every evidence file of the notes, superseded ones too (a resubmission names what it
+    replaced), by note, in the order they were uploaded."""
+    files: dict[int, list[Evidence]] = {}
+    if notes:
+        found = (
+            Evidence.objects.filter(note__in=notes).defer("sha256").order_by("uploaded_at", "id")
+        )
+        for file in found:
+            files.setdefault(file.note_id, []).append(file)
+    return files
 
 
 def all_items(counties: QuerySet[County], filters: dict, today: datetime.date) -> list[QueueItem]:

@@ -38,7 +38,7 @@ def _applied(filters: dict, scope, **more) -> dict:
 
 def _scope(request: HttpRequest, form_class=DashboardFilterForm):
     access = require_province_view(request)
-    form = form_class(request.GET)
+    form = form_class(request.GET, access=access)
     filters = form.cleaned_data if form.is_valid() else {}
     rounds = periods.for_review(timezone.localdate(), filters.get("period"))
     if rounds is None:

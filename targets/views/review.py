@@ -28,7 +28,8 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     one or many, in place."""
     access = require_reviewer(request)
     counties = access.reviewable_counties()
-    filters = QueueFilterForm(request.GET, counties=counties)
+    rounds = review_queue.waiting_rounds(counties, chosen=request.GET.get("period", ""))
+    filters = QueueFilterForm(request.GET, counties=counties, rounds=rounds)
     decision = None
     if request.method == "POST":
         decision = ReviewForm(request.POST, item_choices=request.POST.getlist("items"))
@@ -109,8 +110,10 @@ def _listing(
 def _filter_fields(filters: QueueFilterForm, access: Access) -> SafeString:
     """The filter form's fields, with the counties in scope among their choices. As a reviewer
     first opens the queue, with nothing chosen, they are kept in the shared page cache for
-    everyone of the same scope: they change only with the plan, the divisions and the statuses,
-    and rendering them took a third of the queue's time."""
+    everyone of the same scope: they change with the plan, the divisions and the statuses, and
+    with the rounds that have something waiting (a review starts a new generation; a round's
+    first submission joins the choices when the kept fields expire, within a minute), and
+    rendering them took a third of the queue's time."""
 
     def fields() -> SafeString:
         return render_to_string("review/queue.html#filter-fields", {"filters": filters})

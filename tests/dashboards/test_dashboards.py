@@ -122,8 +122,10 @@ def test_a_prefecture_reviewer_sees_their_prefecture_only(client_for, prefecture
     response = client_for(prefecture_reviewer).get(OVERVIEW)
     assert response.context["completeness"].slots == 20 * 24
     assert response.context["completeness"].by_state == {"approved": 2, "submitted": 1}
+    # Another prefecture is no choice of theirs: refused, and the page stays on their own.
     elsewhere = client_for(prefecture_reviewer).get(OVERVIEW + "&prefecture=513400")
-    assert elsewhere.context["completeness"].slots == 0
+    assert elsewhere.context["completeness"].slots == 20 * 24
+    assert "会理市" not in elsewhere.text
 
 
 def test_htmx_swaps_only_the_results(client_for, provincial_reviewer):

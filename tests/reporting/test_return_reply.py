@@ -107,15 +107,17 @@ def test_the_review_queue_record_shows_the_return_and_its_reply(
     write(reporter, started_from=returned.version)
     page = review_queue.queue_page(County.objects.all(), {}, 1)
     [item] = review_queue.items_on(page, timezone.localdate())
-    assert item.last_return.comment == "请补充统计局证明。"
-    assert item.last_return.reply.text == ANSWER
+    assert item.resubmission.comment == "请补充统计局证明。"
+    assert item.resubmission.reply.text == ANSWER
+    shown = client_for(prefecture_reviewer).get("/review/").text
+    assert shown.index("请补充统计局证明。") < shown.index(ANSWER)
 
 
 def test_a_note_never_returned_has_no_return_on_the_queue(reporter):
     write(reporter)
     page = review_queue.queue_page(County.objects.all(), {}, 1)
     [item] = review_queue.items_on(page, timezone.localdate())
-    assert item.last_return is None
+    assert item.resubmission is None
 
 
 def test_a_second_reply_is_refused_and_the_first_kept(client_for, reporter, returned):

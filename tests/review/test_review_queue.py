@@ -5,20 +5,23 @@ import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from targets.models import (
     County,
+    Evidence,
     Indicator,
     IndicatorValue,
     Integration,
     Measure,
     Period,
+    Prefecture,
     ProgressNote,
     State,
     StatusOption,
 )
-from targets.reporting.workflow import NoteInput, save_note, save_value
+from targets.reporting.workflow import NoteInput, review, save_note, save_value
 from tests.notes import saved_note
 from tests.querycount import queries_of
 
@@ -104,7 +107,7 @@ def test_each_note_names_its_county_measure_period_and_status_and_links_to_its_t
     assert '<a href="/counties/513402/measures/T1.1/">' in page
     assert '<a href="/counties/510104/measures/T2.1/">' in page
     assert "会理市" in page
-    assert "凉山彝族自治州 · 2026Q3" in page
+    assert "凉山彝族自治州 · 2026年第三季度" in page
     assert huili.measure.label in page
     assert '<span class="status status--behind">' in page
 
@@ -258,4 +261,253 @@ def test_queries_do_not_grow_with_the_queue(client_for, reporter, provincial_rev
     first = queries_of(client, "/review/")
     for code in ["T1.2", "T1.3", "T2.1", "T2.2", "T3.1", "T4.1"]:
         submitted_note(reporter, measure_code=code)
-    assert queries_of(client, "/review/") == first
+    assert queries_of(client_for(provincial_reviewer), "/review/") == first
+
+
+def options(response, name: str) -> list[str]:
+    """The labels a filter's select offers, in order."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', response.text, re.S)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+
+def chosen(response, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', response.text, re.S)
+    return re.findall(r"<option[^>]*selected[^>]*>([^<]*)</option>", select.group(1))
+
+
+def submitted_in(period_code: str, author, county="510104", measure="T1.1") -> ProgressNote:
+    """A note of an earlier round, submitted (made directly: that round may be closed)."""
+    at = timezone.now() - datetime.timedelta(days=30)
+    return saved_note(
+        county, measure, State.SUBMITTED, author=author, period=period_code, submitted_at=at
+    )
+
+
+def test_the_period_filter_offers_the_rounds_with_items_waiting_and_defaults_to_all_of_them(
+    client_for, queue, reporter, prefecture_reviewer
+):
+    older = submitted_in("2026Q2", reporter, measure="T3.1")
+    client = client_for(prefecture_reviewer)
+    everything = client.get("/review/")
+    assert options(everything, "period") == ["所有待审核的期次", "2026年第二季度", "2026年第三季度"]
+    assert chosen(everything, "period") == ["所有待审核的期次"]
+    assert keys(everything) == [
+        f"note-{older.pk}",
+        f"note-{queue['jinjiang_a'].pk}",
+        f"note-{queue['jinjiang_b'].pk}",
+    ]
+    assert "成都市 · 2026年第二季度" in everything.text
+
+    second = client.get("/review/", {"period": "2026Q2"})
+    assert keys(second) == [f"note-{older.pk}"]
+    assert chosen(second, "period") == ["2026年第二季度"]
+    assert shown_count(second) == 1
+    third = client.get("/review/", {"period": "2026Q3"})
+    assert keys(third) == [f"note-{queue['jinjiang_a'].pk}", f"note-{queue['jinjiang_b'].pk}"]
+
+
+def test_a_round_with_nothing_waiting_is_offered_only_when_asked_for(
+    client_for, queue, prefecture_reviewer
+):
+    client = client_for(prefecture_reviewer)
+    assert "2026年第四季度" not in options(client.get("/review/"), "period")
+    empty = client.get("/review/", {"period": "2026Q4"})
+    assert empty.status_code == 200
+    assert keys(empty) == []
+    assert chosen(empty, "period") == ["2026年第四季度"]
+    assert "没有待审核的记录" in empty.text
+
+
+def test_the_rounds_offered_are_those_waiting_in_the_reviewers_own_counties(
+    client_for, queue, other_reporter, prefecture_reviewer, other_prefecture_reviewer
+):
+    submitted_in("2026Q1", other_reporter, county="513402", measure="T2.1")
+    assert "2026年第一季度" not in options(
+        client_for(prefecture_reviewer).get("/review/"), "period"
+    )
+    liangshan = client_for(other_prefecture_reviewer).get("/review/")
+    assert options(liangshan, "period") == ["所有待审核的期次", "2026年第一季度", "2026年第三季度"]
+
+
+def test_a_prefecture_reviewer_is_offered_only_their_prefecture_and_its_counties(
+    client_for, queue, prefecture_reviewer, provincial_reviewer
+):
+    chengdu = client_for(prefecture_reviewer).get("/review/")
+    assert options(chengdu, "prefecture") == ["全部", "成都市"]
+    counties = options(chengdu, "county")
+    assert len(counties) == 1 + County.objects.filter(prefecture__code="510100").count()
+    assert "锦江区 (510104)" in counties
+    assert "会理市 (513402)" not in counties
+    assert "成都市已提交的进展和指标值" in chengdu.text
+
+    province = client_for(provincial_reviewer).get("/review/")
+    assert len(options(province, "prefecture")) == 1 + 21
+    assert "凉山彝族自治州" in options(province, "prefecture")
+    assert "全省已提交的进展和指标值" in province.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"prefecture": "chengdu"}, {"county": "510104"}, {"county": "510104", "period": "2026Q3"}],
+    ids=["the other prefecture", "a county of it", "with a round"],
+)
+def test_another_prefectures_reviewer_cannot_widen_the_queue_by_the_address(
+    client_for, queue, other_prefecture_reviewer, query
+):
+    if query.get("prefecture"):
+        query["prefecture"] = Prefecture.objects.get(code="510100").pk
+    response = client_for(other_prefecture_reviewer).get("/review/", query)
+    assert response.status_code == 200
+    assert keys(response) == [f"note-{queue['huili'].pk}"]
+    assert "锦江区" not in response.text
+    assert options(response, "prefecture") == ["全部", "凉山彝族自治州"]
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+NOTE_FORM = "/counties/510104/report/2026Q3/measures/T1.1/"
+
+
+def post_note(client, version=None, **fields):
+    """The reporter's note form, submitted; returns the note."""
+    data = {
+        "status": StatusOption.objects.get(code=fields.pop("status", "behind")).pk,
+        "percent": "40",
+        "narrative": "完成了第一批扩权事项。",
+        "bottom_line": "",
+        "risk_reason": "",
+        "action": "submit",
+        **fields,
+    }
+    if version is not None:
+        data["version"] = str(version)
+    assert client.post(NOTE_FORM, data).status_code == 302
+    return ProgressNote.objects.get(county__code="510104", measure__code="T1.1")
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def returned(note, reviewer, comment="请补充验收材料"):
+    review(user=reviewer, items=[note], approve=False, comment=comment)
+    note.refresh_from_db()
+    return note
+
+
+def test_a_resubmitted_note_is_marked_with_what_changed_since_the_return(
+    client_for, reporter, prefecture_reviewer
+):
+    note = post_note(client_for(reporter), files=[pdf("清单.pdf"), pdf("照片.pdf")])
+    listing = client_for(prefecture_reviewer).get("/review/").text
+    assert "badge--resubmitted" not in listing  # a first submission is not a resubmission
+    note = returned(note, prefecture_reviewer)
+    old = note.evidence.get(name="清单.pdf")
+    note = post_note(
+        client_for(reporter),
+        version=note.version,
+        status="on_schedule",
+        percent="60",
+        narrative="完成了第一批扩权事项,已补充验收材料。",
+        files=[pdf("验收报告.pdf")],
+        supersede=[old.pk],
+    )
+    page = client_for(prefecture_reviewer).get("/review/").text
+    assert "badge--resubmitted" in page
+    assert "请补充验收材料" in page  # the comment it answers
+    assert "进展状态:<del>滞后</del> → <ins>按计划推进</ins>" in page
+    assert "完成进度(%):<del>40%</del> → <ins>60%</ins>" in page
+    assert "进展情况已修改" in page
+    assert "完成了第一批扩权事项。" in page  # the narrative as it was returned
+    added = note.evidence.get(name="验收报告.pdf")
+    assert f'新增佐证材料:<a href="/evidence/{added.pk}/" download>验收报告.pdf</a>' in page
+    assert f'已替换佐证材料:<a href="/evidence/{old.pk}/" download>清单.pdf</a>' in page
+    assert "照片.pdf" in page  # in force before and after: listed, not as a change
+    assert page.count("新增佐证材料:") == 1
+
+
+def test_a_resubmission_that_changed_nothing_says_so(client_for, reporter, prefecture_reviewer):
+    client = client_for(reporter)
+    note = returned(post_note(client), prefecture_reviewer)
+    post_note(client, version=note.version)
+    page = client_for(prefecture_reviewer).get("/review/").text
+    assert "badge--resubmitted" in page
+    assert "与退回时相比没有改动" in page
+
+
+def test_a_second_return_is_the_one_compared_with(client_for, reporter, prefecture_reviewer):
+    client = client_for(reporter)
+    note = returned(post_note(client), prefecture_reviewer, comment="第一次")
+    note = post_note(client, version=note.version, percent="50")
+    note = returned(note, prefecture_reviewer, comment="第二次")
+    post_note(client, version=note.version, percent="50")
+    page = client_for(prefecture_reviewer).get("/review/").text
+    assert "第二次" in page
+    assert "第一次" not in page
+    assert "与退回时相比没有改动" in page
+
+
+def test_evidence_opens_from_the_queue_for_the_reviewer_and_no_one_outside(
+    client, client_for, reporter, other_reporter, prefecture_reviewer, other_prefecture_reviewer
+):
+    note = post_note(client_for(reporter), files=[pdf("进展报告.pdf")])
+    evidence = Evidence.objects.get(note=note)
+    link = f'<a href="/evidence/{evidence.pk}/" download>进展报告.pdf</a>'
+    assert link in client_for(prefecture_reviewer).get("/review/").text
+    download = client_for(prefecture_reviewer).get(f"/evidence/{evidence.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert client_for(other_reporter).get(f"/evidence/{evidence.pk}/").status_code == 404
+    assert client_for(other_prefecture_reviewer).get(f"/evidence/{evidence.pk}/").status_code == 404
+    client.logout()
+    anonymous = client.get(f"/evidence/{evidence.pk}/")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/login/")
+    assert client_for(prefecture_reviewer).post(f"/evidence/{evidence.pk}/").status_code == 405
+
+
+def test_the_decision_comes_before_the_list_with_a_box_for_the_whole_page(
+    client_for, queue, prefecture_reviewer
+):
+    page = client_for(prefecture_reviewer).get("/review/").text
+    assert page.index('name="decision" value="approve"') < page.index('name="items"')
+    assert '<input type="checkbox" id="select-page">' in page
+    assert 'role="region" tabindex="0" aria-label="待审核的记录"' in page
+
+
+def test_queries_do_not_grow_with_resubmissions_and_evidence(
+    client_for, reporter, prefecture_reviewer, provincial_reviewer
+):
+    note = post_note(client_for(reporter), files=[pdf("a.pdf")])
+    first = queries_of(client_for(provincial_reviewer), "/review/")
+    note = returned(note, prefecture_reviewer)
+    post_note(client_for(reporter), version=note.version, files=[pdf("b.pdf"), pdf("c.pdf")])
+    for code in ["T1.2", "T1.3", "T2.1"]:
+        submitted_note(reporter, measure_code=code)
+    assert queries_of(client_for(provincial_reviewer), "/review/") == first
+
+
+def test_resubmissions_can_be_listed_alone(client_for, reporter, prefecture_reviewer):
+    client = client_for(reporter)
+    note = returned(post_note(client), prefecture_reviewer)
+    post_note(client, version=note.version)
+    submitted_note(reporter, measure_code="T2.1")
+    reviewer = client_for(prefecture_reviewer)
+    assert len(keys(reviewer.get("/review/"))) == 2
+    only = reviewer.get("/review/", {"resubmitted": "on"})
+    assert keys(only) == [f"note-{note.pk}"]
+    assert shown_count(only) == 1
+
+
+def test_in_english_the_resubmission_reads_in_english(
+    client_for, reporter, prefecture_reviewer, settings
+):
+    note = returned(post_note(client_for(reporter)), prefecture_reviewer, comment="补材料")
+    post_note(client_for(reporter), version=note.version, status="on_schedule")
+    client = client_for(prefecture_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/review/").text
+    assert "Resubmitted after a return" in page
+    assert re.search(r"Returned \d+ \w+ 2026, \d\d:\d\d: 补材料", page)
+    assert "<del>Behind</del> → <ins>On schedule</ins>" in page
+    assert "Q3 2026" in page
+    assert "All rounds with items waiting" in page
