@@ -91,9 +91,9 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope) -> dict:
     prefecture = filters.get("prefecture")
     judge = lights.Judge(scope.period, timezone.localdate())
     county_lights = lights.county_lights(judge, scope.counties, scope.measures, scope.notes)
-    units, behind = figures.by_unit(scope, level), figures.furthest_behind(scope)
+    units = figures.by_unit(scope, level)
     figures.attach_lights(units, scope, level, county_lights)
-    figures.attach_lights(behind, scope, "county", county_lights)
+    behind = figures.furthest_behind(scope, county_lights)
     return {
         "form": form,
         "filters": filters,
@@ -111,6 +111,7 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope) -> dict:
         },
         "flags": figures.flags(scope),
         "light_tally": lights.tally(county_lights.values()),
+        "rules": judge.rules,
         "behind": behind,
         "units": units,
         "task_areas": figures.by_task_area(scope),
@@ -142,7 +143,10 @@ def _overview_table(request: HttpRequest, context: dict) -> exports.Table:
             LEVEL_TITLES[context["level"]],
             True,
         )
-    return export_tables.units(rows, name=f"{name}-{period.code}", title=str(title), lit=lit)
+    level = context["level"]
+    return export_tables.units(
+        rows, name=f"{name}-{period}", title=str(title), lit=lit, level=level
+    )
 
 
 @require_GET
@@ -156,7 +160,8 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
 
     def grouped() -> list:
         judge = lights.Judge(scope.period, timezone.localdate())
-        return figures.measure_grid(measure, judge, scope.counties)
+        counties = lights.county_lights(judge, scope.counties, scope.measures, scope.notes)
+        return figures.measure_grid(measure, judge, scope.counties, counties)
 
     fmt = exports.requested(request)
     if fmt:
@@ -174,7 +179,6 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
             "groups": groups,
             "boundaries": boundaries,
             "map_chart": figures.map_chart(groups, boundaries) if boundaries else None,
-            "statuses": StatusOption.objects.all(),
             "today": timezone.now(),
             "query": request.GET.urlencode(),
         }
@@ -312,6 +316,7 @@ def pace_rules(request: HttpRequest) -> HttpResponse:
     context = {
         "thresholds": indicator_page.thresholds(),
         "rules": rulebook.current(),
+        "plan_measures": Measure.objects.count(),
     }
     return render(request, "dashboards/pace.html", context)
 
