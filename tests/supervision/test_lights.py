@@ -10,6 +10,7 @@ import math
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
@@ -807,3 +808,17 @@ def test_the_pace_page_states_the_rules_in_force_in_words(client_for, provincial
     assert "红灯:红灯举措达到3项。" in page
     assert "标记了底线风险" not in page
     assert "黄灯:红灯和黄灯举措合计达到2项。" in page
+
+
+def test_in_english_the_rules_are_stated_and_a_light_s_mark_is_its_initial(
+    client_for, provincial_reviewer, round_
+):
+    client = client_for(provincial_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/province/pace/").text
+    assert "Red: 6 or more red measures, or a submitted note flags a bottom line at risk." in page
+    assert "Yellow: 4 or more red or yellow measures together." in page
+    grid = client.get("/province/measures/T1.1/?period=2026Q3").text
+    assert '<span class="light__mark" aria-hidden="true">R</span>' in grid
+    assert '<span class="light__mark" aria-hidden="true">G</span>' in grid  # 青羊区
+    assert "Red measures 24 · yellow measures 0" in client.get("/review/late/").text
