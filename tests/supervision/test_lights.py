@@ -822,3 +822,19 @@ def test_in_english_the_rules_are_stated_and_a_light_s_mark_is_its_initial(
     assert '<span class="light__mark" aria-hidden="true">R</span>' in grid
     assert '<span class="light__mark" aria-hidden="true">G</span>' in grid  # 青羊区
     assert "Red measures 24 · yellow measures 0" in client.get("/review/late/").text
+
+
+def test_the_county_page_shows_the_county_light_of_the_latest_round_with_its_counts(
+    client_for, reporter, other_reporter
+):
+    note("510104", "T1.1", State.SUBMITTED, "behind", 100)
+    response = client_for(reporter).get("/counties/510104/")
+    assert response.status_code == 200
+    assert response.context["ended"].code == "2026Q3"
+    light = response.context["light"]
+    assert (light.colour, light.red, light.yellow) == (RED, 24, 0)
+    assert "红灯举措 24 · 黄灯举措 0" in response.text
+    assert 'href="/counties/510104/report/2026Q3/">2026年第三季度</a>' in response.text
+    assert client_for(other_reporter).get("/counties/510104/").status_code == 404
+    assert client_for(None).get("/counties/510104/")["Location"].startswith("/login/")
+    assert client_for(reporter).post("/counties/510104/").status_code == 405
