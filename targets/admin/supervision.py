@@ -33,6 +33,16 @@ class SupervisionRulesAdmin(SingletonAdmin):
             },
         ),
         (
+            _("县的预警"),
+            {
+                "fields": [
+                    "county_red_measures",
+                    "county_yellow_measures",
+                    "county_red_on_bottom_line",
+                ]
+            },
+        ),
+        (
             _("催办"),
             {
                 "fields": [

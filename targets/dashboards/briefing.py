@@ -30,7 +30,7 @@ class Briefing:
     completeness: figures.Completeness
     prefectures: list[figures.UnitRow]
     rankings: list[tuple[CountyType | None, list[Ranked]]]
-    red: list[tuple[County, lights.Light]]
+    red: list[tuple[County, lights.CountyLight]]
     flagged: list[ProgressNote]
     off_pace: list[tuple[Indicator, pace.IndicatorPace]]
     highlights: list[ProgressNote]

@@ -27,7 +27,7 @@ from targets.models import (
 )
 from targets.reporting import links
 from targets.supervision import rulebook
-from targets.supervision.lights import Judge, Light, Slot
+from targets.supervision.lights import CountyLight, Judge, Light, Slot
 
 APPROVED = Q(state=State.APPROVED)
 
@@ -122,7 +122,7 @@ class UnitRow:
     behind: int
     mean_percent: float | None
     disagreements: int = 0
-    light: Light | None = None  # a county's warning light
+    light: CountyLight | None = None  # a county's warning light
     lights: Counter | None = None  # a region's or prefecture's counties, by light colour
 
     @property
@@ -206,9 +206,19 @@ def attach_lights(rows: list[UnitRow], scope: Scope, level: str, county_lights: 
         row.lights = tallies.get(row.key, Counter())
 
 
-def furthest_behind(scope: Scope, limit: int = 10) -> list[UnitRow]:
+def furthest_behind(scope: Scope, county_lights: dict, limit: int = 10) -> list[UnitRow]:
+    """The counties most in need of attention, by their lights: red before yellow before green,
+    and within a colour the most red measures, then yellow ones, then the most not reported or
+    behind."""
     rows = by_unit(scope, "county")
-    return sorted(rows, key=lambda r: (-(r.missing + r.behind), r.label))[:limit]
+    attach_lights(rows, scope, "county", county_lights)
+
+    def worst_first(row: UnitRow) -> tuple:
+        light = row.light  # every county row has one
+        counts = (light.severity, light.red, light.yellow) if light else (0, 0, 0)
+        return (*(-n for n in counts), -(row.missing + row.behind), row.label)
+
+    return sorted(rows, key=worst_first)[:limit]
 
 
 def by_task_area(scope: Scope) -> list[UnitRow]:
@@ -310,16 +320,22 @@ class GridCell:
     note: ProgressNote | None
     last_saved: object  # the latest save of any period's note on the measure, or None
     timeline_url: str
-    light: Light
+    light: Light  # the county's on the measure
+    county_light: CountyLight  # the county's on every measure of the scope
 
     @property
     def approved(self) -> bool:
         return self.note is not None and self.note.state == State.APPROVED
 
 
-def measure_grid(measure: Measure, judge: Judge, counties: QuerySet[County]):
+def measure_grid(
+    measure: Measure,
+    judge: Judge,
+    counties: QuerySet[County],
+    county_lights: dict[int, CountyLight],
+):
     """The measure across the counties, grouped by prefecture: this round's note, its warning
-    light, and the age of the last note."""
+    light, the age of the last note, and the county's own light (``county_lights``, by pk)."""
     period = judge.period
     notes = {
         n.county_id: n
@@ -342,6 +358,7 @@ def measure_grid(measure: Measure, judge: Judge, counties: QuerySet[County]):
             latest.get(county.pk),
             timeline(county.code),
             judge.slot(Slot.of(notes.get(county.pk))),
+            county_lights[county.pk],
         )
         groups.setdefault(county.prefecture, []).append(cell)
     return list(groups.items())

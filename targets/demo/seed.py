@@ -4,6 +4,7 @@ its text and is written by the inactive account ``demo_data`` (演示数据). No
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,7 @@ from targets.models import (
     changes,
 )
 from targets.plan.indicator_targets import set_target
+from targets.supervision import lights
 
 DEMO_PASSWORD = "Sichuan-2027"
 
@@ -154,13 +156,38 @@ def seed_demo(*, reports: bool = True) -> list[str]:
 
 DEMO_PERIOD = "2026Q3"
 DEMO_NARRATIVE = "【演示数据】本期推进情况为系统生成的演示内容,不是真实填报。"
-# state, share of the county × measure slots (the rest are not reported)
-DEMO_STATES = [
-    (State.APPROVED, 0.62),
-    (State.SUBMITTED, 0.12),
-    (State.RETURNED, 0.06),
-    (State.DRAFT, 0.05),
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    """How one kind of demo county reports: counties differ, so that a round's lights are a mix
+    as they would be, not every county alike."""
+
+    share: float  # of the counties
+    reported: float  # share of its measures submitted or approved
+    statuses: dict[str, float]  # weights of the statuses it chooses
+
+
+DEMO_PROFILES = [
+    DemoProfile(
+        0.5,
+        0.98,
+        {"on_schedule": 9, "completed": 2, "behind": 0.5, "at_risk": 0.2, "not_started": 0.1},
+    ),
+    DemoProfile(
+        0.35,
+        0.9,
+        {"on_schedule": 7, "completed": 1, "behind": 1.5, "at_risk": 0.5, "not_started": 0.3},
+    ),
+    DemoProfile(
+        0.15,
+        0.65,
+        {"on_schedule": 4, "completed": 0.5, "behind": 3, "at_risk": 1.5, "not_started": 1},
+    ),
 ]
+# Of what is reported, the share approved (the rest awaits review); of what is not, the shares
+# returned and in draft (the rest has no note).
+DEMO_APPROVED, DEMO_RETURNED, DEMO_DRAFT = 0.84, 0.3, 0.25
 
 
 def _demo_author():
@@ -210,29 +237,56 @@ def _demo_reports(period_codes: Sequence[str] = (DEMO_PERIOD,), counties=None) -
 
 
 class _NoteMaker:
-    """Demo notes as rows (column: value), drawn from one seeded random sequence."""
-
-    WEIGHTS = {"on_schedule": 5, "completed": 1, "behind": 2, "at_risk": 1, "not_started": 1}
+    """Demo notes as rows (column: value), drawn from one seeded random sequence. Each county
+    reports as its profile does; a note's percent agrees with its status against 序时进度 at the
+    round's deadline (on schedule near it, behind below it)."""
 
     def __init__(self, author, reviewer) -> None:
         self.author, self.reviewer = author, reviewer
         self.statuses = {s.code: s.pk for s in StatusOption.objects.all()}
         self.randomness = random.Random(2027)  # noqa: S311  (made-up figures, repeatable)
         self.now = timezone.now()
-        self.codes, self.weights = list(self.WEIGHTS), list(self.WEIGHTS.values())
+        self.profiles: dict[int, DemoProfile] = {}
+        self.expected: dict[int, float] = {}
+
+    def profile(self, county_id: int) -> DemoProfile:
+        found = self.profiles.get(county_id)
+        if found is None:
+            shares = [p.share for p in DEMO_PROFILES]
+            found = self.profiles[county_id] = self.randomness.choices(DEMO_PROFILES, shares)[0]
+        return found
+
+    def pace(self, period_id: int) -> float:
+        found = self.expected.get(period_id)
+        if found is None:
+            period = Period.objects.get(pk=period_id)
+            found = self.expected[period_id] = lights.expected_progress(period, period.deadline)
+        return found
+
+    def percent(self, code: str, period_id: int) -> int:
+        expected, draw = self.pace(period_id), self.randomness.uniform
+        offsets = {"on_schedule": (-3, 15), "behind": (-35, -5), "at_risk": (-45, -10)}
+        if code not in offsets:
+            return {"completed": 100}.get(code, 0)
+        return max(0, min(100, round(expected + draw(*offsets[code]))))
 
     def note(self, county_id: int, measure_id: int, period_id: int) -> dict | None:
-        randomness = self.randomness
-        roll, state = randomness.random(), None
-        for candidate, share in DEMO_STATES:
-            if roll < share:
-                state = candidate
-                break
-            roll -= share
-        if state is None:
-            return None
-        code = randomness.choices(self.codes, weights=self.weights)[0]
-        percent = {"completed": 100, "not_started": 0}.get(code, randomness.randint(20, 90))
+        randomness, profile = self.randomness, self.profile(county_id)
+        roll = randomness.random()
+        if roll < profile.reported:
+            approved = roll < profile.reported * DEMO_APPROVED
+            state = State.APPROVED if approved else State.SUBMITTED
+        else:
+            roll = (roll - profile.reported) / (1 - profile.reported)
+            if roll < DEMO_RETURNED:
+                state = State.RETURNED
+            elif roll < DEMO_RETURNED + DEMO_DRAFT:
+                state = State.DRAFT
+            else:
+                return None
+        codes, weights = list(profile.statuses), list(profile.statuses.values())
+        code = randomness.choices(codes, weights=weights)[0]
+        percent = self.percent(code, period_id)
         reviewed = state in (State.APPROVED, State.RETURNED)
         rating = None
         if state == State.APPROVED and randomness.random() < 0.05:
@@ -268,9 +322,13 @@ class _NoteMaker:
             "narrative": note["narrative"],
             "bottom_line_id": None,
             "risk_reason": "",
-            "event": "demo",
-            "comment": "",
-            "by_id": self.author.pk,
+            # A returned note's one version is its return, so that its form shows the comment
+            # and takes the county's reply as a real return's does.
+            **(
+                {"event": "return", "comment": note["review_comment"], "by_id": self.reviewer.pk}
+                if note["state"] == State.RETURNED
+                else {"event": "demo", "comment": "", "by_id": self.author.pk}
+            ),
             "at": self.now,
         }
 

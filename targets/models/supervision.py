@@ -60,6 +60,24 @@ class SupervisionRules(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    # A county's light. The defaults (a quarter and a sixth of the plan's 24 measures) tell
+    # counties apart: the demo round shows a mix of the three colours, not one for all.
+    county_red_measures = models.PositiveSmallIntegerField(
+        _("县亮红灯:红灯举措达到几项"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("按全部举措计;只看部分举措(如一项重点任务)时按其所占比例折算,向上取整。"),
+    )
+    county_yellow_measures = models.PositiveSmallIntegerField(
+        _("县亮黄灯:红灯和黄灯举措合计达到几项"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("按全部举措计,折算方法同上。未达到此数的县亮绿灯,并列出其红灯和黄灯举措数。"),
+    )
+    county_red_on_bottom_line = models.BooleanField(
+        _("已提交的进展标记底线风险时县亮红灯"),
+        default=True,
+    )
     remind_days_before = models.CharField(
         _("截止前第几天催办"),
         max_length=30,

@@ -23,7 +23,7 @@ from targets.models import (
 )
 from targets.plan.outline import current_plan
 from targets.reporting import links
-from targets.supervision.lights import Judge, Light, Slot
+from targets.supervision.lights import CountyLight, Judge, Light, Slot
 
 
 class RowLinks:
@@ -176,8 +176,8 @@ def with_people_and_files(notes: list[ProgressNote]) -> list[ProgressNote]:
     return notes
 
 
-def light_rows(areas: list[AreaRows], judge: Judge) -> Light:
-    """Light each measure's row; returns the county's light (the worst of them)."""
+def light_rows(areas: list[AreaRows], judge: Judge) -> CountyLight:
+    """Light each measure's row; returns the county's light (by the county rule)."""
     for area in areas:
         for row in area.rows:
             row.light = judge.slot(Slot.of(row.note))

@@ -21,13 +21,21 @@ def _light(light) -> tuple[str, str]:
     return (light.label, light.text) if light else ("", "")
 
 
-def units(rows, *, period, name: str, title: str, lit: bool) -> Table:
-    """A table of the overview: regions, prefectures or counties (with their lights), task areas
-    or integrations."""
+def _counts(light) -> tuple[int, int]:
+    """A county light's red and yellow measures."""
+    return light.red, light.yellow
+
+
+def units(rows, *, period, name: str, title: str, lit: bool, level: str = "") -> Table:
+    """A table of the overview: regions, prefectures or counties (``level``; with their lights,
+    and a county's counts of red and yellow measures), task areas or integrations."""
     round_name = period.label
     columns = [Column(_("代码")), Column(_("名称")), Column(_("填报周期"))]
+    counties = lit and level == "county"
     if lit:
         columns += [Column(_("预警")), Column(_("预警原因"))]
+    if counties:
+        columns += [Column(_("红灯举措"), "int"), Column(_("黄灯举措"), "int")]
     columns += [
         Column(_("应填报"), "int"),
         Column(_("已填报"), "int"),
@@ -42,8 +50,8 @@ def units(rows, *, period, name: str, title: str, lit: bool) -> Table:
     def lines():
         for row in rows:
             light = []
-            if lit and row.light:
-                light = list(_light(row.light))
+            if counties:
+                light = [*_light(row.light), *_counts(row.light)]
             elif lit:
                 tally = row.lights or {}
                 light = [
@@ -86,6 +94,8 @@ def measure_grid(measure, period, groups) -> Table:
         Column(_("完成进度"), "percent"),
         Column(_("最近填报时间"), "datetime"),
         Column(_("审核人评定")),
+        Column(_("本县红灯举措"), "int"),
+        Column(_("本县黄灯举措"), "int"),
     ]
 
     def lines():
@@ -103,6 +113,8 @@ def measure_grid(measure, period, groups) -> Table:
                     note.percent if cell.approved else None,
                     cell.last_saved,
                     note.reviewer_status.label if note and note.disagreement else "",
+                    cell.county_light.red,
+                    cell.county_light.yellow,
                 ]
 
     return Table(_stamp(f"{measure.code}-{period.code}"), measure.code, columns, lines())
@@ -125,6 +137,8 @@ def task_area_grid(area, period, measures, groups) -> Table:
         Column(_("填报周期")),
         Column(_("预警")),
         Column(_("预警原因")),
+        Column(_("红灯举措"), "int"),
+        Column(_("黄灯举措"), "int"),
         *[Column(m.code) for m in measures],
     ]
 
@@ -137,6 +151,7 @@ def task_area_grid(area, period, measures, groups) -> Table:
                     prefecture.label,
                     round_name,
                     *_light(light),
+                    *_counts(light),
                     *[_note_cell(n) for n in notes],
                 ]
 
@@ -261,6 +276,8 @@ def late(period, rows, stale_periods: int) -> Table:
         Column(_("填报周期")),
         Column(_("预警")),
         Column(_("预警原因")),
+        Column(_("红灯举措"), "int"),
+        Column(_("黄灯举措"), "int"),
         Column(_("举措数"), "int"),
         Column(_("已提交"), "int"),
         Column(_("未提交"), "int"),
@@ -280,6 +297,7 @@ def late(period, rows, stale_periods: int) -> Table:
                 row.county.label,
                 round_name,
                 *_light(row.light),
+                *_counts(row.light),
                 row.slots,
                 row.reported,
                 row.missing,

@@ -17,7 +17,7 @@ from targets.supervision import lights, reminders
 @dataclass
 class LateRow:
     county: County
-    light: lights.Light
+    light: lights.CountyLight
     slots: int
     reported: int
     returned: int  # returns not answered
@@ -49,7 +49,10 @@ NO_NOTES = RoundCounts(reported=0, returned=0, oldest_return=None)
 
 # Sort keys by name; each sorts the worst first (most missing, longest silence…).
 SORTS = {
-    "light": (_("预警"), lambda r: (-r.light.severity, -r.missing, r.county.code)),
+    "light": (
+        _("预警"),
+        lambda r: (-r.light.severity, -r.light.red, -r.light.yellow, -r.missing, r.county.code),
+    ),
     "county": (_("县(市、区)"), lambda r: (r.county.prefecture.code, r.county.code)),
     "missing": (_("未提交"), lambda r: (-r.missing, r.county.code)),
     "returned": (_("退回未重报"), lambda r: (-r.returned, r.county.code)),

@@ -1,19 +1,35 @@
 """Warning lights (红黄绿灯) on each county × measure of a round, and on each county as a whole, by
-the rules an admin sets (see ``supervision_rules``). With the default rules:
+the rules an admin sets (see ``supervision_rules``). Every light of the app is judged here.
+
+A measure's light, with the default rules:
 
 - red: the deadline has passed and nothing is submitted; or the note submitted says a red status
   (behind, at risk); or its percent is more than 20 points below 序时进度;
 - yellow: the deadline is at most 5 days away and nothing is submitted; or the percent is below
   序时进度 by up to 20 points; or a return has gone unanswered for more than 5 days;
-- green otherwise. A county shows the worst light of its measures.
+- green otherwise.
 
-What a county has reported (status, percent) is judged once it is submitted or approved; a draft
-or a returned note counts as nothing submitted. 序时进度 is the share of the span elapsed by the end
-of the period, the span running from the first reporting year to the end of 2027 (the interim
-goals), and from 2028 to the end of 2035 after it. The judgement of one slot is a pure function;
-a scope's slots are read in one query."""
+Three principles keep the lights truthful whatever the rules:
+
+- 序时进度 is taken at today's date while the round is open, and at its deadline once it has
+  passed (a note submitted in November for the fourth quarter is not held to the end of December).
+- A note submitted is never judged more harshly than no note on the same day: its light is at most
+  the colour that nothing submitted has then (green until the last days before the deadline). A
+  county that reports early and honestly is not shown worse than one that stays silent.
+- A draft or a returned note counts as nothing submitted, and an unanswered return adds its own
+  warning: a return never makes a light greener.
+
+A county's light follows the admins' county rule: red when N or more of its measures are red, or
+(if they choose) a submitted note flags a bottom line at risk; yellow when M or more are yellow or
+red; green otherwise. Judged on part of the plan (one task area), N and M are scaled to that part's
+share of the plan's measures. Every county light carries its counts of red and yellow measures.
+
+序时进度 runs from the first reporting year to the end of 2027 (the interim goals), and from 2028
+to the end of 2035 after it. The judgement of one slot is a pure function; a scope's slots are read
+in one query."""
 
 import datetime
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +37,7 @@ from dataclasses import dataclass
 from django.db.models import Case, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from targets.models import (
     REPORTED,
@@ -43,6 +59,12 @@ COLOUR_LABELS = {
     YELLOW: gettext_lazy("黄灯"),
     GREEN: gettext_lazy("绿灯"),
 }
+# The character each light carries besides its colour and shape, so that no one needs the colour.
+COLOUR_MARKS = {
+    RED: pgettext_lazy("warning light mark", "红"),
+    YELLOW: pgettext_lazy("warning light mark", "黄"),
+    GREEN: pgettext_lazy("warning light mark", "绿"),
+}
 INTERIM_END = datetime.date(2027, 12, 31)
 FINAL_END = datetime.date(2035, 12, 31)
 
@@ -53,8 +75,10 @@ FAR_BEHIND = "far_behind"
 DUE_SOON = "due_soon"
 BEHIND = "behind"
 RETURN_UNANSWERED = "return_unanswered"
-REASON_ORDER = [OVERDUE, RED_STATUS, FAR_BEHIND, DUE_SOON, BEHIND, RETURN_UNANSWERED]
+BOTTOM_LINE = "bottom_line"  # a county's only: its notes that flag a bottom line at risk
+REASON_ORDER = [BOTTOM_LINE, OVERDUE, RED_STATUS, FAR_BEHIND, DUE_SOON, BEHIND, RETURN_UNANSWERED]
 REASON_SUMMARIES = {
+    BOTTOM_LINE: gettext_lazy("标记底线风险"),
     OVERDUE: gettext_lazy("逾期未提交"),
     RED_STATUS: gettext_lazy("自评滞后或存在风险"),
     FAR_BEHIND: gettext_lazy("明显落后于序时进度"),
@@ -67,20 +91,26 @@ REASON_SUMMARIES = {
 @dataclass(frozen=True)
 class Slot:
     """What the rules look at in one county × measure: the note's state (None: no note), its
-    status, percent, and the day it was returned."""
+    status, percent, the day it was returned, and whether it flags a bottom line."""
 
     state: str | None = None
     status_id: int | None = None
     status_label: str = ""
     percent: int = 0
     returned_on: datetime.date | None = None
+    flagged: bool = False
 
     @classmethod
     def of(cls, note: ProgressNote | None) -> "Slot":
         if note is None:
             return cls()
         return cls.read(
-            note.state, note.status_id, note.status.label, note.percent, note.reviewed_at
+            note.state,
+            note.status_id,
+            note.status.label,
+            note.percent,
+            note.reviewed_at,
+            note.bottom_line_id is not None,
         )
 
     @classmethod
@@ -91,8 +121,10 @@ class Slot:
         status_label: str,
         percent: int,
         reviewed_at: datetime.datetime | None,
+        bottom_line: bool = False,
     ) -> "Slot":
-        """From a note's fields; the day of a return is the local day it was reviewed."""
+        """From a note's fields; the day of a return is the local day it was reviewed. A bottom
+        line counts once the note is submitted, as its status does."""
         returned = state == State.RETURNED and reviewed_at is not None
         return cls(
             state,
@@ -100,6 +132,7 @@ class Slot:
             status_label,
             percent,
             timezone.localdate(reviewed_at) if returned else None,
+            bottom_line and state in REPORTED,
         )
 
 
@@ -108,6 +141,7 @@ class Light:
     colour: str
     reasons: tuple[str, ...]  # in words
     codes: tuple[str, ...] = ()  # the reasons' codes, for a county's summary
+    flagged: bool = False  # a measure's: its note flags a bottom line (no colour of its own)
 
     @property
     def label(self) -> str:
@@ -122,13 +156,41 @@ class Light:
         return SEVERITY[self.colour]
 
 
-def expected_progress(period: Period) -> float:
-    """序时进度 at the end of the period, in percent."""
+@dataclass(frozen=True)
+class CountyLight(Light):
+    """A county's light, with how many of its measures are red and yellow."""
+
+    red: int = 0
+    yellow: int = 0
+
+    @property
+    def counts(self) -> str:
+        return _("红灯举措 %(red)d · 黄灯举措 %(yellow)d") % {
+            "red": self.red,
+            "yellow": self.yellow,
+        }
+
+
+def judged_on(period: Period, today: datetime.date) -> datetime.date:
+    """The day 序时进度 is taken at: today while the round is open, its deadline once closed."""
+    return min(today, period.deadline)
+
+
+def expected_progress(period: Period, today: datetime.date) -> float:
+    """序时进度 of the period's span on the day it is judged at, in percent."""
     if period.ends_on <= INTERIM_END:
         start, end = datetime.date(FIRST_YEAR, 1, 1), INTERIM_END
     else:
         start, end = INTERIM_END + datetime.timedelta(days=1), FINAL_END
-    return pace.expected_progress(start, end, period.ends_on + datetime.timedelta(days=1))
+    return pace.expected_progress(start, end, judged_on(period, today))
+
+
+def county_threshold(measures: int, of_plan: int, plan_size: int) -> int:
+    """A county rule's number of measures (set for the whole plan) for a part of ``of_plan`` of
+    the plan's ``plan_size`` measures: scaled to the part's share, rounded up, at least one."""
+    if of_plan >= plan_size or plan_size == 0:
+        return measures
+    return max(1, math.ceil(measures * of_plan / plan_size))
 
 
 class Judge:
@@ -137,12 +199,20 @@ class Judge:
     def __init__(self, period: Period, today: datetime.date, rules: Rules | None = None) -> None:
         self.period, self.today = period, today
         self.rules = rules or rulebook.current()
-        self.expected = expected_progress(period)
+        self.expected = expected_progress(period, today)
+        self._plan_size: int | None = None
         self._seen: dict[Slot, Light] = {}
-        self._read: dict[tuple[str, int, int, datetime.datetime | None], Light] = {}
+        self._read: dict[tuple[str, int, int, datetime.datetime | None, bool], Light] = {}
         # Translated once: a province's counties each summarise their reasons in these words.
         self._summaries = {code: str(words) for code, words in REASON_SUMMARIES.items()}
         self._count_words = str(_("%(reason)s %(count)d项"))
+
+    @property
+    def plan_size(self) -> int:
+        """How many measures the plan has: the county rule's numbers are set for all of them."""
+        if self._plan_size is None:
+            self._plan_size = Measure.objects.count()
+        return self._plan_size
 
     def slot(self, slot: Slot) -> Light:
         light = self._seen.get(slot)
@@ -157,100 +227,130 @@ class Judge:
         status_label: str,
         percent: int,
         reviewed_at: datetime.datetime | None,
+        bottom_line: bool = False,
     ) -> Light:
         """The light of a note's fields (as Slot.read takes them). Most notes of a round share
         them with many others, and only a return's moment matters: each set is read once."""
-        key = (state, status_id, percent, reviewed_at if state == State.RETURNED else None)
+        key = (
+            state,
+            status_id,
+            percent,
+            reviewed_at if state == State.RETURNED else None,
+            bottom_line,
+        )
         light = self._read.get(key)
         if light is None:
-            slot = Slot.read(state, status_id, status_label, percent, reviewed_at)
+            slot = Slot.read(state, status_id, status_label, percent, reviewed_at, bottom_line)
             light = self._read[key] = self.slot(slot)
         return light
 
-    def _judge(self, slot: Slot) -> Light:
-        rules = self.rules
-        found: list[tuple[str, str, str]] = []  # (colour, code, words)
+    def _unsubmitted(self) -> list[tuple[str, str, str]]:
+        """What nothing submitted is warned of today: (colour, code, words), or nothing."""
         days_left = (self.period.deadline - self.today).days
+        if days_left < 0:
+            return [(RED, OVERDUE, _("已逾期%(days)d天,尚未提交") % {"days": -days_left})]
+        if days_left <= self.rules.yellow_days_before_deadline:
+            words = _("距截止日期还有%(days)d天,尚未提交") % {"days": days_left}
+            return [(YELLOW, DUE_SOON, words)]
+        return []
+
+    def _reported(self, slot: Slot) -> list[tuple[str, str, str]]:
+        """What a submitted or approved note is warned of: its status and its pace."""
+        rules, found = self.rules, []
+        if slot.status_id in rules.red_status_ids:
+            words = _("自评为“%(status)s”") % {"status": slot.status_label}
+            found.append((RED, RED_STATUS, words))
+        gap = pace.measure_pace(
+            slot.percent, self.expected, pace.MeasureThresholds(rules.red_points_behind)
+        )
+        if gap.status != pace.AHEAD_OR_ON:
+            words = _("完成进度%(percent)d%%,低于序时进度%(expected).0f%%") % {
+                "percent": slot.percent,
+                "expected": self.expected,
+            }
+            far = gap.status == pace.FAR_BEHIND
+            found.append((RED, FAR_BEHIND, words) if far else (YELLOW, BEHIND, words))
+        # Never harsher than nothing submitted: capped at that colour, green dropping them all.
+        ceiling = _worst(self._unsubmitted())
+        return [
+            (min(colour, ceiling, key=SEVERITY.__getitem__), code, words)
+            for colour, code, words in found
+        ]
+
+    def _judge(self, slot: Slot) -> Light:
         if slot.state in REPORTED:
-            if slot.status_id in rules.red_status_ids:
-                found.append(
-                    (RED, RED_STATUS, _("自评为“%(status)s”") % {"status": slot.status_label})
-                )
-            gap = pace.measure_pace(
-                slot.percent, self.expected, pace.MeasureThresholds(rules.red_points_behind)
-            )
-            if gap.status != pace.AHEAD_OR_ON:
-                far = gap.status == pace.FAR_BEHIND
-                words = _("完成进度%(percent)d%%,低于序时进度%(expected).0f%%") % {
-                    "percent": slot.percent,
-                    "expected": self.expected,
-                }
-                found.append((RED, FAR_BEHIND, words) if far else (YELLOW, BEHIND, words))
-        elif days_left < 0:
-            found.append((RED, OVERDUE, _("已逾期%(days)d天,尚未提交") % {"days": -days_left}))
-        elif days_left <= rules.yellow_days_before_deadline:
-            found.append(
-                (YELLOW, DUE_SOON, _("距截止日期还有%(days)d天,尚未提交") % {"days": days_left})
-            )
+            found = [item for item in self._reported(slot) if item[0] != GREEN]
+        else:
+            found = self._unsubmitted()
         if slot.returned_on is not None:
             waited = (self.today - slot.returned_on).days
-            if waited > rules.yellow_days_after_return:
-                found.append(
-                    (
-                        YELLOW,
-                        RETURN_UNANSWERED,
-                        _("退回%(days)d天仍未重新提交") % {"days": waited},
-                    )
-                )
-        if not found:
-            return Light(GREEN, ())
-        worst = max(found, key=lambda item: SEVERITY[item[0]])[0]
+            if waited > self.rules.yellow_days_after_return:
+                words = _("退回%(days)d天仍未重新提交") % {"days": waited}
+                found.append((YELLOW, RETURN_UNANSWERED, words))
         return Light(
-            worst,
+            _worst(found),
             tuple(words for _colour, _code, words in found),
             tuple(code for _colour, code, _words in found),
+            slot.flagged,
         )
 
-    def county(self, lights: Iterable[Light], unreported: int = 0) -> Light:
-        """The worst light of the county's slots (and of ``unreported`` more, with no note), with
-        how many slots each reason concerns."""
+    def county(self, lights: Iterable[Light], unreported: int = 0) -> CountyLight:
+        """A county's light from its slots' lights (and ``unreported`` more, with no note)."""
         summary = CountySummary()
         for light in lights:
             summary.add(light)
         return self.summarise(summary, unreported)
 
-    def summarise(self, summary: "CountySummary", unreported: int = 0) -> Light:
-        """A county's light from the summary of its notes' lights."""
-        colour, counts = summary.colour, summary.counts
+    def summarise(self, summary: "CountySummary", unreported: int = 0) -> CountyLight:
+        """A county's light by the county rule, from the summary of its notes' lights, with how
+        many slots each reason concerns."""
+        counts, red, yellow = summary.counts, summary.red, summary.yellow
         if unreported:
             empty = self.slot(Slot())
-            colour = max(colour, empty.colour, key=SEVERITY.__getitem__)
+            red += unreported if empty.colour == RED else 0
+            yellow += unreported if empty.colour == YELLOW else 0
             counts = dict(counts)
             for code in empty.codes:
                 counts[code] = counts.get(code, 0) + unreported
+        rules, size = self.rules, summary.size + unreported
+        if summary.flagged:
+            counts = {**counts, BOTTOM_LINE: summary.flagged}
+        flagged = summary.flagged and rules.county_red_on_bottom_line
+        if flagged or red >= county_threshold(rules.county_red_measures, size, self.plan_size):
+            colour = RED
+        elif red + yellow >= county_threshold(rules.county_yellow_measures, size, self.plan_size):
+            colour = YELLOW
+        else:
+            colour = GREEN
         codes = tuple(code for code in REASON_ORDER if code in counts)
         reasons = tuple(
             self._count_words % {"reason": self._summaries[code], "count": counts[code]}
             for code in codes
         )
-        return Light(colour, reasons, codes)
+        return CountyLight(colour, reasons, codes, red=red, yellow=yellow)
+
+
+def _worst(found: list[tuple[str, str, str]]) -> str:
+    return max((item[0] for item in found), key=SEVERITY.__getitem__, default=GREEN)
 
 
 class CountySummary:
-    """The worst colour of a county's lights so far, how many slots each reason concerns, and
-    how many lights were added."""
+    """A county's lights so far: how many are red and yellow, how many slots each reason
+    concerns, how many notes flag a bottom line, and how many lights were added."""
 
-    __slots__ = ("colour", "counts", "size")
+    __slots__ = ("counts", "flagged", "red", "size", "yellow")
 
     def __init__(self) -> None:
-        self.colour = GREEN
         self.counts: dict[str, int] = {}
-        self.size = 0
+        self.red = self.yellow = self.flagged = self.size = 0
 
     def add(self, light: Light) -> None:
         self.size += 1
-        if SEVERITY[light.colour] > SEVERITY[self.colour]:
-            self.colour = light.colour
+        if light.colour == RED:
+            self.red += 1
+        elif light.colour == YELLOW:
+            self.yellow += 1
+        self.flagged += light.flagged
         for code in light.codes:
             self.counts[code] = self.counts.get(code, 0) + 1
 
@@ -260,7 +360,7 @@ def county_lights(
     counties: QuerySet[County],
     measures: QuerySet[Measure],
     notes: QuerySet[ProgressNote] | None = None,
-) -> dict[int, Light]:
+) -> dict[int, CountyLight]:
     """Each county's light, from one query over the round's notes (and three small ones).
     ``notes``: the round's notes of these counties and measures, where the caller has them (a
     dashboard's scope needs no filter when it is the whole province)."""
@@ -277,15 +377,18 @@ def county_lights(
         "status_id",
         "percent",
         Case(When(state=State.RETURNED, then="reviewed_at")),
+        "bottom_line_id",
     )
     by_county: dict[int, CountySummary] = {}
-    for county_id, state, status_id, percent, reviewed_at in rows:
+    for county_id, state, status_id, percent, reviewed_at, bottom_line in rows:
         summary = by_county.get(county_id)
         if summary is None:
             summary = by_county[county_id] = CountySummary()
-        summary.add(judge.fields(state, status_id, labels.get(status_id, ""), percent, reviewed_at))
+        label = labels.get(status_id, "")
+        flagged = bottom_line is not None
+        summary.add(judge.fields(state, status_id, label, percent, reviewed_at, flagged))
     slots, none = measures.count(), CountySummary()
-    result: dict[int, Light] = {}
+    result: dict[int, CountyLight] = {}
     for county_id in counties.values_list("pk", flat=True):
         summary = by_county.get(county_id, none)
         result[county_id] = judge.summarise(summary, unreported=slots - summary.size)

@@ -23,6 +23,9 @@ class Rules:
     red_points_behind: int
     yellow_days_before_deadline: int
     yellow_days_after_return: int
+    county_red_measures: int
+    county_yellow_measures: int
+    county_red_on_bottom_line: bool
     reminder_days_before: tuple[int, ...]
     remind_every_days_after: int
     escalate_after_days: int
@@ -52,6 +55,9 @@ def current() -> Rules:
             red_points_behind=row.red_points_behind,
             yellow_days_before_deadline=row.yellow_days_before_deadline,
             yellow_days_after_return=row.yellow_days_after_return,
+            county_red_measures=row.county_red_measures,
+            county_yellow_measures=row.county_yellow_measures,
+            county_red_on_bottom_line=row.county_red_on_bottom_line,
             reminder_days_before=tuple(row.reminder_days_before),
             remind_every_days_after=row.remind_every_days_after,
             escalate_after_days=row.escalate_after_days,

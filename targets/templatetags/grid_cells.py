@@ -24,24 +24,24 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def grid_tile(context, cell: GridCell) -> SafeString:
+    """The county's tile. Its one colour is its light on the measure (with the light's shape and
+    character); the approved status, or the step of the round, is in words only."""
     note = cell.note
     if cell.approved:  # and so has its note
-        kind, value = (
-            f"status--{note.status.code} tile--status",  # type: ignore[union-attr]
-            f"{note.status.label} {note.percent}%",  # type: ignore[union-attr]
-        )
+        step, value = "approved", f"{note.status.label} {note.percent}%"  # type: ignore[union-attr]
     elif note is not None and note.state == State.SUBMITTED:
-        kind, value = "tile--pending", gettext("待审核")
+        step, value = "pending", gettext("待审核")
     else:
-        kind, value = "tile--missing", gettext("未填报")
+        step, value = "missing", gettext("未填报")
     return format_html(
-        '<li class="tile {}">\n'
+        '<li class="tile tile--{} tile--{}">\n'
         '  <a href="{}" title="{}">\n'
         '    <span class="tile__name">{} {}</span>\n'
         '    <span class="tile__value">{}{}</span>\n'
         "  </a>\n"
         "</li>",
-        kind,
+        step,
+        cell.light.colour,
         cell.timeline_url,
         cell.county.label,
         light(context, cell.light, quiet=True),
@@ -80,6 +80,8 @@ def grid_row(context, cell: GridCell, prefecture, now) -> SafeString:
         '  <td class="num">{}</td>\n'
         '  <td class="num">{}</td>\n'
         "  <td>{}</td>\n"
+        '  <td class="num">{}</td>\n'
+        '  <td class="num">{}</td>\n'
         "</tr>",
         cell.timeline_url,
         cell.county.label,
@@ -91,4 +93,6 @@ def grid_row(context, cell: GridCell, prefecture, now) -> SafeString:
         percent,
         days_before(cell.last_saved, now) if cell.last_saved else "—",
         rating,
+        cell.county_light.red,
+        cell.county_light.yellow,
     )

@@ -10,7 +10,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
-from targets.supervision.lights import Light
+from targets.supervision.lights import COLOUR_MARKS, CountyLight, Light
 
 register = template.Library()
 
@@ -22,17 +22,32 @@ SHOWN = object()  # this page's rendered lights, in the render context (one page
 def light(
     context, warning: Light | None, quiet: bool = False, colour: str = "", words: str = ""
 ) -> SafeString:
-    """The light ``warning``; or, with ``warning`` None, a light that is no Light (a colour's
-    tally) of ``colour`` and ``words``. The partial is given plain values, each found at once."""
+    """The light ``warning`` (a county's with its counts of red and yellow measures); or, with
+    ``warning`` None, a light that is no Light (a colour's tally) of ``colour`` and ``words``.
+    The partial is given plain values, each found at once."""
+    counts = ""
     if warning is not None:
         colour, words = warning.colour, warning.label
+        if isinstance(warning, CountyLight):
+            counts = warning.counts
     why = warning.text if warning is not None and warning.reasons else ""
     # Escaped here, so that equal keys mean equal HTML.
-    words, why = conditional_escape(words), conditional_escape(why)
-    key = (colour, words, why, bool(quiet))
+    words, why, counts = (
+        conditional_escape(words),
+        conditional_escape(why),
+        conditional_escape(counts),
+    )
+    key = (colour, words, counts, why, bool(quiet))
     shown = context.render_context.setdefault(SHOWN, {})
     if key not in shown:
-        values = {"colour": colour, "words": words, "why": why, "quiet": quiet}
+        values = {
+            "colour": colour,
+            "mark": COLOUR_MARKS[colour],
+            "words": words,
+            "counts": counts,
+            "why": why,
+            "quiet": quiet,
+        }
         partial = context.template.engine.get_template(PARTIAL)
         shown[key] = partial.render(context.new(values))
     return shown[key]

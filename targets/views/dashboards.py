@@ -89,9 +89,9 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope, rounds) 
     prefecture = filters.get("prefecture")
     judge = lights.Judge(scope.period, timezone.localdate())
     county_lights = lights.county_lights(judge, scope.counties, scope.measures, scope.notes)
-    units, behind = figures.by_unit(scope, level), figures.furthest_behind(scope)
+    units = figures.by_unit(scope, level)
     figures.attach_lights(units, scope, level, county_lights)
-    figures.attach_lights(behind, scope, "county", county_lights)
+    behind = figures.furthest_behind(scope, county_lights)
     return {
         "form": form,
         "filters": filters,
@@ -110,6 +110,7 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope, rounds) 
         },
         "flags": figures.flags(scope),
         "light_tally": lights.tally(county_lights.values()),
+        "rules": judge.rules,
         "behind": behind,
         "units": units,
         "task_areas": figures.by_task_area(scope),
@@ -141,8 +142,9 @@ def _overview_table(request: HttpRequest, context: dict) -> exports.Table:
             LEVEL_TITLES[context["level"]],
             True,
         )
+    level = context["level"]
     return export_tables.units(
-        rows, period=period, name=f"{name}-{period.code}", title=str(title), lit=lit
+        rows, period=period, name=f"{name}-{period.code}", title=str(title), lit=lit, level=level
     )
 
 
@@ -157,7 +159,8 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
 
     def grouped() -> list:
         judge = lights.Judge(scope.period, timezone.localdate())
-        return figures.measure_grid(measure, judge, scope.counties)
+        counties = lights.county_lights(judge, scope.counties, scope.measures, scope.notes)
+        return figures.measure_grid(measure, judge, scope.counties, counties)
 
     fmt = exports.requested(request)
     if fmt:
@@ -176,7 +179,6 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
             "groups": groups,
             "boundaries": boundaries,
             "map_chart": figures.map_chart(groups, boundaries) if boundaries else None,
-            "statuses": StatusOption.objects.all(),
             "today": timezone.now(),
             "query": request.GET.urlencode(),
         }
@@ -321,6 +323,7 @@ def pace_rules(request: HttpRequest) -> HttpResponse:
     context = {
         "thresholds": indicator_page.thresholds(),
         "rules": rulebook.current(),
+        "plan_measures": Measure.objects.count(),
     }
     return render(request, "dashboards/pace.html", context)
 

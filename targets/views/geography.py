@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from targets.accounts.access import access_for, county_for_user
-from targets.models import Indicator
+from targets.models import County, Indicator, Measure
 from targets.plan import outline as structure
 from targets.reporting import todo
-from targets.supervision import periods
+from targets.supervision import lights, periods
 
 
 @require_GET
@@ -16,15 +16,24 @@ from targets.supervision import periods
 def county(request: HttpRequest, code: str) -> HttpResponse:
     """A county's task areas, measures and indicators, with the way to its rounds: for its
     reporters the round that needs their action, for others the latest round past its deadline
-    and the round being reported."""
+    and the round being reported; and its light in the latest round past its deadline, with its
+    counts of red and yellow measures."""
     county = county_for_user(request, code, related=("prefecture__region", "county_type"))
     plan = structure.current_plan()
     today = timezone.localdate()
     can_report = access_for(request).can_report_for(county)
+    ended = periods.reviewed_round(today)
+    light = None
+    if ended is not None:
+        judge = lights.Judge(ended, today)
+        one = County.objects.filter(pk=county.pk)
+        light = lights.county_lights(judge, one, Measure.objects.all())[county.pk]
     context = {
         "action_round": todo.round_needing_action(county, today) if can_report else None,
         "rounds": None if can_report else periods.for_review(today),
         "county": county,
+        "ended": ended,
+        "light": light,
         "plan": plan,
         "task_areas": structure.task_areas_with_measures(plan) if plan else [],
         "indicators": structure.indicators(plan, level=Indicator.Level.COUNTY) if plan else [],

@@ -19,6 +19,7 @@ from targets.models import (
     Indicator,
     IndicatorValue,
     Measure,
+    NoteVersion,
     Period,
     ProgressNote,
     State,
@@ -98,6 +99,13 @@ def _note_context(request, county, period, measure, note, form, error=None, **re
         period, county, timezone.localdate()
     )
     returned = latest_return(note) if note and note.state == State.RETURNED else None
+    can_reply = can_report and returned is not None
+    if note and note.state == State.RETURNED and returned is None:
+        # A note returned before returns were kept as versions: its comment, with nothing to
+        # attach a reply to.
+        returned = NoteVersion(
+            note=note, comment=note.review_comment, by=note.reviewed_by, at=note.reviewed_at
+        )
     return {
         "county": county,
         "period": period,
@@ -108,7 +116,7 @@ def _note_context(request, county, period, measure, note, form, error=None, **re
         "evidence": list(note.evidence.all()) if note else [],
         "can_report": can_report,
         "returned": returned,
-        "can_reply": can_report and returned is not None,
+        "can_reply": can_reply,
         "reply_form": reply.get("reply_form") or ReplyForm(),
         "reply_error": reply.get("reply_error"),
     }

@@ -14,9 +14,11 @@ from targets.demo.seed import seed_demo
 from targets.models import County, Measure, Period, Role, State
 from targets.reporting import workflow
 from targets.supervision import periods, reminders, rulebook
+from tests import two_factor
 from tests.caching.test_shared_pages import OVERVIEW, count, generation
 from tests.conftest import NOW, make_user
 from tests.notes import saved_note
+from tests.supervision.test_period_lock import rules_form
 
 pytestmark = pytest.mark.django_db
 CHENGDU = OVERVIEW + "&prefecture=510100"
@@ -145,6 +147,18 @@ def test_a_change_to_the_rules_shows_at_once(province):
     rules.yellow_days_before_deadline = 60
     rules.save()
     assert "黄灯 20" in lights(province.get(NEXT_ROUND).text)
+
+
+def test_the_admin_changing_the_county_rule_shows_at_once(province, admin_user):
+    """Chengdu's counties have 24 measures overdue each: red. Red from 25 red measures, which
+    no county can reach, leaves them yellow."""
+    assert "红灯 20" in lights(kept(province, CHENGDU))
+    admin = two_factor.sign_in(Client(), admin_user)
+    data = rules_form(admin)
+    data["county_red_measures"] = "25"
+    response = admin.post(f"/admin/targets/supervisionrules/{rulebook.stored().pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert "黄灯 20" in lights(province.get(CHENGDU).text)
 
 
 def test_a_change_to_the_red_statuses_shows_at_once(province, provincial_reviewer, reporter):

@@ -293,7 +293,7 @@ def test_the_measure_grid_covers_the_province_and_fits_a_phone(
     jinjiang = page.locator(".tile").filter(has_text="锦江区")
     expect(jinjiang).to_have_count(1)
     expect(jinjiang.locator(".tile__value")).to_have_text("滞后 30%")
-    expect(jinjiang).to_have_class(re.compile(r"\bstatus--behind\b"))
+    expect(jinjiang).to_have_class(re.compile(r"\btile--approved\b"))
     expect(page.locator(".tile.tile--missing")).to_have_count(COUNTIES - 1)
     expect(page.locator(".tile__value", has_text="未填报")).to_have_count(COUNTIES - 1)
     chengdu = page.locator(".tile-group").filter(

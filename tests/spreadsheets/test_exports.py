@@ -48,6 +48,8 @@ UNIT_HEADER = [
     "填报周期",
     "预警",
     "预警原因",
+    "红灯举措",
+    "黄灯举措",
     "应填报",
     "已填报",
     "填报率",
@@ -57,7 +59,8 @@ UNIT_HEADER = [
     "平均进度",
     "评定不一致",
 ]
-SLICE_HEADER = [h for h in UNIT_HEADER if h not in ("预警", "预警原因")]
+SLICE_HEADER = [h for h in UNIT_HEADER if h not in ("预警", "预警原因", "红灯举措", "黄灯举措")]
+REGION_HEADER = [h for h in UNIT_HEADER if h not in ("红灯举措", "黄灯举措")]
 
 
 def at(day: int, hour: int = 9) -> datetime.datetime:
@@ -227,7 +230,7 @@ def test_the_xlsx_has_bold_chinese_headers_a_frozen_filtered_header_row_and_numb
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 21  # the header and 成都's 20 counties
-    assert sheet.auto_filter.ref == "A1:M21"
+    assert sheet.auto_filter.ref == "A1:O21"
     column = by_header(sheet)
     jinjiang = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "510104")
     assert jinjiang[column["名称"] - 1].value == "锦江区"
@@ -240,6 +243,10 @@ def test_the_xlsx_has_bold_chinese_headers_a_frozen_filtered_header_row_and_numb
     assert (mean.value, mean.number_format) == (50, '0"%"')
     assert jinjiang[column["评定不一致"] - 1].value == 1
     assert jinjiang[column["预警"] - 1].value in {"红灯", "黄灯", "绿灯"}
+    red, yellow = jinjiang[column["红灯举措"] - 1], jinjiang[column["黄灯举措"] - 1]
+    assert isinstance(red.value, int)
+    assert isinstance(yellow.value, int)
+    assert red.number_format == "0"
     # A county without approved notes has no mean: an empty cell, not a formatted zero.
     longquan = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "510112")
     assert longquan[column["平均进度"] - 1].value is None
@@ -436,6 +443,7 @@ def test_the_overview_export_lists_the_units_on_screen(client_for, provincial_re
         assert line["滞后/风险"] == str(row.behind)
         assert line["评定不一致"] == str(row.disagreements)
         assert (line["预警"], line["预警原因"]) == (row.light.label, row.light.text)
+        assert (line["红灯举措"], line["黄灯举措"]) == (str(row.light.red), str(row.light.yellow))
     areas = csv_records(client, "/province/", {**query, "table": "task_areas"})
     assert [(line["代码"], line["名称"], line["已填报"]) for line in areas] == [
         (row.key, row.label, str(row.reported)) for row in screen["task_areas"]
@@ -458,6 +466,7 @@ def test_the_overview_export_of_regions_gives_each_its_light_tally(
     for line, row in zip(lines, screen["units"], strict=True):
         red, yellow, green = (row.lights.get(c, 0) for c in ("red", "yellow", "green"))
         assert line["预警"] == f"红灯 {red} · 黄灯 {yellow} · 绿灯 {green}"
+    assert list(lines[0]) == REGION_HEADER  # counts of measures are a county's
 
 
 def test_the_exported_mean_progress_is_the_one_on_screen(client_for, provincial_reviewer, reporter):
@@ -490,6 +499,10 @@ def test_the_grid_export_lists_the_counties_on_screen(client_for, provincial_rev
     states = {line["县(市、区)代码"]: line["本轮"] for line in lines}
     assert states["510104"] == "已审核通过"
     assert states["510106"] == "已退回"
+    cells = [cell for _prefecture, group in screen["groups"] for cell in group]
+    assert [(li["本县红灯举措"], li["本县黄灯举措"]) for li in lines] == [
+        (str(cell.county_light.red), str(cell.county_light.yellow)) for cell in cells
+    ]
 
 
 def test_the_task_area_grid_export_has_a_column_per_measure(
@@ -499,12 +512,17 @@ def test_the_task_area_grid_export_has_a_column_per_measure(
     query = {"period": "2026Q3", "prefecture": "510100"}
     screen = client.get("/province/task-areas/T1/", query).context
     rows = csv_of(client.get("/province/task-areas/T1/", {**query, "export": "csv"}))
-    assert rows[0][6:] == [measure.code for measure in screen["measures"]]
+    assert rows[0][3:8] == ["填报周期", "预警", "预警原因", "红灯举措", "黄灯举措"]
+    assert rows[0][8:] == [measure.code for measure in screen["measures"]]
     assert [row[0] for row in rows[1:]] == [
         county.code for _prefecture, group in screen["groups"] for county, _light, _n in group
     ]
     line = dict(zip(rows[0], next(row for row in rows if row[0] == "510104"), strict=True))
     assert line["T1.1"] == "滞后 30%"
+    [(_county, light, _notes)] = [
+        row for _p, group in screen["groups"] for row in group if row[0].code == "510104"
+    ]
+    assert (line["红灯举措"], line["黄灯举措"]) == (str(light.red), str(light.yellow))
     assert dict(zip(rows[0], rows[2], strict=True))["T1.1"] == "待审核"  # 青羊 510105
 
 
@@ -601,6 +619,7 @@ def test_the_late_export_lists_the_rows_on_screen_in_their_order(
         assert line["未提交"] == str(row.missing)
         assert line["已提交"] == str(row.reported)
         assert line["预警"] == row.light.label
+        assert (line["红灯举措"], line["黄灯举措"]) == (str(row.light.red), str(row.light.yellow))
     problems = csv_records(client, "/review/late/", {"prefecture": "510100"})
     assert len(problems) == len(
         client.get("/review/late/", {"prefecture": "510100"}).context["rows"]

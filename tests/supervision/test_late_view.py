@@ -121,7 +121,8 @@ def chengdu_round(reporter):
 
     - 510104 锦江: all 24 approved (submitted 1 day ago), percent 100: nothing wrong, green.
     - 510105 青羊: 5 returned (the oldest 9 days ago, others 2 days ago), 3 submitted 4 days ago.
-    - 510106 金牛: 22 submitted 30 days ago, 2 drafts.
+    - 510106 金牛: 22 submitted 30 days ago, 2 drafts (2 red measures of 24: green by the
+      county rule, its 2 red measures counted).
     - 510107 武侯: nothing this round, all 24 approved in 2026Q2 (submitted 100 days ago).
     - 510108 成华: all 24 submitted 3 days ago, percent 60 (a little behind: yellow).
     - the other 15: nothing at all.
@@ -325,8 +326,13 @@ def test_the_prefecture_filter(client_for, provincial_reviewer):
         ("returned", "510105", lambda r: (r.returned,)),
         ("stale", "510112", lambda r: (r.stale,)),
         ("days", "510112", lambda r: (10**6 if r.days_since is None else r.days_since,)),
-        # The worst light first, the most missing first among equal lights.
-        ("light", "510107", lambda r: (r.light.severity, r.missing)),
+        # The worst light first; among equal lights the most red measures, then yellow ones,
+        # then the most missing.
+        (
+            "light",
+            "510107",
+            lambda r: (r.light.severity, r.light.red, r.light.yellow, r.missing),
+        ),
     ],
 )
 def test_each_sort_puts_the_worst_first(
@@ -357,7 +363,8 @@ def test_sorting_by_missing_returned_and_days_orders_the_stories(
     assert order("returned")[0] == "510105"
     assert order("days") == ["510107", "510106", "510105", "510108", "510104"]
     light = order("light")
-    assert light[-2:] == ["510108", "510104"]  # yellow, then green, after every red
+    # Yellow, then green with 2 red measures, then green with none, after every red.
+    assert light[-3:] == ["510108", "510106", "510104"]
     assert order("stale")[-3:] == ["510104", "510107", "510108"]
 
 
@@ -376,7 +383,7 @@ def test_the_light_sort_is_the_default_and_an_unknown_sort_is_ignored(
     assert default == codes(
         client.get(LATE, {"prefecture": "510100", "show": "all", "sort": "light"})
     )
-    assert default[-2:] == ["510108", "510104"]
+    assert default[-3:] == ["510108", "510106", "510104"]
 
 
 # --- CSV ------------------------------------------------------------------------------------

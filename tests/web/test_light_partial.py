@@ -1,7 +1,8 @@
 """A warning light's markup is written in one place, templates/includes/light.html, and every
-page that shows lights shows each of them as that partial writes it: the colour as a dot hidden
-from screen readers, the colour's word, and the reason in words where there is one (in a grid's
-tile, the words for screen readers only, the same as the table row's)."""
+page that shows lights shows each of them as that partial writes it: the colour as a shape with
+its character (红, 黄, 绿) hidden from screen readers, the colour's word, a county's counts of red
+and yellow measures, and the reason in words where there is one (in a grid's tile, the words for
+screen readers only, the same as the table row's). A grid's tile has one colour: its light's."""
 
 import re
 from pathlib import Path
@@ -17,13 +18,23 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 PARTIAL = ROOT / "templates" / "includes" / "light.html"
 WORDS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
-SAID = r'[^<]+(?:<span class="light__why">[^<]+</span>)?'
+MARKS = {"red": "红", "yellow": "黄", "green": "绿"}
+COUNTS = r'<span class="light__counts">红灯举措 \d+ · 黄灯举措 \d+</span>'
+SAID = rf'[^<]+(?:{COUNTS})?(?:<span class="light__why">[^<]+</span>)?'
 LIGHT = re.compile(
     r'<span class="light light--(?P<colour>red|yellow|green)">'
-    r'<span class="light__dot" aria-hidden="true"></span>'
+    r'<span class="light__mark" aria-hidden="true">(?P<mark>[^<]+)</span>'
     rf'(?:<span class="visually-hidden">(?P<quiet>{SAID})</span>|(?P<said>{SAID}))'
     r"</span>"
 )
+# Pages with a county's light, which carries the county's counts of red and yellow measures.
+COUNTY_LIGHTS = {
+    "/counties/510104/report/{period}/",
+    "/province/?period={period}",
+    "/province/?period={period}&prefecture=510100",
+    "/province/task-areas/T1/?period={period}",
+    "/review/late/?period={period}",
+}
 PAGES = {
     "reporter": ["/counties/510104/report/{period}/"],
     "provincial_reviewer": [
@@ -44,7 +55,7 @@ def test_only_the_light_partial_writes_a_lights_markup():
         for folder in ("templates", "targets", "plenum", "static/js")
         for path in (ROOT / folder).rglob("*")
         if path.suffix in {".html", ".py", ".js"}
-        and "light__dot" in path.read_text(encoding="utf-8")
+        and "light__mark" in path.read_text(encoding="utf-8")
     ]
     assert writers == [PARTIAL.relative_to(ROOT)]
 
@@ -52,7 +63,7 @@ def test_only_the_light_partial_writes_a_lights_markup():
 def lights_of(html: str) -> list[re.Match]:
     """Every light of the page, each checked to be whole: as many as the page has dots."""
     found = list(LIGHT.finditer(html))
-    assert len(found) == html.count('class="light__dot"')
+    assert len(found) == html.count('class="light__mark"')
     return found
 
 
@@ -73,6 +84,9 @@ def test_every_page_shows_each_light_as_the_partial_writes_it(request, client_fo
             for light in found:
                 words = light["quiet"] or light["said"]
                 assert words.startswith(WORDS[light["colour"]]), (path, light.group(0))
+                assert light["mark"] == MARKS[light["colour"]], (path, light.group(0))
+            counted = [light for light in found if "light__counts" in light.group(0)]
+            assert bool(counted) == (path in COUNTY_LIGHTS), path
 
 
 def test_a_grids_tile_says_for_screen_readers_what_its_table_row_shows(
@@ -84,6 +98,8 @@ def test_a_grids_tile_says_for_screen_readers_what_its_table_row_shows(
         before = html[: light.start()]
         link = before[before.rindex("<a href=") :]
         url = re.match(r'<a href="([^"]+)"', link)[1]
+        if not url.startswith("/counties/"):
+            continue  # the legend's lights, which belong to no county
         if light["quiet"]:
             tiles[url] = (light["colour"], light["quiet"])
         else:
@@ -91,3 +107,23 @@ def test_a_grids_tile_says_for_screen_readers_what_its_table_row_shows(
     assert len(tiles) == 183
     assert tiles == rows
     assert any("light__why" in said for _colour, said in rows.values())
+
+
+TILE = re.compile(r'<li class="(?P<classes>tile [^"]*)">\s*<a [^>]*>\s*<span class="tile__name">')
+
+
+def test_a_grids_tile_has_one_colour_its_light_s_with_the_light_s_character(
+    client_for, provincial_reviewer, demo_round
+):
+    html = client_for(provincial_reviewer).get(f"/province/measures/T1.1/?period={demo_round}").text
+    tiles = list(TILE.finditer(html))
+    assert len(tiles) == 183
+    seen = set()
+    for tile in tiles:
+        classes = tile["classes"].split()
+        assert not [c for c in classes if c.startswith("status--")], classes  # no status colour
+        [light] = lights_of(html[tile.end() : html.index("</li>", tile.end())])
+        assert f"tile--{light['colour']}" in classes
+        assert light["mark"] == MARKS[light["colour"]]
+        seen.add(light["colour"])
+    assert seen == {"red", "yellow", "green"}  # the demo round is a mix
