@@ -30,6 +30,7 @@ from targets.models.progress import (
     State,
     StatusOption,
 )
+from targets.models.province_figures import ProvinceValue
 from targets.models.supervision import Notification, PeriodReopening, SupervisionRules
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "Plan",
     "Prefecture",
     "ProgressNote",
+    "ProvinceValue",
     "Region",
     "Role",
     "SecuritySettings",
