@@ -4,13 +4,21 @@
 (function () {
   "use strict";
 
-  // Category labels break onto lines within their slot instead of running into each other.
+  let measuring = null;
+  function textWidth(text) {
+    measuring = measuring || document.createElement("canvas").getContext("2d");
+    measuring.font = "12px sans-serif";
+    return measuring.measureText(text).width;
+  }
+
+  // Category labels that would run into each other at this width are slanted instead.
   function bar(data, chart) {
-    const slot = Math.max(40, chart.getWidth() / Math.max(1, data.labels.length) - 8);
+    const slot = chart.getWidth() / Math.max(1, data.labels.length);
+    const widest = Math.max(0, ...data.labels.map(textWidth));
     return {
       grid: { left: 8, right: 8, top: 24, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.labels,
-               axisLabel: { interval: 0, width: slot, overflow: "break", hideOverlap: true } },
+               axisLabel: { interval: 0, rotate: widest + 8 > slot ? 40 : 0 } },
       yAxis: { type: "value", minInterval: 1 },
       series: [{
         type: "bar",
@@ -106,7 +114,11 @@
       const chart = window.echarts.init(element, null, { renderer: "svg", locale });
       const option = builders[data.type](data, chart);
       if (option) chart.setOption({ animation: false, ...option });
-      window.addEventListener("resize", () => chart.resize());
+      window.addEventListener("resize", () => {
+        chart.resize();
+        // the layout may depend on the width (slanted labels): laid out again for the new one
+        if (option) chart.setOption(builders[data.type](data, chart));
+      });
     }
   }
 
