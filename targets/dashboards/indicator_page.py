@@ -4,9 +4,11 @@ axis at their end, a year's value at that year's end (an annual baseline for 202
 2026Q2, ending mid-2026, → 2025.5; 2026Q4 → 2026.0)."""
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Sum
@@ -66,7 +68,7 @@ def trends(
         values = values.alias(weight=Subquery(weight))
         sums |= {"products": Sum(F("value") * F("weight")), "weights": Sum("weight")}
         sums |= {"weighed": Count("weight")}
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (
         values.values(
             "indicator", "period__code", "period__cadence", "period__starts_on", "period__ends_on"
         )
@@ -120,7 +122,7 @@ class Trend:
     def explanation(self) -> str:
         if self.source == PROVINCE:
             return _("全省数值为管理员录入的全省统计数值;各县审核通过数值的平均值另列作对照。")
-        if self.source == WEIGHTED:
+        if self.source == WEIGHTED and self.indicator.weight is not None:
             return _(
                 "没有全省数值,全省线为各县审核通过数值按“%(weight)s”同期数值加权的平均值"
                 "(只计两项都有审核通过数值的县)。"
@@ -129,7 +131,7 @@ class Trend:
 
 
 def county_average_name(indicator: Indicator) -> str:
-    if indicator.weight_id is not None:
+    if indicator.weight is not None:
         return _("各县加权平均值(按%(weight)s加权)") % {"weight": indicator.weight.label}
     return _("各县简单平均值(未加权)")
 
@@ -274,7 +276,7 @@ def chart_data(line: Trend) -> dict:
     after the latest period, and the baseline and targets as level lines."""
     indicator = line.indicator
     t27, t35 = _targets(indicator)
-    levels = [
+    levels: list[dict[str, Any]] = [
         {
             "name": _("基期值(%(year)s年)") % {"year": indicator.baseline_year},
             "value": float(indicator.baseline_value),
