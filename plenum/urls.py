@@ -22,6 +22,7 @@ from targets.views import (
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("todo/", home.todo, name="todo"),
     path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/code/", two_factor.verify, name="two_factor_verify"),

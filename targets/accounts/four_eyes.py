@@ -39,16 +39,16 @@ def role_conflict(
         )
         if reviews_it.exists():
             return _("该账号审核%(county)s的填报,不能同时为其填报(审核与填报须分离)。") % {
-                "county": county.name
+                "county": county.label
             }
     reported = others.filter(kind=Kind.COUNTY_REPORTER)
     if kind == Kind.PREFECTURE_REVIEWER and prefecture is not None:
         reported = reported.filter(county__prefecture=prefecture)
     if kind in (Kind.PREFECTURE_REVIEWER, Kind.PROVINCIAL_REVIEWER):
-        own = reported.values_list("county__name", flat=True).first()
-        if own is not None:
+        own = reported.select_related("county").first()
+        if own is not None and own.county is not None:
             return _("该账号为%(county)s填报,不能审核本县的填报(审核与填报须分离)。") % {
-                "county": own
+                "county": own.county.label
             }
     return ""
 

@@ -118,6 +118,7 @@ class IndicatorForm(forms.ModelForm):
             "name",
             "name_en",
             "unit",
+            "unit_en",
             "direction",
             "level",
             "baseline_year",

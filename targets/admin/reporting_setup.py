@@ -1,6 +1,7 @@
 """The admin of periods and status options (system admin)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from targets.admin.base import AuditedAdmin
 from targets.models import (
@@ -13,10 +14,14 @@ from targets.models import (
 class PeriodAdmin(AuditedAdmin):
     """Deadlines and locks of the reporting periods."""
 
-    list_display = ["code", "starts_on", "ends_on", "deadline", "locked"]
+    list_display = ["code", "name", "starts_on", "ends_on", "deadline", "locked"]
     list_editable = ["deadline", "locked"]
     list_filter = ["locked", "cadence"]
     search_fields = ["code"]
+
+    @admin.display(description=_("名称"))
+    def name(self, obj: Period) -> str:
+        return obj.label
 
 
 @admin.register(StatusOption)

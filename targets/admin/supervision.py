@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from targets.admin.base import AuditedAdmin, SingletonAdmin
+from targets.forms.fields import RoundChoiceField
 from targets.models import PeriodReopening, SupervisionRules
 from targets.supervision import rulebook
 from targets.supervision.periods import ensure_periods
@@ -59,6 +60,7 @@ class ReopeningForm(forms.ModelForm):
     class Meta:
         model = PeriodReopening
         fields = ["period", "county", "until", "reason"]
+        field_classes = {"period": RoundChoiceField}
 
     def clean_until(self):
         until = self.cleaned_data["until"]
@@ -79,9 +81,14 @@ class PeriodReopeningAdmin(AuditedAdmin):
     record: not deleted; shortened by changing the date."""
 
     form = ReopeningForm
-    list_display = ["period", "county", "until", "reason", "opened_by", "opened_at"]
+    list_display = ["round_name", "county", "until", "reason", "opened_by", "opened_at"]
     list_filter = ["period"]
+    list_select_related = ["period", "county", "opened_by"]
     search_fields = ["county__name", "county__code", "reason"]
+
+    @admin.display(description=_("填报周期"), ordering="period__starts_on")
+    def round_name(self, obj: PeriodReopening) -> str:
+        return obj.period.label
 
     def get_readonly_fields(self, request, obj=None):
         return ["period", "county"] if obj else []

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -19,11 +20,27 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from targets.audit.actions import ACTIONS, action_label
 from targets.audit.trail import EXPORT_PREFIXES
-from targets.models import AuditRecord, IndicatorTarget
+from targets.models import (
+    AuditRecord,
+    County,
+    CountyType,
+    Horizon,
+    Indicator,
+    IndicatorTarget,
+    Integration,
+    Notification,
+    Period,
+    Prefecture,
+    Region,
+    State,
+    StatusOption,
+    TaskArea,
+)
+from targets.models.naming import record_name
 
 NOTHING = "∅"
 TARGET_KEY = re.compile(r"^target_(\d{4})$")
@@ -49,6 +66,70 @@ KEY_LABELS = {
     "username": gettext_lazy("账号"),
     "address": gettext_lazy("地址"),
     "version": gettext_lazy("版本"),
+}
+# The filters an export records, by name: their labels, and the records their codes name or the
+# words their values stand for.
+FILTER_LABELS = {
+    "period": gettext_lazy("填报周期"),
+    "region": gettext_lazy("经济区"),
+    "prefecture": gettext_lazy("市州"),
+    "prefectures": gettext_lazy("市州"),
+    "county": gettext_lazy("县(市、区)"),
+    "counties": gettext_lazy("县(市、区)"),
+    "county_type": gettext_lazy("县域类型"),
+    "flag": gettext_lazy("县域标记"),
+    "task_area": gettext_lazy("重点任务"),
+    "integration": gettext_lazy("融合方向"),
+    "horizon": gettext_lazy("目标年份"),
+    "status": gettext_lazy("进展状态"),
+    "state": gettext_lazy("状态"),
+    "flagged": gettext_lazy("仅看标记底线风险的"),
+    "stale_periods": gettext_lazy("连续几期未报算长期未报"),
+    "show": gettext_lazy("显示"),
+    "sort": gettext_lazy("排序"),
+    "kind": gettext_lazy("类型"),
+    "table": gettext_lazy("表格"),
+    "actor": gettext_lazy("操作人"),
+    "action": gettext_lazy("操作"),
+    "object": gettext_lazy("对象"),
+    "start": gettext_lazy("起始日期"),
+    "end": gettext_lazy("截止日期"),
+}
+BY_CODE: dict[str, type[models.Model]] = {
+    "period": Period,
+    "region": Region,
+    "prefecture": Prefecture,
+    "prefectures": Prefecture,
+    "county": County,
+    "counties": County,
+    "county_type": CountyType,
+    "task_area": TaskArea,
+    "integration": Integration,
+    "status": StatusOption,
+}
+FILTER_WORDS: dict[str, dict] = {
+    "flag": {
+        "county_domain": gettext_lazy("县域"),
+        "underdeveloped": gettext_lazy("欠发达县域"),
+        "pilot": gettext_lazy("试点示范县"),
+    },
+    "horizon": dict(Horizon.choices),
+    "state": dict(State.choices),
+    "kind": dict(Notification.Kind.choices),
+    "show": {"problems": gettext_lazy("有问题的县"), "all": gettext_lazy("全部县")},
+    "sort": {
+        "light": gettext_lazy("预警"),
+        "county": gettext_lazy("县(市、区)"),
+        "missing": gettext_lazy("未提交"),
+        "returned": gettext_lazy("退回未重报"),
+        "stale": gettext_lazy("长期未报"),
+        "days": gettext_lazy("距上次提交天数"),
+    },
+    "table": {
+        "units": gettext_lazy("按地区"),
+        "task_areas": gettext_lazy("按重点任务"),
+        "integrations": gettext_lazy("按四个融合"),
+    },
 }
 # How a count reads, by the key it is stored under ("new" by value imports, "measure created"
 # by the loaders).
@@ -142,6 +223,26 @@ def _grouped(value) -> str:
     return formats.number_format(value, force_grouping=True) if isinstance(value, int) else value
 
 
+def _separator() -> str:
+    return pgettext("list separator", ";")
+
+
+def _enumeration() -> str:
+    return pgettext("enumeration", "、")
+
+
+def _number(value) -> str:
+    """A stored decimal as people read it: 63.0000 → 63, 12345.50 → 12,345.5; text that is no
+    number stays as it is."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    return formats.number_format(number.normalize(), force_grouping=True)
+
+
 def _required_relations(model: type[models.Model]) -> list[str]:
     """The foreign keys a record always has: fetched with it, as its name may use them (a target
     version is named by its indicator's code)."""
@@ -149,17 +250,29 @@ def _required_relations(model: type[models.Model]) -> list[str]:
 
 
 class _Names:
-    """The names behind the ids in a page of records' changes: one query per related model."""
+    """The names behind the ids in a page of records' changes, and behind the codes of its
+    exports' filters and value imports' rows, in the request's language: one query per model."""
 
-    def __init__(self, wanted: dict[type[models.Model], set[str]]):
+    def __init__(
+        self,
+        wanted: dict[type[models.Model], set[str]],
+        codes: dict[type[models.Model], set[str]] | None = None,
+    ):
         self.names: dict[tuple[type[models.Model], str], str] = {}
         for model, ids in wanted.items():
             found = model._default_manager.select_related(*_required_relations(model))
             for pk, obj in found.in_bulk(sorted(ids)).items():
-                self.names[model, str(pk)] = str(obj)
+                self.names[model, str(pk)] = record_name(obj)
+        self.by_code: dict[tuple[type[models.Model], str], str] = {}
+        for model, chosen in (codes or {}).items():
+            for obj in model._default_manager.filter(code__in=sorted(chosen)):
+                self.by_code[model, obj.serializable_value("code")] = record_name(obj)
 
     def of(self, model: type[models.Model], pk: str) -> str:
         return self.names.get((model, pk), f"#{pk}")
+
+    def coded(self, model: type[models.Model], code: str) -> str:
+        return self.by_code.get((model, code), code)
 
 
 def _related(model: type[models.Model] | None, key: str) -> type[models.Model] | None:
@@ -178,18 +291,21 @@ def _value(value, *, model, key: str, names: _Names) -> str:
     if isinstance(value, dict):
         if value and all(isinstance(n, int) for n in value.values()):
             return counts_words(value)
-        return "; ".join(
+        return _separator().join(
             f"{k}: {_value(v, model=None, key=k, names=names)}" for k, v in value.items()
         )
     if isinstance(value, list):
         if key == "values":
             return ngettext("%(n)s 条", "%(n)s 条", len(value)) % {"n": _grouped(len(value))}
         parts = [_value(v, model=None, key="", names=names) for v in value]
-        return ";".join(parts) if any(isinstance(v, list) for v in value) else "、".join(parts)
+        joiner = _separator() if any(isinstance(v, list) for v in value) else _enumeration()
+        return joiner.join(parts)
     found = _field(model, key)
     related = _related(model, key)
     if related is not None:
         return names.of(related, str(value))
+    if isinstance(found, models.DecimalField) or (found is None and TARGET_KEY.match(key)):
+        return _number(value)
     if found is not None and found.choices:
         shown = {str(k): v for k, v in found.flatchoices}
         return str(shown.get(str(value), value))
@@ -198,20 +314,70 @@ def _value(value, *, model, key: str, names: _Names) -> str:
     return str(value)
 
 
-def _export_lines(changes: dict) -> list[Line]:
-    """An export's or a download's details: format, rows or size, and the filters."""
+def _filter_words(name: str, value, names: _Names) -> str:
+    """One filter's value in words: the records its codes name, or what its value stands for."""
+    if isinstance(value, list):
+        return _enumeration().join(_filter_words(name, v, names) for v in value)
+    if name in BY_CODE:
+        return names.coded(BY_CODE[name], str(value))
+    if name == "action":
+        return action_label(str(value))
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(FILTER_WORDS.get(name, {}).get(value, value))
+
+
+def _export_lines(changes: dict, names: _Names) -> list[Line]:
+    """An export's or a download's details: format, rows or size, and the filters in words."""
     lines = [Line(_("格式"), str(changes.get("format", "")))]
     if "rows" in changes:
         lines.append(Line(_("行数"), _grouped(changes["rows"])))
     if "size" in changes:
         lines.append(Line(_("大小"), str(filesizeformat(changes["size"]))))
     filters = changes.get("filters") or {}
-    chosen = "; ".join(
-        f"{name}={'、'.join(map(str, v)) if isinstance(v, list) else v}"
+    chosen = _separator().join(
+        _("%(name)s:%(value)s")
+        % {"name": FILTER_LABELS.get(name, name), "value": _filter_words(name, v, names)}
         for name, v in sorted(filters.items())
     )
     lines.append(Line(_("筛选条件"), chosen or _("无(全部)")))
     return lines
+
+
+def _import_rows(rows: list, names: _Names) -> str:
+    """A value import's rows, each as the county, indicator and period it wrote, and the value
+    and source before → after (the record keeps them as codes and plain text)."""
+    described = []
+    for row in rows:
+        where, before, after = row
+        county, indicator, period = _row_codes(where)
+        subject = " · ".join(
+            [
+                names.coded(County, county),
+                names.coded(Indicator, indicator),
+                names.coded(Period, period),
+            ]
+        )
+        value = _value_and_source(after)
+        if before:
+            value = f"{_value_and_source(before)} → {value}"
+        described.append(_("%(name)s:%(value)s") % {"name": subject, "value": value})
+    return _separator().join(described)
+
+
+def _row_codes(where) -> tuple[str, str, str]:
+    """The county's, indicator's and period's codes of an imported row ("510104 D01 2026Q3")."""
+    county, indicator, period, *_rest = [*str(where).split(" "), "", "", ""]
+    return county, indicator, period
+
+
+def _value_and_source(pair: list) -> str:
+    value, source, *_rest = [*pair, "", ""]
+    return _("%(value)s(来源:%(source)s)") % {"value": _number(value), "source": source}
+
+
+def _is_import_rows(record: AuditRecord, key: str, value) -> bool:
+    return record.action == "value.import" and key == "rows" and isinstance(value, list)
 
 
 def _change_lines(record: AuditRecord, names: _Names) -> list[Line]:
@@ -221,12 +387,33 @@ def _change_lines(record: AuditRecord, names: _Names) -> list[Line]:
     lines = []
     for key, value in (record.changes or {}).items():
         label = _label(model, key)
-        if isinstance(value, list) and len(value) == 2:
+        if _is_import_rows(record, key, value):
+            lines.append(Line(label, _import_rows(value[-1] or [], names)))
+        elif isinstance(value, list) and len(value) == 2:
             before, after = (_value(v, model=model, key=key, names=names) for v in value)
             lines.append(Line(label, after, None if value[0] is None else before))
         else:
             lines.append(Line(label, _value(value, model=model, key=key, names=names)))
     return lines
+
+
+def _wanted_codes(records: list[AuditRecord]) -> dict[type[models.Model], set[str]]:
+    """The codes that exports' filters and value imports' rows name, by model."""
+    wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+    for record in records:
+        changes = record.changes or {}
+        if record.action.startswith(EXPORT_PREFIXES):
+            for name, value in (changes.get("filters") or {}).items():
+                if name in BY_CODE:
+                    values = value if isinstance(value, list) else [value]
+                    wanted[BY_CODE[name]].update(str(v) for v in values)
+        elif _is_import_rows(record, "rows", changes.get("rows")):
+            for row in changes["rows"][-1] or []:
+                county, indicator, period = _row_codes(row[0])
+                wanted[County].add(county)
+                wanted[Indicator].add(indicator)
+                wanted[Period].add(period)
+    return wanted
 
 
 def _wanted_ids(records: list[AuditRecord]) -> dict[type[models.Model], set[str]]:
@@ -270,12 +457,12 @@ def _target_reasons(records: list[AuditRecord]) -> dict[int, str]:
 def describe(records: Iterable[AuditRecord]) -> list[Entry]:
     """The records in words, in their order; a bounded number of queries for any number."""
     records = list(records)
-    names = _Names(_wanted_ids(records))
+    names = _Names(_wanted_ids(records), _wanted_codes(records))
     reasons = _target_reasons(records)
     entries = []
     for record in records:
         if record.action.startswith(EXPORT_PREFIXES):
-            lines = _export_lines(record.changes or {})
+            lines = _export_lines(record.changes or {}, names)
         else:
             lines = _change_lines(record, names)
         if record.id in reasons:
@@ -294,9 +481,11 @@ def describe(records: Iterable[AuditRecord]) -> list[Entry]:
 
 def lines_text(entry: Entry) -> str:
     """An entry's details on one line, for a spreadsheet cell."""
-    return ";".join(
-        f"{line.label}:{line.before} → {line.text}"
-        if line.is_change
-        else f"{line.label}:{line.text}"
+    return _separator().join(
+        _("%(name)s:%(value)s")
+        % {
+            "name": line.label,
+            "value": f"{line.before} → {line.text}" if line.is_change else line.text,
+        }
         for line in entry.lines
     )

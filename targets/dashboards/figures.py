@@ -185,9 +185,9 @@ def by_unit(scope: Scope, level: str) -> list[UnitRow]:
             (r.pk, r.code, r.label) for r in Region.objects.filter(pk__in=sizes)
         ]
     elif level == "prefecture":
-        units = Prefecture.objects.filter(pk__in=sizes).values_list("pk", "code", "name")
+        units = [(p.pk, p.code, p.label) for p in Prefecture.objects.filter(pk__in=sizes)]
     else:
-        units = scope.counties.order_by("code").values_list("pk", "code", "name")
+        units = [(c.pk, c.code, c.label) for c in scope.counties.order_by("code")]
     return [_row(code, label, sizes[pk] * measures, numbers.get(pk)) for pk, code, label in units]
 
 
@@ -362,7 +362,7 @@ def map_chart(groups, boundaries) -> dict:
             areas.append(
                 {
                     "code": cell.county.code,
-                    "name": cell.county.name,
+                    "name": cell.county.label,
                     "label": label,
                     "colour": colour,
                 }

@@ -304,7 +304,7 @@ def chart_data(line: Trend) -> dict:
         "type": "trend",
         "series": series,
         "levels": levels,
-        "unit": indicator.unit,
+        "unit": indicator.unit_label,
         "time": {"min": f"{first_year}-01-01", "max": f"{last_year + 1}-01-01"},
         "value": {"min": low, "max": high, "interval": step},
     }

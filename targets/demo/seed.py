@@ -96,6 +96,8 @@ INDICATORS = [
     ),
 ]
 
+UNITS_EN = {"%": "%", "倍": "times"}
+
 
 @transaction.atomic
 def seed_demo(*, reports: bool = True) -> list[str]:
@@ -131,6 +133,7 @@ def seed_demo(*, reports: bool = True) -> list[str]:
                     "name": name,
                     "name_en": name_en,
                     "unit": unit,
+                    "unit_en": UNITS_EN[unit],
                     "direction": direction,
                     "level": level,
                     "baseline_year": year,

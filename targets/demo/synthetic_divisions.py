@@ -2,7 +2,8 @@
 provinces beside Sichuan, each a top-level unit of the dashboards (where Sichuan shows its five
 economic regions), of 10 prefectures of 9 counties. Every name says 演示 (demo), and every code
 begins with 9, which no division of China's codes (GB/T 2260) does: 9, the province (01-30), the
-prefecture (0-9), the county (01-09). None can be taken for a real place."""
+prefecture (0-9), the county (01-09). None can be taken for a real place; the English names
+begin with "Demo"."""
 
 import random
 
@@ -22,7 +23,7 @@ def make() -> list[County]:
             code=f"demo-{number:02d}",
             defaults={
                 "name": f"演示省{number:02d}(合成数据)",
-                "name_en": f"Synthetic province {number:02d} (demo)",
+                "name_en": f"Demo province {number:02d} (synthetic data)",
                 "order": order,
             },
         )
@@ -31,6 +32,7 @@ def make() -> list[County]:
                 code=f"9{number:02d}{p}00",
                 defaults={
                     "name": f"演示省{number:02d}第{p + 1}市",
+                    "name_en": f"Demo City {p + 1} of province {number:02d}",
                     "kind": Prefecture.Kind.CITY,
                     "region": region,
                 },
@@ -40,6 +42,7 @@ def make() -> list[County]:
                     County(
                         code=f"9{number:02d}{p}{c:02d}",
                         name=f"演示{number:02d}-{p + 1}-{c}县",
+                        name_en=f"Demo County {number:02d}-{p + 1}-{c}",
                         kind=County.Kind.COUNTY,
                         prefecture=prefecture,
                         county_type=randomness.choice(types) if types else None,

@@ -3,12 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from targets.forms.fields import by_code
+from targets.forms.fields import LATEST_PAST_DEADLINE, by_code, round_by_code
 from targets.models import (
     CountyType,
     Horizon,
     Integration,
-    Period,
     Prefecture,
     Region,
     TaskArea,
@@ -24,7 +23,7 @@ class DashboardFilterForm(forms.Form):
         ("pilot", _("试点示范县")),
     ]
 
-    period = by_code(_("填报周期"), Period.objects.all(), empty_label=_("本期"))
+    period = round_by_code(empty_label=LATEST_PAST_DEADLINE)
     region = by_code(_("经济区"), Region.objects.all())
     prefecture = by_code(_("市州"), Prefecture.objects.all())
     county_type = by_code(_("县域类型"), CountyType.objects.all())

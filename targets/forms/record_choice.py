@@ -2,10 +2,14 @@
 
 Django reads a ModelChoiceField's options with QuerySet.iterator(), which on PostgreSQL opens a
 server-side cursor (DECLARE, FETCH, CLOSE) for every rendering, however short the list. Here the
-options are kept on the form's own copy of the queryset, so nothing outlives the request."""
+options are kept on the form's own copy of the queryset, so nothing outlives the request.
+Each option reads in the request's language (``record_name``), not as ``str()``, which stays
+Chinese."""
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+
+from targets.models.naming import record_name
 
 
 class ListedChoices(ModelChoiceIterator):
@@ -18,3 +22,6 @@ class ListedChoices(ModelChoiceIterator):
 
 class RecordChoiceField(forms.ModelChoiceField):
     iterator = ListedChoices
+
+    def label_from_instance(self, obj):
+        return record_name(obj)

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from targets.forms.fields import MultipleFileField
@@ -15,6 +17,16 @@ from targets.models import (
 )
 from targets.reporting.evidence_files import EvidenceFileError, check_upload
 from targets.spreadsheets.numbers import plain
+
+
+def _evidence_help() -> str:
+    return gettext("PDF、图片、Word/Excel/PowerPoint 或文本文件,每个不超过 %(mb)d MB。") % {
+        "mb": settings.EVIDENCE_MAX_MB
+    }
+
+
+# Formatted when shown, not at import, so that it reads in the request's language.
+evidence_help = lazy(_evidence_help, str)
 
 
 class NoteForm(forms.Form):
@@ -45,8 +57,7 @@ class NoteForm(forms.Form):
     files = MultipleFileField(  # type: ignore[assignment]
         label=_("佐证材料"),
         required=False,
-        help_text=_("PDF、图片、Word/Excel/PowerPoint 或文本文件,每个不超过 %(mb)d MB。")
-        % {"mb": settings.EVIDENCE_MAX_MB},
+        help_text=evidence_help(),
     )
     supersede = forms.TypedMultipleChoiceField(
         label=_("标记为已替代"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
@@ -91,7 +102,7 @@ class ValueForm(forms.Form):
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        self.fields["value"].label = _("数值(%(unit)s)") % {"unit": indicator.unit}
+        self.fields["value"].label = _("数值(%(unit)s)") % {"unit": indicator.unit_label}
 
     def clean_value(self) -> Decimal:
         value = self.cleaned_data["value"]
@@ -102,7 +113,7 @@ class ValueForm(forms.Form):
                 % {
                     "low": plain(low) or "—",
                     "high": plain(high) or "—",
-                    "unit": self.indicator.unit,
+                    "unit": self.indicator.unit_label,
                 }
             )
         return value

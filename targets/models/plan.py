@@ -181,6 +181,7 @@ class Indicator(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     unit = models.CharField(_("单位"), max_length=20)
+    unit_en = models.CharField(_("英文单位"), max_length=40, blank=True)
     direction = models.CharField(_("方向"), max_length=10, choices=Direction.choices)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     baseline_year = models.PositiveSmallIntegerField(_("基期年份"))
@@ -237,6 +238,10 @@ class Indicator(models.Model):
     @property
     def label(self) -> str:
         return in_language(self.name, self.name_en)
+
+    @property
+    def unit_label(self) -> str:
+        return in_language(self.unit, self.unit_en)
 
     def target_in_force(self, horizon: int) -> "IndicatorTarget | None":
         """The latest version of the target for a horizon (uses prefetched targets when present)."""

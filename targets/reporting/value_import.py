@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl.utils import get_column_letter
 
 from targets.audit import trail
@@ -50,6 +50,9 @@ COLUMNS = [
     ("remark", gettext_lazy("备注")),
 ]
 KEYS = [key for key, _header in COLUMNS]
+# The round in words, after the columns that are read back: the code in column A is what counts,
+# and files made from earlier templates, without this column, still read.
+ROUND_NAME = gettext_lazy("填报周期名称")
 
 
 @dataclass
@@ -118,7 +121,9 @@ def template(period: Period, counties) -> Table:
     kinds = {"value": "decimal"}
     with in_workbook_language():
         columns = [Column(str(header), kinds.get(key, "text")) for key, header in COLUMNS]
+        columns.append(Column(str(ROUND_NAME)))
         title = str(_("指标值"))
+        round_name = period.label
 
     def lines():
         for county in counties.order_by("code"):
@@ -134,6 +139,7 @@ def template(period: Period, counties) -> Table:
                     value.value.normalize() if value else None,
                     value.source if value else "",
                     value.remark if value else "",
+                    round_name,
                 ]
 
     return Table(f"values-{period.code}", title, columns, lines())
@@ -172,8 +178,11 @@ def check(upload, counties) -> Checked:
         raise ImportRefused(
             _("列与模板不一致(应为:%(expected)s)。%(missing)s请下载模板后填写。")
             % {
-                "expected": "、".join(expected),
-                "missing": _("缺少:%(names)s。") % {"names": "、".join(missing)} if missing else "",
+                "expected": pgettext("enumeration", "、").join(expected),
+                "missing": _("缺少:%(names)s。")
+                % {"names": pgettext("enumeration", "、").join(missing)}
+                if missing
+                else "",
             }
         )
     lines = []
@@ -224,7 +233,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
                 _("没有代码为“%(code)s”的县(市、区)。") % {"code": text(cells["county"])},
             )
         elif county.pk not in mine:
-            error(row, "county", _("%(county)s 不在您的填报范围内。") % {"county": county.name})
+            error(row, "county", _("%(county)s 不在您的填报范围内。") % {"county": county.label})
             county = None
         if indicator is None:
             error(
@@ -237,7 +246,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
                 row, "period", _("没有“%(code)s”这个填报周期。") % {"code": text(cells["period"])}
             )
         elif county is not None and period.locked and (period.pk, county.pk) not in reopened:
-            error(row, "period", _("%(period)s 已锁定,不能再修改。") % {"period": period.code})
+            error(row, "period", _("%(period)s 已锁定,不能再修改。") % {"period": period.label})
         try:
             value = _number(cells["value"])
         except InvalidOperation:
@@ -255,7 +264,7 @@ def _check_lines(title: str, lines, counties) -> Checked:
                         "value": plain(value),
                         "low": plain(indicator.minimum) or "—",
                         "high": plain(indicator.maximum) or "—",
-                        "unit": indicator.unit,
+                        "unit": indicator.unit_label,
                     },
                 )
                 value = None

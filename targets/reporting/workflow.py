@@ -195,7 +195,7 @@ def _check_evidence_quota(county: County, files: Sequence[CheckedFile]) -> None:
                 "这次上传的 %(adding)s MB 放不下,文件未保存。请联系系统管理员调整限额。"
             )
             % {
-                "county": county.name,
+                "county": county.label,
                 "used": megabytes(used),
                 "quota": megabytes(quota),
                 "adding": megabytes(adding),

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from targets.audit import wording
 from targets.models import ProgressNote
@@ -20,17 +21,18 @@ def _light(light) -> tuple[str, str]:
     return (light.label, light.text) if light else ("", "")
 
 
-def units(rows, *, name: str, title: str, lit: bool) -> Table:
+def units(rows, *, period, name: str, title: str, lit: bool) -> Table:
     """A table of the overview: regions, prefectures or counties (with their lights), task areas
     or integrations."""
-    columns = [Column(_("代码")), Column(_("名称"))]
+    round_name = period.label
+    columns = [Column(_("代码")), Column(_("名称")), Column(_("填报周期"))]
     if lit:
         columns += [Column(_("预警")), Column(_("预警原因"))]
     columns += [
         Column(_("应填报"), "int"),
         Column(_("已填报"), "int"),
         Column(_("填报率"), "percent"),
-        Column(_("审核通过"), "int"),
+        Column(pgettext("how many approved", "审核通过"), "int"),
         Column(_("未填报"), "int"),
         Column(_("滞后/风险"), "int"),
         Column(_("平均进度"), "percent"),
@@ -55,6 +57,7 @@ def units(rows, *, name: str, title: str, lit: bool) -> Table:
             yield [
                 row.key,
                 row.label,
+                round_name,
                 *light,
                 row.slots,
                 row.reported,
@@ -70,10 +73,12 @@ def units(rows, *, name: str, title: str, lit: bool) -> Table:
 
 
 def measure_grid(measure, period, groups) -> Table:
+    round_name = period.label
     columns = [
         Column(_("县(市、区)代码")),
         Column(_("县(市、区)")),
         Column(_("市州")),
+        Column(_("填报周期")),
         Column(_("本轮")),
         Column(_("预警")),
         Column(_("预警原因")),
@@ -89,8 +94,9 @@ def measure_grid(measure, period, groups) -> Table:
                 note = cell.note
                 yield [
                     cell.county.code,
-                    cell.county.name,
-                    prefecture.name,
+                    cell.county.label,
+                    prefecture.label,
+                    round_name,
                     note.get_state_display() if note else _("未填报"),
                     *_light(cell.light),
                     note.status.label if cell.approved else "",
@@ -111,10 +117,12 @@ def _note_cell(note) -> str:
 
 
 def task_area_grid(area, period, measures, groups) -> Table:
+    round_name = period.label
     columns = [
         Column(_("县(市、区)代码")),
         Column(_("县(市、区)")),
         Column(_("市州")),
+        Column(_("填报周期")),
         Column(_("预警")),
         Column(_("预警原因")),
         *[Column(m.code) for m in measures],
@@ -125,8 +133,9 @@ def task_area_grid(area, period, measures, groups) -> Table:
             for county, light, notes in rows:
                 yield [
                     county.code,
-                    county.name,
-                    prefecture.name,
+                    county.label,
+                    prefecture.label,
+                    round_name,
                     *_light(light),
                     *[_note_cell(n) for n in notes],
                 ]
@@ -156,8 +165,8 @@ def indicator_ranking(indicator, groups) -> Table:
                     county_type.label if county_type else _("未分类"),
                     row.rank,
                     row.county.code,
-                    row.county.name,
-                    row.county.prefecture.name,
+                    row.county.label,
+                    row.county.prefecture.label,
                     row.latest.value if row.latest else None,
                     row.latest.period if row.latest else "",
                     row.pace.label,
@@ -169,10 +178,12 @@ def indicator_ranking(indicator, groups) -> Table:
 
 def notes(period, rows) -> Table:
     """``rows``: (note, light) pairs."""
+    round_name = period.label
     columns = [
         Column(_("县(市、区)代码")),
         Column(_("县(市、区)")),
         Column(_("市州")),
+        Column(_("填报周期")),
         Column(_("举措")),
         Column(_("状态")),
         Column(_("进展状态")),
@@ -186,8 +197,9 @@ def notes(period, rows) -> Table:
         for note, light in rows:
             yield [
                 note.county.code,
-                note.county.name,
-                note.county.prefecture.name,
+                note.county.label,
+                note.county.prefecture.label,
+                round_name,
                 f"{note.measure.code} {note.measure.label}",
                 note.get_state_display(),
                 note.status.label,
@@ -196,7 +208,7 @@ def notes(period, rows) -> Table:
                 note.narrative,
             ]
 
-    return Table(_stamp(f"notes-{period.code}"), period.code, columns, lines())
+    return Table(_stamp(f"notes-{period.code}"), round_name, columns, lines())
 
 
 def review_queue(items) -> Table:
@@ -225,9 +237,9 @@ def review_queue(items) -> Table:
             yield [
                 _("进展") if note else _("指标值"),
                 record.county.code,
-                record.county.name,
-                record.county.prefecture.name,
-                record.period.code,
+                record.county.label,
+                record.county.prefecture.label,
+                record.period.label,
                 f"{subject.code} {subject.label}",
                 record.status.label if note else "",
                 record.percent if note else None,
@@ -241,10 +253,12 @@ def review_queue(items) -> Table:
 
 
 def late(period, rows, stale_periods: int) -> Table:
+    round_name = period.label
     columns = [
         Column(_("市州")),
         Column(_("县(市、区)代码")),
         Column(_("县(市、区)")),
+        Column(_("填报周期")),
         Column(_("预警")),
         Column(_("预警原因")),
         Column(_("举措数"), "int"),
@@ -261,9 +275,10 @@ def late(period, rows, stale_periods: int) -> Table:
     def lines():
         for row in rows:
             yield [
-                row.county.prefecture.name,
+                row.county.prefecture.label,
                 row.county.code,
-                row.county.name,
+                row.county.label,
+                round_name,
                 *_light(row.light),
                 row.slots,
                 row.reported,
@@ -276,7 +291,7 @@ def late(period, rows, stale_periods: int) -> Table:
                 row.last_reminder,
             ]
 
-    return Table(_stamp(f"late-{period.code}"), period.code, columns, lines())
+    return Table(_stamp(f"late-{period.code}"), round_name, columns, lines())
 
 
 def reminder_log(entries) -> Table:
@@ -301,8 +316,8 @@ def reminder_log(entries) -> Table:
             yield [
                 n.created_at,
                 n.get_kind_display(),
-                n.county.name,
-                n.period.code,
+                n.county.label,
+                n.period.label,
                 text,
                 person(n.recipient),
                 person(n.sender),

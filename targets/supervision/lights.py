@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db.models import Case, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from targets.models import (
     REPORTED,
@@ -115,7 +115,7 @@ class Light:
 
     @property
     def text(self) -> str:
-        return ";".join(self.reasons) if self.reasons else str(_("无预警"))
+        return pgettext("list separator", ";").join(self.reasons) or _("无预警")
 
     @property
     def severity(self) -> int:

@@ -1,8 +1,10 @@
 """Reporting periods: their generation for a cadence (quarters 2024Q1 … 2035Q4 by default, or
-months 2024-01 … 2035-12), which round is current, and whether a period is open for a county."""
+months 2024-01 … 2035-12), which round is being reported and which one reviewers open on, and
+whether a period is open for a county."""
 
 import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -61,20 +63,52 @@ def in_cadence() -> QuerySet[Period]:
     return Period.objects.filter(cadence=rulebook.current().cadence)
 
 
+def open_round(today: datetime.date) -> Period | None:
+    """The round being reported: the first period of the cadence whose deadline has not passed."""
+    return in_cadence().filter(deadline__gte=today).order_by("deadline").first()
+
+
+def reviewed_round(today: datetime.date) -> Period | None:
+    """The round reviewers' pages open on: the latest whose deadline has passed, the one whose
+    figures are complete (else the first). The round still being reported is one click away
+    (``ReviewRounds``): opened on it, a dashboard showed a province where nobody had reported."""
+    periods = in_cadence()
+    passed = periods.filter(deadline__lt=today).order_by("-deadline").first()
+    return passed or periods.order_by("starts_on").first()
+
+
 def current_period(today: datetime.date) -> Period | None:
-    """The round being reported: the first period of the cadence whose deadline has not passed
-    (else the last)."""
-    periods = in_cadence()
-    upcoming = periods.filter(deadline__gte=today).order_by("deadline").first()
-    return upcoming or periods.order_by("-deadline").first()
+    """The round being reported (else, after the last deadline, the last round)."""
+    return open_round(today) or reviewed_round(today)
 
 
-def last_ended_period(today: datetime.date) -> Period | None:
-    """The latest round whose period is over: the one counties should have reported (or be
-    reporting) on; the late view starts there."""
-    periods = in_cadence()
-    ended = periods.filter(ends_on__lt=today).order_by("-ends_on").first()
-    return ended or periods.order_by("starts_on").first()
+@dataclass(frozen=True)
+class ReviewRounds:
+    """The round a reviewer's page shows, with the two it offers to switch to: the latest round
+    past its deadline and the round still being reported."""
+
+    shown: Period
+    reviewed: Period | None
+    open: Period | None
+
+    @property
+    def shows_open(self) -> bool:
+        return self.open is not None and self.shown.pk == self.open.pk
+
+    @property
+    def shows_reviewed(self) -> bool:
+        return self.reviewed is not None and self.shown.pk == self.reviewed.pk
+
+
+def for_review(today: datetime.date, chosen: Period | None = None) -> ReviewRounds | None:
+    """The chosen round, else the reviewed one, with the rounds to switch to (None: no periods)."""
+    reviewed, current = reviewed_round(today), open_round(today)
+    shown = chosen or reviewed
+    if shown is None:
+        return None
+    if current is not None and reviewed is not None and current.pk == reviewed.pk:
+        current = None  # before the first deadline: the first round is both
+    return ReviewRounds(shown, reviewed, current)
 
 
 def reopening(period: Period, county: County, today: datetime.date) -> PeriodReopening | None:
@@ -96,5 +130,5 @@ def check_open(period: Period, county: County, today: datetime.date) -> None:
     if not is_open_for(period, county, today):
         raise PeriodLocked(
             _("%(period)s 已锁定,不能再修改。如需修改,请联系管理员为本县重新开放。")
-            % {"period": period.code}
+            % {"period": period.label}
         )

@@ -226,8 +226,8 @@ def describe(notification: Notification) -> str:
     """The notification in words, in the active language."""
     n = notification
     values = {
-        "county": n.county.name,
-        "period": n.period.code,
+        "county": n.county.label,
+        "period": n.period.label,
         "deadline": formats.date_format(n.period.deadline, "DATE_FORMAT"),
         "days": abs(n.days),
         "pending": n.pending,
@@ -294,8 +294,8 @@ def _messages(
             first = batch[0]
             if len(batch) == 1:
                 subject = _("【催办】%(county)s %(period)s 进展填报") % {
-                    "county": first.county.name,
-                    "period": first.period.code,
+                    "county": first.county.label,
+                    "period": first.period.label,
                 }
             else:
                 subject = _("【催办】%(count)d条进展填报提醒") % {"count": len(batch)}

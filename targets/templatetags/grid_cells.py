@@ -43,9 +43,9 @@ def grid_tile(context, cell: GridCell) -> SafeString:
         "</li>",
         kind,
         cell.timeline_url,
-        cell.county.name,
+        cell.county.label,
         light(context, cell.light, quiet=True),
-        cell.county.name,
+        cell.county.label,
         value,
         " ≠" if note is not None and note.disagreement else "",
     )
@@ -82,8 +82,8 @@ def grid_row(context, cell: GridCell, prefecture, now) -> SafeString:
         "  <td>{}</td>\n"
         "</tr>",
         cell.timeline_url,
-        cell.county.name,
-        prefecture.name,
+        cell.county.label,
+        prefecture.label,
         note.state if note else "missing",
         state_label(note),
         light(context, cell.light),

@@ -14,7 +14,7 @@ from targets.accounts.access import require_province_view
 from targets.audit import trail
 from targets.dashboards import briefing as briefings
 from targets.models import County, Period, Prefecture
-from targets.supervision.periods import last_ended_period
+from targets.supervision.periods import reviewed_round
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +25,12 @@ def _no_fetching(url: str, *args, **kwargs):
 
 
 def _briefing(request: HttpRequest) -> tuple[briefings.Briefing, dict]:
-    """The briefing of the chosen period (else the last ended one) for the user's counties, and
-    what chose it, for the record of its download."""
+    """The briefing of the chosen period (else the latest past its deadline) for the user's
+    counties, and what chose it, for the record of its download."""
     access = require_province_view(request)
     today = timezone.localdate()
     chosen = Period.objects.filter(code=request.GET.get("period", "")).first()
-    period = chosen or last_ended_period(today)
+    period = chosen or reviewed_round(today)
     if period is None:
         raise Http404
     b = briefings.build(

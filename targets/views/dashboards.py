@@ -28,8 +28,7 @@ from targets.models import (
 )
 from targets.plan import outline
 from targets.spreadsheets import export_tables, exports
-from targets.supervision import lights, rulebook
-from targets.supervision.periods import current_period
+from targets.supervision import lights, periods, rulebook
 
 
 def _applied(filters: dict, scope, **more) -> dict:
@@ -41,13 +40,13 @@ def _scope(request: HttpRequest, form_class=DashboardFilterForm):
     access = require_province_view(request)
     form = form_class(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    period = filters.get("period") or current_period(timezone.localdate())
-    if period is None:
+    rounds = periods.for_review(timezone.localdate(), filters.get("period"))
+    if rounds is None:
         raise Http404
     scope = figures.scope_from(
-        filters, access.visible_counties(), period, whole_province=access.sees_whole_province
+        filters, access.visible_counties(), rounds.shown, whole_province=access.sees_whole_province
     )
-    return form, filters, scope
+    return form, filters, scope, rounds
 
 
 @require_GET
@@ -57,8 +56,8 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     """This round across the province (or the region, prefecture, type, task area filtered to):
     completeness, statuses, bottom-line flags, who is furthest behind, the units to drill into,
     and the cuts by task area, by integration and their cross-tab."""
-    form, filters, scope = _scope(request)
-    context = partial(_overview_context, request, form, filters, scope)
+    form, filters, scope, rounds = _scope(request)
+    context = partial(_overview_context, request, form, filters, scope, rounds)
     fmt = exports.requested(request)
     if fmt:
         table = _overview_table(request, context())
@@ -75,12 +74,11 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     )
     if request.htmx:
         return HttpResponse(shared("dashboards/overview.html#results"))
-    return render(
-        request, "dashboards/overview.html", {"content": shared("dashboards/overview.html#content")}
-    )
+    page = {"content": shared("dashboards/overview.html#content"), "period": scope.period}
+    return render(request, "dashboards/overview.html", page)
 
 
-def _overview_context(request: HttpRequest, form, filters: dict, scope) -> dict:
+def _overview_context(request: HttpRequest, form, filters: dict, scope, rounds) -> dict:
     level = (
         "county"
         if filters.get("prefecture")
@@ -98,6 +96,7 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope) -> dict:
         "form": form,
         "filters": filters,
         "period": scope.period,
+        "rounds": rounds,
         "level": level,
         "crumb_region": filters.get("region") or (prefecture.region if prefecture else None),
         "completeness": completeness,
@@ -129,7 +128,7 @@ LEVEL_TITLES = {"region": _("各经济区"), "prefecture": _("各市州"), "coun
 def _overview_table(request: HttpRequest, context: dict) -> exports.Table:
     """One of the overview's tables (``?table=``): the units, the task areas or the
     integrations, as on screen."""
-    period = context["period"].code
+    period = context["period"]
     chosen = request.GET.get("table")
     if chosen == "task_areas":
         rows, name, title, lit = context["task_areas"], "task-areas", _("按重点任务"), False
@@ -142,7 +141,9 @@ def _overview_table(request: HttpRequest, context: dict) -> exports.Table:
             LEVEL_TITLES[context["level"]],
             True,
         )
-    return export_tables.units(rows, name=f"{name}-{period.code}", title=str(title), lit=lit)
+    return export_tables.units(
+        rows, period=period, name=f"{name}-{period.code}", title=str(title), lit=lit
+    )
 
 
 @require_GET
@@ -151,7 +152,7 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     """One measure across the counties in scope: status, percent, age of the last note, not
     reported this round, and disagreement between county and reviewer; as a tile map grouped by
     prefecture and as a table."""
-    form, filters, scope = _scope(request)
+    form, filters, scope, rounds = _scope(request)
     measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
 
     def grouped() -> list:
@@ -170,6 +171,7 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
         return {
             "form": form,
             "period": scope.period,
+            "rounds": rounds,
             "measure": measure,
             "groups": groups,
             "boundaries": boundaries,
@@ -183,7 +185,12 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     content = shared_pages.page_part(
         request, "dashboards/grid.html#content", audience, context, filters=form.fields
     )
-    page = {"content": content, "measure": measure, "has_map": boundaries is not None}
+    page = {
+        "content": content,
+        "measure": measure,
+        "period": scope.period,
+        "has_map": boundaries is not None,
+    }
     return render(request, "dashboards/grid.html", page)
 
 
@@ -192,7 +199,7 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
 def notes(request: HttpRequest) -> HttpResponse:
     """The notes behind a figure of the overview: this round's notes in the scope, by state and,
     for approved ones, by status."""
-    form, filters, scope = _scope(request)
+    form, filters, scope, rounds = _scope(request)
     found = scope.notes.select_related("county__prefecture", "measure", "status").order_by(
         "county__code", "measure__order"
     )
@@ -216,6 +223,7 @@ def notes(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "period": scope.period,
+        "rounds": rounds,
         "page": page,
         "rows": [(note, judge.slot(lights.Slot.of(note))) for note in page.object_list],
         "query": query.urlencode(),
@@ -229,7 +237,7 @@ def notes(request: HttpRequest) -> HttpResponse:
 @login_required
 def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
     """A whole task area across the counties: one column per measure."""
-    form, filters, scope = _scope(request)
+    form, filters, scope, rounds = _scope(request)
     area = get_object_or_404(TaskArea, code=code)
     judge = lights.Judge(scope.period, timezone.localdate())
     measures, groups = figures.task_area_grid(area, judge, scope.counties)
@@ -241,6 +249,7 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "form": form,
         "period": scope.period,
+        "rounds": rounds,
         "area": area,
         "measures": measures,
         "groups": groups,
@@ -255,7 +264,7 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
     """An indicator: the trend with the baseline and the 2027 and 2035 target lines, its pace with
     the inputs behind it, the counties ranked within their county type, the values as a table."""
-    _form, filters, scope = _scope(request)
+    _form, filters, scope, _rounds = _scope(request)
     indicator = get_object_or_404(
         Indicator.objects.select_related("weight").prefetch_related("targets", "goals"), code=code
     )
@@ -284,7 +293,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def goals(request: HttpRequest) -> HttpResponse:
     """The goals for 2027 and 2035, each with its indicators and their pace, in the scope."""
-    form, filters, scope = _scope(request, GoalsFilterForm)
+    form, filters, scope, _rounds = _scope(request, GoalsFilterForm)
     limits = indicator_page.thresholds()
 
     def paced(indicators) -> list:

@@ -1,17 +1,20 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from targets.accounts.access import access_for
 from targets.models import County
+from targets.reporting import todo as todo_list
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each user to their place: reporters to their county, reviewers to the province, the system
-    admin to the plan, the security admin to the roles, the audit admin to the trail."""
+    """Each user to their place: reporters to their to-do list, reviewers to the province, the
+    system admin to the plan, the security admin to the roles, the audit admin to the trail."""
     access = access_for(request)
     if access.is_system_admin:
         return redirect("plan")
@@ -22,7 +25,27 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.is_reviewer:
         return redirect("province")
     if access.county_ids:
-        county = County.objects.filter(pk__in=access.county_ids).order_by("code").first()
-        # The counties of one's roles exist: a role keeps its county (on_delete=PROTECT).
-        return redirect("county", code=county.code)  # type: ignore[union-attr]
+        return redirect("todo")
     return render(request, "home/no_role.html", status=403)
+
+
+@require_GET
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """A county reporter's to-do list across rounds: overdue measures, returns with the
+    reviewer's comment, drafts, and the next deadline, each leading to the form."""
+    access = access_for(request)
+    if not access.county_ids:
+        raise PermissionDenied
+    counties = list(
+        County.objects.filter(pk__in=access.county_ids)
+        .select_related("prefecture")
+        .order_by("code")
+    )
+    today = timezone.localdate()
+    context = {
+        "todo": todo_list.todo(counties, today),
+        "several": len(counties) > 1,  # then each item names its county
+        "today": today,
+    }
+    return render(request, "home/todo.html", context)

@@ -61,7 +61,7 @@ def values_import(request: HttpRequest) -> HttpResponse:
     counties = _my_counties(request)
     period = current_period(timezone.localdate())
     context: dict[str, object] = {
-        "periods": Period.objects.only("code"),
+        "periods": Period.objects.only("code", "cadence", "starts_on"),
         "period": period,
         "form": UploadForm(),
     }

@@ -24,7 +24,7 @@ from targets.models import (
     StatusOption,
 )
 from targets.plan.outline import current_plan
-from targets.reporting import report_page
+from targets.reporting import report_page, todo
 from targets.reporting.workflow import (
     NOTE_FIELDS,
     VALUE_FIELDS,
@@ -42,10 +42,17 @@ REPORT_CHANGED = "reportChanged"
 @require_GET
 @login_required
 def report_current(request: HttpRequest, code: str) -> HttpResponse:
-    """The current round (or the one chosen in the period switch)."""
+    """The round chosen in the period switch; else, for the county's reporters, the round that
+    needs their action (本期填报), and for everyone else the latest round past its deadline."""
     county = county_for_user(request, code)
     chosen = Period.objects.filter(code=request.GET.get("period", "")).first()
-    period = chosen or periods.current_period(timezone.localdate())
+    today = timezone.localdate()
+    if chosen is not None:
+        period = chosen
+    elif access_for(request).can_report_for(county):
+        period = todo.round_needing_action(county, today)
+    else:
+        period = periods.reviewed_round(today)
     if period is None:
         raise Http404
     return redirect("report", code=county.code, period=period.code)

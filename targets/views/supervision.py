@@ -22,29 +22,29 @@ from targets.forms.supervision import LateFilterForm, ReminderLogFilterForm, Rem
 from targets.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from targets.models import Notification, Prefecture
 from targets.spreadsheets import export_tables, exports
-from targets.supervision import late_view, reminders
-from targets.supervision.periods import last_ended_period
+from targets.supervision import late_view, periods, reminders
 
 DEFAULT_STALE_PERIODS = 2
 
 
 def _late_scope(request: HttpRequest):
-    """The filter form and what it selects: the round and the counties."""
+    """The filter form and what it selects: the round (with the rounds to switch to) and the
+    counties."""
     access = require_reviewer(request)
     counties = access.reviewable_counties()
     prefectures = Prefecture.objects.filter(pk__in=counties.values("prefecture"))
     form = LateFilterForm(request.GET, prefectures=prefectures)
     filters = form.cleaned_data if form.is_valid() else {}
-    period = filters.get("period") or last_ended_period(timezone.localdate())
-    if period is None:
+    rounds = periods.for_review(timezone.localdate(), filters.get("period"))
+    if rounds is None:
         raise Http404
     if filters.get("prefecture"):
         counties = counties.filter(prefecture=filters["prefecture"])
-    return access, form, filters, period, counties
+    return access, form, filters, rounds, counties
 
 
-def _late_context(request: HttpRequest, filters: dict, period, counties) -> dict:
-    today = timezone.localdate()
+def _late_context(request: HttpRequest, filters: dict, rounds, counties) -> dict:
+    today, period = timezone.localdate(), rounds.shown
     stale_periods = filters.get("stale_periods") or DEFAULT_STALE_PERIODS
     rows = late_view.late_rows(period, counties, today, stale_periods)
     if filters.get("show") != "all":
@@ -54,6 +54,7 @@ def _late_context(request: HttpRequest, filters: dict, period, counties) -> dict
     query.pop("sort", None)
     return {
         "period": period,
+        "rounds": rounds,
         "today": today,
         "as_of": timezone.now(),
         "stale_periods": stale_periods,
@@ -72,8 +73,9 @@ def late(request: HtmxHttpRequest) -> HttpResponse:
     for several periods, and days since the last submission: sortable, exportable, and each
     county can be sent a reminder from here. The table is kept in the shared page cache: a
     reminder or a review shows at once, a submission when the kept table expires."""
-    access, form, filters, period, counties = _late_scope(request)
-    context = partial(_late_context, request, filters, period, counties)
+    access, form, filters, rounds, counties = _late_scope(request)
+    period = rounds.shown
+    context = partial(_late_context, request, filters, rounds, counties)
     fmt = exports.requested(request)
     if fmt:
         data = context()

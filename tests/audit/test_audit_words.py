@@ -11,7 +11,16 @@ from django.utils import translation
 
 from targets.audit import trail
 from targets.audit.wording import describe
-from targets.models import AuditRecord, County, Indicator, Measure, Prefecture, TaskArea
+from targets.models import (
+    AuditRecord,
+    County,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    Period,
+    Prefecture,
+    TaskArea,
+)
 from targets.plan.indicator_targets import set_target
 from tests.querycount import queries_of
 
@@ -118,11 +127,107 @@ def test_the_target_history_shows_the_reason_given(client_for, audit_admin, admi
     trail_page = client_for(audit_admin).get("/audit/", {"action": "indicator.target_set"}).text
     assert "<td>调整指标目标值</td>" in trail_page
     assert f"<td>指标 {indicator}</td>" in trail_page
-    assert "<dt>2027年目标值</dt><dd><del>63.0000</del> → <ins>65</ins></dd>" in trail_page
+    assert "<dt>2027年目标值</dt><dd><del>63</del> → <ins>65</ins></dd>" in trail_page
     assert "<dt>调整理由</dt><dd>省里调整</dd>" in trail_page
     history = client_for(admin_user).get(f"/admin/targets/indicator/{indicator.pk}/history/").text
     assert "调整指标目标值" in history
     assert "<dt>调整理由</dt><dd>省里调整</dd>" in history
+
+
+def test_a_value_imports_rows_read_in_words(admin_user, demo):
+    trail.record(
+        "value.import",
+        actor=admin_user,
+        changes={
+            "rows": [
+                None,
+                [
+                    ["510104 D01 2026Q3", None, ["63.5000", "统计局"]],
+                    ["510104 D03 2026Q3", ["88.0000", "旧来源"], ["90", "新来源"]],
+                ],
+            ]
+        },
+    )
+    records = AuditRecord.objects.filter(action="value.import")
+    with translation.override("zh-hans"):
+        (entry,) = describe(records)
+        assert [(line.label, line.text) for line in entry.lines] == [
+            (
+                "导入的行",
+                (
+                    "锦江区 (510104) · D01 常住人口城镇化率 · 2026年第三季度:63.5(来源:统计局);"
+                    "锦江区 (510104) · D03 农村卫生厕所普及率 · 2026年第三季度:"
+                    "88(来源:旧来源) → 90(来源:新来源)"
+                ),
+            )
+        ]
+    with translation.override("en"):
+        (entry,) = describe(records)
+        assert entry.lines[0].text.startswith(
+            "Jinjiang District (510104) · D01 Urbanisation rate of the resident population · "
+            "Q3 2026: 63.5 (source: 统计局); Jinjiang District (510104) · D03 "
+        )
+        assert entry.lines[0].text.endswith(": 88 (source: 旧来源) → 90 (source: 新来源)")
+
+
+def test_an_exports_filters_read_in_words(admin_user):
+    area = TaskArea.objects.get(code="T1")
+    trail.record(
+        "export.notes",
+        actor=admin_user,
+        changes={
+            "format": "xlsx",
+            "rows": 3,
+            "filters": {
+                "flag": "pilot",
+                "period": "2026Q3",
+                "prefecture": "510100",
+                "state": "approved",
+                "task_area": "T1",
+            },
+        },
+    )
+    records = AuditRecord.objects.filter(action="export.notes")
+    with translation.override("zh-hans"):
+        (entry,) = describe(records)
+        filters = {line.label: line.text for line in entry.lines}["筛选条件"]
+        assert filters == (
+            f"县域标记:试点示范县;填报周期:2026年第三季度;市州:成都市;状态:已审核通过;重点任务:T1 {area.text}"
+        )
+    with translation.override("en"):
+        (entry,) = describe(records)
+        filters = entry.lines[-1].text
+        assert "Q3 2026" in filters
+        assert "Chengdu City" in filters
+        assert f"T1 {area.text_en}" in filters
+        assert "2026Q3" not in filters
+        assert "510100" not in filters
+        assert "; " in filters
+
+
+def test_a_target_version_is_named_without_trailing_zeros(admin_user, demo):
+    indicator = Indicator.objects.get(code="D01")
+    set_target(indicator, 2027, Decimal("65.5"), user=admin_user, reason="调整")
+    target = indicator.targets.get(horizon=2027, version=2)
+    value = IndicatorValue.objects.create(
+        county=County.objects.get(code="510104"),
+        indicator=indicator,
+        period=Period.objects.get(code="2026Q3"),
+        value=Decimal("60"),
+        source="统计局",
+        updated_by=admin_user,
+    )
+    trail.record(
+        "admin.change",
+        actor=admin_user,
+        obj=value,
+        changes={"target_2027": [None, str(target.pk)], "value": ["59.5000", "60.0000"]},
+    )
+    with translation.override("zh-hans"):
+        (entry,) = describe(AuditRecord.objects.filter(action="admin.change"))
+    lines = {line.label: (line.before, line.text) for line in entry.lines}
+    assert lines["数值"] == ("59.5", "60")
+    assert lines["对照的2027年目标"] == (None, "D01 2027 v2: 65.5")
 
 
 def test_the_admin_history_reads_in_words(client_for, admin_user):

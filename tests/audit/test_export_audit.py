@@ -272,7 +272,7 @@ def test_the_briefing_pdf_is_recorded_with_its_period_scope_and_size(
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     record = the_record("download.briefing", user)
-    assert (record.object_type, record.object_repr) == ("targets.Period", "2026Q3")
+    assert (record.object_type, record.object_repr) == ("targets.Period", "2026年第三季度")
     assert record.object_id == str(Period.objects.get(code="2026Q3").pk)
     assert record.changes == {"format": "pdf", "filters": filters, "size": len(response.content)}
 
@@ -414,7 +414,7 @@ def test_the_audit_page_finds_exports_and_shows_them_readably(
     text = page.text
     assert "<dt>格式</dt><dd>csv</dd>" in text
     assert "<dt>行数</dt><dd>3</dd>" in text
-    assert "<dt>筛选条件</dt><dd>period=2026Q3; state=approved</dd>" in text
+    assert "<dt>筛选条件</dt><dd>填报周期:2026年第三季度;状态:已审核通过</dd>" in text
     downloads = client_for(audit_admin).get("/audit/", {"action": "download.evidence"})
     assert [r.action for r in downloads.context["page"]] == ["download.evidence"]
     assert f"<dt>大小</dt><dd>{len(PDF)}\xa0字节</dd>" in downloads.text

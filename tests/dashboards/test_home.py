@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("persona", "place"),
     [
-        ("reporter", "/counties/510104/"),
-        ("other_reporter", "/counties/513402/"),
+        ("reporter", "/todo/"),
+        ("other_reporter", "/todo/"),
         ("prefecture_reviewer", "/province/"),
         ("provincial_reviewer", "/province/"),
         ("department_user", "/province/"),

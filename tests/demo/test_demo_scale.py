@@ -26,6 +26,9 @@ def test_thirty_synthetic_provinces_of_ninety_counties_labelled_as_demo(syntheti
     assert provinces.count() == 30
     assert all("演示" in p.name for p in provinces)
     assert all("演示" in c.name and c.code.startswith("9") for c in synthetic)
+    assert all(p.name_en.startswith("Demo ") for p in provinces)
+    assert all(c.name_en.startswith("Demo ") for c in synthetic)
+    assert not Prefecture.objects.filter(region__in=provinces).exclude(name_en__startswith="Demo ")
     assert County.objects.filter(code__startswith="51").count() == 183  # Sichuan untouched
     assert synthetic_divisions.make()
     assert County.objects.count() == 183 + 2700

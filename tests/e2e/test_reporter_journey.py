@@ -1,5 +1,5 @@
-"""A county reporter's first journey in a real browser: sign in, land on the county's page, see
-what the county reports on; and what they and strangers may not open."""
+"""A county reporter's first journey in a real browser: sign in, land on the to-do list, open the
+county's page and see what the county reports on; and what they and strangers may not open."""
 
 from playwright.sync_api import expect
 
@@ -8,12 +8,11 @@ HUILI = "/counties/513402/"
 DEMO_INDICATORS = ["常住人口城镇化率", "农村卫生厕所普及率", "县域内义务教育学校标准化建设达标率"]
 
 
-def test_a_reporter_signs_in_and_lands_on_their_county(
-    app_data, live_server, page, login, screenshot
-):
+def test_a_reporter_signs_in_and_finds_their_county(app_data, live_server, page, login, screenshot):
     login("jinjiang")
+    expect(page).to_have_url(f"{live_server.url}/todo/")
 
-    expect(page).to_have_url(f"{live_server.url}{JINJIANG}")
+    page.goto(f"{live_server.url}{JINJIANG}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("锦江区")
     expect(page.get_by_text("提升县城综合承载能力和服务功能").first).to_be_visible()
     for name in DEMO_INDICATORS:

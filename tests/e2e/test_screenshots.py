@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from targets.demo.seed import seed_demo
-from targets.supervision.periods import current_period, last_ended_period
+from targets.supervision.periods import current_period, reviewed_round
 from targets.supervision.reminders import send_due_reminders
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, off_a_phone
 
@@ -68,7 +68,7 @@ def test_the_main_pages_answer_show_their_heading_and_fit_a_phone(
         login(username)
     rounds = {
         "current": current_period(timezone.localdate()).code,
-        "ended": last_ended_period(timezone.localdate()).code,
+        "ended": reviewed_round(timezone.localdate()).code,
     }
     off_phone = []
     for variant, (viewport, language) in VARIANTS.items():

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from targets.models import Notification
-from targets.supervision.periods import last_ended_period
+from targets.supervision.periods import reviewed_round
 
 JINJIANG = "510104"
 
@@ -16,7 +16,7 @@ JINJIANG = "510104"
 def test_a_reminder_sent_from_the_late_view_reaches_the_reporter(
     app_data, live_server, page, login, screenshot
 ):
-    period = last_ended_period(timezone.localdate())
+    period = reviewed_round(timezone.localdate())
     login("province")
     page.goto(f"{live_server.url}/review/late/?period={period.code}")
     row = page.locator("#late-table tbody tr").filter(has_text="锦江区")
@@ -40,7 +40,7 @@ def test_a_reminder_sent_from_the_late_view_reaches_the_reporter(
     expect(notices.locator(".notice-count")).to_contain_text("1")
     notices.click()
     notice = page.locator(".notice").first
-    expect(notice).to_contain_text(f"锦江区 {period.code} 尚有24项举措未提交")
+    expect(notice).to_contain_text(f"锦江区 {period.label} 尚有24项举措未提交")
     expect(notice).to_contain_text("未读")
     screenshot("2-notifications")
 
@@ -54,7 +54,7 @@ def test_a_reminder_sent_from_the_late_view_reaches_the_reporter(
 
 
 def test_reminding_every_late_county_asks_first(app_data, live_server, page, login):
-    period = last_ended_period(timezone.localdate())
+    period = reviewed_round(timezone.localdate())
     login("province")
     page.goto(f"{live_server.url}/review/late/?period={period.code}")
     everyone = page.get_by_role("button", name="向列表中所有未提交完的县催办")

@@ -65,6 +65,68 @@ def test_reloading_changes_nothing_and_keeps_what_admins_set():
     assert county.is_pilot
 
 
+@pytest.mark.parametrize(
+    ("code", "english"),
+    [
+        ("510104", "Jinjiang District"),
+        ("510185", "Jianyang City"),
+        ("510726", "Beichuan Qiang Autonomous County"),
+        ("513422", "Muli Tibetan Autonomous County"),
+        # Polyphonic characters, read as the places read them.
+        ("510921", "Pengxi County"),
+        ("511529", "Pingshan County"),
+        ("510181", "Dujiangyan City"),
+        ("511381", "Langzhong City"),
+        ("511123", "Qianwei County"),
+        ("511129", "Muchuan County"),
+        ("511527", "Junlian County"),
+        ("511822", "Yingjing County"),
+        ("513402", "Huili City"),
+        ("513426", "Huidong County"),
+        ("513437", "Leibo County"),
+        ("512022", "Lezhi County"),
+        # A one-syllable name keeps its generic in Pinyin (GB/T 17693.1).
+        ("511526", "Gongxian County"),
+        ("510402", "Dongqu District"),
+    ],
+)
+def test_counties_have_their_english_names(code, english):
+    assert County.objects.get(code=code).name_en == english
+
+
+def test_prefectures_have_their_english_names():
+    names = dict(Prefecture.objects.values_list("code", "name_en"))
+    assert names["510100"] == "Chengdu City"
+    assert names["511100"] == "Leshan City"
+    assert names["513200"] == "Ngawa Tibetan and Qiang Autonomous Prefecture"
+    assert names["513300"] == "Garzê Tibetan Autonomous Prefecture"
+    assert names["513400"] == "Liangshan Yi Autonomous Prefecture"
+    assert all(names.values())
+    assert County.objects.filter(name_en="").count() == 0
+
+
+def test_loading_fills_the_english_names_of_existing_rows_and_reloading_keeps_them():
+    County.objects.update(name_en="")
+    Prefecture.objects.filter(code="510100").update(name_en="")
+    counts = load_divisions()
+    assert counts["county updated"] == 183
+    assert counts["prefecture updated"] == 1
+    assert County.objects.get(code="510104").name_en == "Jinjiang District"
+    assert Prefecture.objects.get(code="510100").name_en == "Chengdu City"
+    again = load_divisions()
+    assert all(key.endswith("unchanged") for key in again), again
+    assert County.objects.get(code="510104").name_en == "Jinjiang District"
+
+
+def test_a_county_without_an_english_name_is_rejected(tmp_path):
+    broken = _broken_copy(
+        tmp_path, DIVISIONS_FILE, "Chengdu City,Jinjiang District", "Chengdu City,"
+    )
+    with pytest.raises(DataFileError, match="line 2: field 'county_name_en': must not be empty"):
+        load_divisions(REGIONS_FILE, broken)
+    assert County.objects.get(code="510104").name_en == "Jinjiang District"
+
+
 def _broken_copy(tmp_path: Path, source: Path, old: str, new: str) -> Path:
     text = source.read_text(encoding="utf-8")
     assert old in text

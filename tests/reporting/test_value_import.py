@@ -225,9 +225,10 @@ def test_the_template_has_the_reporters_county_times_the_county_level_indicators
     assert county_indicators == ["D01", "D03", "D04"]
     title, rows = template_rows(reporter_client)
     assert title == SHEET
-    assert rows[0] == HEADER
-    assert sorted((r[0], r[1], r[2], r[3]) for r in rows[1:]) == [
-        ("2026Q3", JINJIANG, "锦江区", code) for code in county_indicators
+    # The round's code is what is read back; its name, after the columns read, is for people.
+    assert rows[0] == [*HEADER, "填报周期名称"]
+    assert sorted((r[0], r[1], r[2], r[3], r[9]) for r in rows[1:]) == [
+        ("2026Q3", JINJIANG, "锦江区", code, "2026年第三季度") for code in county_indicators
     ]
     names = {r[3]: (r[4], r[5]) for r in rows[1:]}
     assert names["D01"] == ("常住人口城镇化率", "%")
@@ -551,7 +552,7 @@ def test_a_locked_period_is_an_error(reporter_client, period):
     period.save()
     response = post_file(reporter_client, workbook_bytes([line(), line(period="2026Q2")]))
     assert response.status_code == 400
-    assert errors(response) == [(SHEET, 2, "A(填报周期)", "2026Q3 已锁定,不能再修改。")]
+    assert errors(response) == [(SHEET, 2, "A(填报周期)", "2026年第三季度 已锁定,不能再修改。")]
     assert not IndicatorValue.objects.exists()
 
 

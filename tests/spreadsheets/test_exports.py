@@ -45,6 +45,7 @@ LONG_NARRATIVE = "本季度完成了县城综合承载能力提升项目的全�
 UNIT_HEADER = [
     "代码",
     "名称",
+    "填报周期",
     "预警",
     "预警原因",
     "应填报",
@@ -226,7 +227,7 @@ def test_the_xlsx_has_bold_chinese_headers_a_frozen_filtered_header_row_and_numb
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 21  # the header and 成都's 20 counties
-    assert sheet.auto_filter.ref == "A1:L21"
+    assert sheet.auto_filter.ref == "A1:M21"
     column = by_header(sheet)
     jinjiang = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "510104")
     assert jinjiang[column["名称"] - 1].value == "锦江区"
@@ -498,7 +499,7 @@ def test_the_task_area_grid_export_has_a_column_per_measure(
     query = {"period": "2026Q3", "prefecture": "510100"}
     screen = client.get("/province/task-areas/T1/", query).context
     rows = csv_of(client.get("/province/task-areas/T1/", {**query, "export": "csv"}))
-    assert rows[0][5:] == [measure.code for measure in screen["measures"]]
+    assert rows[0][6:] == [measure.code for measure in screen["measures"]]
     assert [row[0] for row in rows[1:]] == [
         county.code for _prefecture, group in screen["groups"] for county, _light, _n in group
     ]
@@ -618,7 +619,7 @@ def test_the_reminder_log_export_lists_the_reminders_sent(
     ]
     assert lines[0]["发送时间"] == "2026-11-29 10:00:00"
     assert lines[0]["催办人"] == "chengdu_reviewer"
-    assert lines[0]["填报周期"] == "2026Q3"
+    assert lines[0]["填报周期"] == "2026年第三季度"
 
 
 # --- scope and permissions ------------------------------------------------------------------

@@ -150,7 +150,7 @@ def test_the_latest_ended_period_is_shown_by_default(client_for, provincial_revi
     assert response.context["period"].code == "2026Q3"
     assert response.context["stale_periods"] == 2
     assert response.context["sort"] == "light"
-    assert "2026Q3 截止日期 2026年10月15日" in response.text
+    assert "2026年第三季度 截止日期 2026年10月15日" in response.text
 
 
 def test_a_county_that_reported_nothing_is_listed_with_every_measure_missing(

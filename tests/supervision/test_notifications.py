@@ -87,7 +87,7 @@ def test_page_lists_ones_notifications_in_words(client_for, reporter, other_repo
     notify(other_reporter, county="513402")
     response = client_for(reporter).get(PAGE)
     page = response.content.decode()
-    assert "锦江区 2026Q3 的进展填报今天截止" in page
+    assert "锦江区 2026年第三季度 的进展填报今天截止" in page
     assert "会理市" not in page
     assert "notice--unread" in page
 

@@ -27,7 +27,7 @@ PAGE = "/counties/510104/report/2026Q3/"
 NOTE = "/counties/510104/report/2026Q3/measures/T1.1/"
 OTHER_PAGE = "/counties/513402/report/2026Q3/"
 OTHER_NOTE = "/counties/513402/report/2026Q3/measures/T1.1/"
-LOCKED = "2026Q3 已锁定,不能再修改。如需修改,请联系管理员为本县重新开放。"
+LOCKED = "2026年第三季度 已锁定,不能再修改。如需修改,请联系管理员为本县重新开放。"
 ADD = "/admin/targets/periodreopening/add/"
 
 
@@ -419,9 +419,10 @@ def test_after_the_switch_the_current_period_is_a_month(client_for, admin_user, 
     # 2026-10's deadline (11-20) has passed; 2026-11's (12-20) has not.
     assert current.code == "2026-11"
     assert current.cadence == Period.Cadence.MONTH
-    assert periods.last_ended_period(TODAY).code == "2026-10"
+    assert periods.reviewed_round(TODAY).code == "2026-10"
+    # The reporter has nothing in October, past its deadline: 本期填报 leads there.
     redirect = client_for(reporter).get("/counties/510104/report/")
-    assert redirect["Location"] == "/counties/510104/report/2026-11/"
+    assert redirect["Location"] == "/counties/510104/report/2026-10/"
 
 
 def test_switching_keeps_monthly_periods_that_exist(client_for, admin_user):
@@ -457,7 +458,7 @@ def test_ensure_periods_is_idempotent_and_keeps_deadlines():
     assert periods.ensure_periods(Period.Cadence.MONTH, 15) == 0
     # The cadence in force is still the quarter: the current period is still a quarter.
     assert periods.current_period(TODAY).code == "2026Q4"
-    assert periods.last_ended_period(TODAY).code == "2026Q3"
+    assert periods.reviewed_round(TODAY).code == "2026Q3"
 
 
 def test_the_rules_refuse_an_escalation_after_automatic_reminders_stop():

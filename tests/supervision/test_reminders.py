@@ -477,7 +477,7 @@ def automatic(recipient, kind, days, county="510104", pending=21, message="", se
 def test_describe_names_the_county_the_round_and_what_is_due(reporter, kind, days, words):
     with translation.override("zh-hans"):
         text = reminders.describe(automatic(reporter, kind, days))
-    for word in ["锦江区", "2026Q3", *words]:
+    for word in ["锦江区", "2026年第三季度", *words]:
         assert word in text
 
 
@@ -491,7 +491,7 @@ def test_describe_a_manual_reminder_names_the_sender_and_adds_the_message(
     with translation.override("zh-hans"):
         text = reminders.describe(n)
     assert "锦江区" in text
-    assert "2026Q3" in text
+    assert "2026年第三季度" in text
     assert "21项" in text
     assert prefecture_reviewer.get_full_name() in text
     assert text.endswith(" 请周五前报送。")
@@ -541,7 +541,7 @@ def test_reminder_email_lists_the_pending_measures_and_links_to_the_report_page(
     [message] = mailoutbox
     assert message.to == ["jinjiang@example.cn"]
     assert "锦江区" in message.subject
-    assert "2026Q3" in message.subject
+    assert "2026年第三季度" in message.subject
     lines = message.body.splitlines()
     with translation.override("zh-hans"):
         due = [f"  {m.code} {m.label}" for m in measures()[2:]]

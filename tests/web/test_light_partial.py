@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from targets.demo.seed import seed_demo
-from targets.supervision.periods import last_ended_period
+from targets.supervision.periods import reviewed_round
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def lights_of(html: str) -> list[re.Match]:
 @pytest.fixture
 def demo_round(demo):
     seed_demo()  # a demo round of notes, so that the queue and the tables have rows
-    return last_ended_period(timezone.localdate()).code
+    return reviewed_round(timezone.localdate()).code
 
 
 def test_every_page_shows_each_light_as_the_partial_writes_it(request, client_for, demo_round):

@@ -23,6 +23,7 @@ from tests.querycount import queries_of
 pytestmark = pytest.mark.django_db
 
 PAGES = [
+    ("reporter", "/todo/"),
     ("reporter", "/counties/510104/report/2026Q3/"),
     ("reporter", "/counties/510104/measures/T1.1/"),
     ("reporter", "/counties/510104/"),
