@@ -4,10 +4,21 @@
 (function () {
   "use strict";
 
-  function bar(data) {
+  let measuring = null;
+  function textWidth(text) {
+    measuring = measuring || document.createElement("canvas").getContext("2d");
+    measuring.font = "12px sans-serif";
+    return measuring.measureText(text).width;
+  }
+
+  // Category labels that would run into each other at this width are slanted instead.
+  function bar(data, chart) {
+    const slot = chart.getWidth() / Math.max(1, data.labels.length);
+    const widest = Math.max(0, ...data.labels.map(textWidth));
     return {
-      grid: { left: 40, right: 10, top: 20, bottom: 40 },
-      xAxis: { type: "category", data: data.labels, axisLabel: { interval: 0 } },
+      grid: { left: 8, right: 8, top: 24, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: data.labels,
+               axisLabel: { interval: 0, rotate: widest + 8 > slot ? 40 : 0 } },
       yAxis: { type: "value", minInterval: 1 },
       series: [{
         type: "bar",
@@ -18,26 +29,44 @@
     };
   }
 
-  function line(value, name, colour) {
-    return { yAxis: value, name, lineStyle: { color: colour, type: "dashed" },
-             label: { formatter: `${name} ${value}`, position: "insideEndTop" } };
+  const LEVEL_COLOURS = { baseline: "#6e7781", target2027: "#9a6700", target2035: "#1a7f37" };
+  const SERIES_COLOURS = ["#0969da", "#8250df"];
+
+  // A round's name and value as text (the tooltip's HTML is never built from strings).
+  function pointTooltip(p) {
+    const box = document.createElement("div");
+    box.className = "chart-tooltip";
+    const [, value, name] = p.data.value || p.data;
+    box.textContent = name ? `${p.seriesName} · ${name}: ${value}` : `${p.seriesName}: ${value}`;
+    return box;
   }
 
+  // Periods sit on a real time axis at the date they end, so irregular gaps show as gaps; the
+  // value axis has the round bounds the server chose; baseline and targets are level lines
+  // named in the legend, not labels that could run into each other.
   function trend(data) {
-    const levels = [...data.values, data.baseline, data.target2027, data.target2035]
-      .filter((v) => v !== null);
-    const low = Math.min(...levels), high = Math.max(...levels), margin = (high - low) * 0.1 || 1;
-    const marks = [line(data.baseline, data.names.baseline, "#6e7781")];
-    if (data.target2027 !== null) marks.push(line(data.target2027, data.names.target2027, "#bf8700"));
-    if (data.target2035 !== null) marks.push(line(data.target2035, data.names.target2035, "#1a7f37"));
+    const levels = data.levels.map((level) => ({
+      type: "line", name: level.name, symbol: "none", silent: true,
+      lineStyle: { type: "dashed", width: 1.5, color: LEVEL_COLOURS[level.kind] },
+      itemStyle: { color: LEVEL_COLOURS[level.kind] },
+      data: [[data.time.min, level.value], [data.time.max, level.value]],
+    }));
+    const lines = data.series.map((line, i) => ({
+      type: "line", name: line.name, symbolSize: 8, data: line.points,
+      lineStyle: { width: 2.5, type: i === 0 ? "solid" : "dotted", color: SERIES_COLOURS[i] },
+      itemStyle: { color: SERIES_COLOURS[i] },
+      label: { show: i === 0, position: "top", formatter: (p) => p.value[1] },
+      labelLayout: { hideOverlap: true },
+      encode: { x: 0, y: 1 },
+    }));
     return {
-      grid: { left: 50, right: 20, top: 30, bottom: 40 },
-      xAxis: { type: "category", data: data.periods },
-      yAxis: { type: "value", name: data.unit, min: +(low - margin).toFixed(2),
-               max: +(high + margin).toFixed(2) },
-      series: [{ type: "line", name: data.names.values, data: data.values, symbolSize: 8,
-                 label: { show: true }, markLine: { symbol: "none", data: marks } }],
-      tooltip: { trigger: "axis" },
+      grid: { left: 8, right: 16, top: 28, bottom: 36, containLabel: true },
+      legend: { bottom: 0, type: "scroll" },
+      xAxis: { type: "time", min: data.time.min, max: data.time.max,
+               axisLabel: { hideOverlap: true, formatter: { year: "{yyyy}", month: "{MMM}" } } },
+      yAxis: { type: "value", name: data.unit, ...data.value },
+      series: [...lines, ...levels],
+      tooltip: { trigger: "item", formatter: pointTooltip },
     };
   }
 
@@ -81,10 +110,15 @@
       const source = document.getElementById(element.dataset.chart);
       if (!source || window.echarts.getInstanceByDom(element)) continue;
       const data = JSON.parse(source.textContent);
-      const chart = window.echarts.init(element, null, { renderer: "svg" });
+      const locale = document.documentElement.lang.startsWith("en") ? "EN" : "ZH";
+      const chart = window.echarts.init(element, null, { renderer: "svg", locale });
       const option = builders[data.type](data, chart);
       if (option) chart.setOption({ animation: false, ...option });
-      window.addEventListener("resize", () => chart.resize());
+      window.addEventListener("resize", () => {
+        chart.resize();
+        // the layout may depend on the width (slanted labels): laid out again for the new one
+        if (option) chart.setOption(builders[data.type](data, chart));
+      });
     }
   }
 

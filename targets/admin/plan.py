@@ -15,6 +15,7 @@ from targets.models import (
     Integration,
     Measure,
     Plan,
+    ProvinceValue,
     TaskArea,
 )
 from targets.plan.indicator_targets import set_target
@@ -128,6 +129,7 @@ class IndicatorForm(forms.ModelForm):
             "measures",
             "is_demo",
             "order",
+            "weight",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -143,7 +145,20 @@ class IndicatorForm(forms.ModelForm):
         changed = any(f"target_{h.value}" in self.changed_data for h in Horizon)
         if changed and self.instance.pk and not cleaned.get("target_reason"):
             self.add_error("target_reason", _("修改已有目标值时须填写理由。"))
+        weight = cleaned.get("weight")
+        if weight is not None and self.instance.pk and weight.pk == self.instance.pk:
+            self.add_error("weight", _("指标不能以自身为权重。"))
         return cleaned
+
+
+class ProvinceValueInline(RoleGated, admin.TabularInline):
+    """The province's own figures (统计公报); the indicator's page draws them as the province
+    line in place of an average of the counties."""
+
+    model = ProvinceValue
+    extra = 0
+    fields = ("period", "value", "source", "recorded_by", "recorded_at")
+    readonly_fields = ("recorded_by", "recorded_at")
 
 
 @admin.register(Indicator)
@@ -153,7 +168,17 @@ class IndicatorAdmin(AuditedAdmin):
     list_filter = ["level", "direction", "is_demo", "goals"]
     search_fields = ["code", "name", "name_en"]
     filter_horizontal = ["goals", "measures"]
-    inlines = [IndicatorTargetInline]
+    inlines = [IndicatorTargetInline, ProvinceValueInline]
+    audited_related = ("province_values",)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for value in formset.save(commit=False):
+            if isinstance(value, ProvinceValue):
+                value.recorded_by = request.user
+            value.save()
+        for value in formset.deleted_objects:
+            value.delete()
+        formset.save_m2m()
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

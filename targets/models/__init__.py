@@ -31,6 +31,7 @@ from targets.models.progress import (
     State,
     StatusOption,
 )
+from targets.models.province_figures import ProvinceValue
 from targets.models.supervision import Notification, PeriodReopening, SupervisionRules
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "Plan",
     "Prefecture",
     "ProgressNote",
+    "ProvinceValue",
     "Region",
     "ReturnReply",
     "Role",

@@ -202,6 +202,21 @@ class Indicator(models.Model):
         _("演示数据"), default=False, help_text=_("演示用的指标,不是官方数据。")
     )
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    # Where no province-level value is given, the province line averages the counties' values:
+    # weighted by each county's value of this indicator in the same period (a population, a
+    # rural workforce), or, without one, each county counting once.
+    weight = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": "county"},
+        verbose_name=_("权重指标"),
+        help_text=_(
+            "全省值按各县该指标同期的审核通过数值加权平均(如常住人口);留空则为各县简单平均。"
+        ),
+    )
 
     class Meta:
         ordering = ["order", "code"]

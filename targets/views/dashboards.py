@@ -267,9 +267,11 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     """An indicator: the trend with the baseline and the 2027 and 2035 target lines, its pace with
     the inputs behind it, the counties ranked within their county type, the values as a table."""
     _form, filters, scope, _rounds = _scope(request)
-    indicator = get_object_or_404(Indicator.objects.prefetch_related("targets", "goals"), code=code)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("weight").prefetch_related("targets", "goals"), code=code
+    )
     limits = indicator_page.thresholds()
-    points = indicator_page.trend(indicator, scope.counties)
+    line = indicator_page.trend(indicator, scope.counties, scope.all_counties)
     groups = indicator_page.county_rows(indicator, scope.counties, limits)
     fmt = exports.requested(request)
     if fmt:
@@ -279,10 +281,10 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         return exports.response(export_tables.indicator_ranking(indicator, groups), fmt, record)
     context = {
         "indicator": indicator,
-        "points": points,
-        "pace": indicator_page.province_pace(indicator, points, limits),
-        "chart": indicator_page.chart_data(indicator, points),
-        "latest_period": points[-1].period if points else None,
+        "line": line,
+        "pace": indicator_page.province_pace(indicator, line.points, limits),
+        "chart": indicator_page.chart_data(line),
+        "latest_period": line.points[-1].label if line.points else None,
         "groups": groups,
         "thresholds": limits,
     }
@@ -295,24 +297,32 @@ def goals(request: HttpRequest) -> HttpResponse:
     """The goals for 2027 and 2035, each with its indicators and their pace, in the scope."""
     form, filters, scope, _rounds = _scope(request, GoalsFilterForm)
     limits = indicator_page.thresholds()
+
+    def paced(indicators) -> list:
+        return [
+            (
+                item,
+                indicator_page.province_pace(
+                    item,
+                    indicator_page.trend(item, scope.counties, scope.all_counties).points,
+                    limits,
+                ),
+            )
+            for item in indicators.select_related("weight").prefetch_related("targets")
+        ]
+
     horizons = []
     for label, members in outline.goals_by_horizon(outline.current_plan()):
         if filters.get("horizon") and members and members[0].horizon != filters["horizon"]:
             continue
-        rows = []
-        for goal in members:
-            indicators = [
-                (
-                    item,
-                    indicator_page.province_pace(
-                        item, indicator_page.trend(item, scope.counties), limits
-                    ),
-                )
-                for item in goal.indicators.prefetch_related("targets")
-            ]
-            rows.append((goal, indicators))
+        rows = [(goal, paced(goal.indicators.all())) for goal in members]
         horizons.append((label, rows))
-    return render(request, "dashboards/goals.html", {"form": form, "horizons": horizons})
+    context = {
+        "form": form,
+        "horizons": horizons,
+        "unattached": paced(Indicator.objects.filter(goals__isnull=True)),
+    }
+    return render(request, "dashboards/goals.html", context)
 
 
 @require_GET

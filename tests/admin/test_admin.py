@@ -1,5 +1,7 @@
 """The Django admin: open to the admin role only; every change audited with before and after."""
 
+from decimal import Decimal
+
 import pytest
 
 from targets.models import (
@@ -9,6 +11,8 @@ from targets.models import (
     Indicator,
     IndicatorTarget,
     Measure,
+    Period,
+    ProvinceValue,
     Role,
 )
 
@@ -117,6 +121,10 @@ def _indicator_form(client, indicator):
             "targets-INITIAL_FORMS": "0",
             "targets-MIN_NUM_FORMS": "0",
             "targets-MAX_NUM_FORMS": "1000",
+            "province_values-TOTAL_FORMS": "0",
+            "province_values-INITIAL_FORMS": "0",
+            "province_values-MIN_NUM_FORMS": "0",
+            "province_values-MAX_NUM_FORMS": "1000",
         }
     )
     return data
@@ -158,6 +166,40 @@ def test_revising_a_target_without_a_reason_is_refused_and_changes_nothing(
     assert response.status_code == 200
     assert "修改已有目标值时须填写理由" in response.text
     assert IndicatorTarget.objects.filter(indicator=indicator, horizon=2027).count() == 1
+
+
+def test_admins_enter_the_province_values_of_an_indicator_and_the_audit_keeps_them(
+    client_for, admin_user, demo
+):
+    indicator = Indicator.objects.get(code="D01")
+    client = client_for(admin_user)
+    data = _indicator_form(client, indicator)
+    data.update(
+        {
+            "province_values-TOTAL_FORMS": "1",
+            "province_values-0-period": str(Period.objects.get(code="2025Q4").pk),
+            "province_values-0-value": "61.2",
+            "province_values-0-source": "2025年四川省国民经济和社会发展统计公报",
+        }
+    )
+    response = client.post(f"/admin/targets/indicator/{indicator.pk}/change/", data)
+    assert response.status_code == 302
+    entered = ProvinceValue.objects.get(indicator=indicator)
+    assert (entered.value, entered.recorded_by) == (Decimal("61.2"), admin_user)
+    record = AuditRecord.objects.get(action="admin.change", object_id=str(indicator.pk))
+    assert record.changes["province_values"][1] == [str(entered)]
+
+
+def test_an_indicator_cannot_be_its_own_weight(client_for, admin_user, demo):
+    indicator = Indicator.objects.get(code="D01")
+    client = client_for(admin_user)
+    data = _indicator_form(client, indicator)
+    data["weight"] = str(indicator.pk)
+    response = client.post(f"/admin/targets/indicator/{indicator.pk}/change/", data)
+    assert response.status_code == 200
+    assert "指标不能以自身为权重" in response.text
+    indicator.refresh_from_db()
+    assert indicator.weight is None
 
 
 def test_a_role_without_its_scope_is_refused_by_the_database():

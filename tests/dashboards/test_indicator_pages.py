@@ -11,6 +11,12 @@ from targets.models import County, CountyType, Goal, Indicator, IndicatorValue, 
 pytestmark = pytest.mark.django_db
 
 
+def chart_of(response) -> dict:
+    return json.loads(
+        response.text.split('id="trend-data" type="application/json">')[1].split("</script>")[0]
+    )
+
+
 def value(county, period, amount, state=State.APPROVED, author=None):
     indicator = Indicator.objects.get(code="D02")
     return IndicatorValue.objects.create(
@@ -41,7 +47,7 @@ def test_the_trend_and_pace_follow_the_worked_example(
     indicator.targets.filter(horizon=2027).delete()  # no 2027 target: judged against 2035
     response = client_for(provincial_reviewer).get("/province/indicators/D02/")
     assert response.status_code == 200
-    assert [(p.period, p.value, p.counties) for p in response.context["points"]] == [
+    assert [(p.period, p.value, p.counties) for p in response.context["line"].points] == [
         ("2025Q4", 2.19, 2)
     ]
     pace = response.context["pace"]
@@ -50,12 +56,12 @@ def test_the_trend_and_pace_follow_the_worked_example(
     assert pace.target_year == 2035
     assert pace.status == "on_track"
     assert round(pace.ratio, 2) == 1.54
-    chart = json.loads(
-        response.text.split('id="trend-data" type="application/json">')[1].split("</script>")[0]
-    )
-    assert chart["values"] == [2.19]
-    assert chart["baseline"] == 2.26
-    assert chart["target2035"] == 2.0
+    chart = chart_of(response)
+    assert chart["series"][0]["points"] == [["2025-12-31", 2.19, "2025年第四季度"]]
+    assert [(level["kind"], level["value"]) for level in chart["levels"]] == [
+        ("baseline", 2.26),
+        ("target2035", 2.0),
+    ]
     assert "进度正常" in response.text
     assert "1.54" in response.text
 

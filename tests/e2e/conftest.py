@@ -224,11 +224,6 @@ def screenshot(page, request) -> Callable[..., Path]:
         path = SCREENSHOTS / f"{name}{'-' + suffix if suffix else ''}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), full_page=True)
-        # To hide the caret Playwright sets an inline style on inputs and leaves `style=""` behind;
-        # htmx would copy it onto swapped-in inputs, which the CSP refuses. No real browser does it.
-        page.evaluate(
-            """document.querySelectorAll('[style=""]').forEach(e => e.removeAttribute("style"))"""
-        )
         return path
 
     return take

@@ -262,16 +262,16 @@ def test_the_status_and_trend_charts_are_drawn_as_svg(notes, live_server, page, 
     trend_chart = page.locator('[data-chart="trend-data"]')
     expect(trend_chart.locator("svg")).to_have_count(1)
     expect(trend_chart.locator("svg")).to_be_visible()
-    expect(trend_chart.locator("svg")).to_contain_text(PERIOD)
+    expect(trend_chart.locator("svg")).to_contain_text("各县简单平均值(未加权)")  # the legend
     trend_rows = page.locator("section[aria-labelledby=trend-heading] tbody tr")
-    expect(trend_rows.filter(has_text=PREVIOUS).locator("td")).to_have_text(["61.50", "2"])
-    expect(trend_rows.filter(has_text=PERIOD).locator("td")).to_have_text(["62.50", "2"])
+    expect(trend_rows.filter(has_text="2026年第二季度").locator("td")).to_have_text(["61.50", "2"])
+    expect(trend_rows.filter(has_text="2026年第三季度").locator("td")).to_have_text(["62.50", "2"])
 
     facts = page.locator(".pace-inputs > div")
     # 2.75 years from the end of 2023 to the end of 2026Q3: (62.5/59.49)^(1/2.75) - 1 = 1.81%,
     # against (63/59.49)^(1/4) - 1 = 1.44% needed for 2027; R = 1.25
     expect(facts.filter(has_text="进度判断").locator("dd")).to_have_text("进度正常")
-    expect(facts.filter(has_text="最新值").locator("dd")).to_have_text(f"{PERIOD}: 62.50")
+    expect(facts.filter(has_text="最新值").locator("dd")).to_have_text("2026年第三季度: 62.50")
     expect(facts.filter(has_text="对照目标").locator("dd")).to_have_text("2027: 63")
     expect(facts.filter(has_text="实际年均增速").locator("dd")).to_have_text("1.81%")
     expect(facts.filter(has_text="所需年均增速").locator("dd")).to_have_text("1.44%")
