@@ -272,7 +272,7 @@ def test_the_briefing_pdf_is_recorded_with_its_period_scope_and_size(
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     record = the_record("download.briefing", user)
-    assert (record.object_type, record.object_repr) == ("targets.Period", "2026Q3")
+    assert (record.object_type, record.object_repr) == ("targets.Period", "2026年第三季度")
     assert record.object_id == str(Period.objects.get(code="2026Q3").pk)
     assert record.changes == {"format": "pdf", "filters": filters, "size": len(response.content)}
 
