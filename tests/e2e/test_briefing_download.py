@@ -28,7 +28,8 @@ def test_the_pdf_download_shows_its_progress_until_the_file_is_saved(
     expect(status).to_be_empty()
     page.evaluate(WATCH)
     link = page.get_by_role("link", name="下载PDF")
-    with page.expect_download() as started:
+    # The first PDF of a server process loads the CJK fonts: allow for it on a busy machine.
+    with page.expect_download(timeout=60_000) as started:
         link.click()
     download = started.value
     assert download.suggested_filename == f"briefing-{code}.pdf"
