@@ -211,10 +211,8 @@ def _rankings(entries: list[CountyEntry]) -> list[TypeRanking]:
             groups.setdefault(entry.county.county_type, []).append(entry)
     result = []
     for county_type, members in sorted(groups.items(), key=lambda item: item[0].order):
-        scored = sorted(
-            (e for e in members if e.row.mean_percent is not None),
-            key=lambda e: (-e.row.mean_percent, e.county.code),
-        )
+        scored = [e for e in members if e.row.mean_percent is not None]
+        scored.sort(key=lambda e: (-(e.row.mean_percent or 0.0), e.county.code))
         for place, entry in enumerate(scored, start=1):
             entry.rank = place
         unscored = [e for e in members if e.rank is None]
