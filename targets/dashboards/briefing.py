@@ -13,7 +13,7 @@ the prefecture table counts them all. Where no county type is set, the ranking s
 in a sentence instead of listing every county as unclassified."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -162,7 +162,7 @@ class Briefing:
     flagged: list[ProgressNote]
     off_pace: list[OffPace]
     highlights: list[ProgressNote]
-    thresholds: pace.PaceThresholds = field(default_factory=pace.PaceThresholds)
+    thresholds: pace.PaceThresholds  # the limits of R, stated in the notes
 
     @property
     def title(self) -> str:
