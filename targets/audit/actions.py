@@ -101,6 +101,7 @@ GROUPS = (
             "export.values_template": pgettext_lazy("audited action", "导出指标值填报模板"),
             "export.plan": pgettext_lazy("audited action", "导出规划数据工作簿"),
             "download.briefing": pgettext_lazy("audited action", "下载简报"),
+            "export.briefing_annex": pgettext_lazy("audited action", "导出通报附表"),
             "download.evidence": pgettext_lazy("audited action", "下载佐证材料"),
         },
     ),

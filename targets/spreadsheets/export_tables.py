@@ -191,6 +191,42 @@ def indicator_ranking(indicator, groups) -> Table:
     return Table(_stamp(indicator.code), indicator.code, columns, lines())
 
 
+def briefing_annex(period, rows) -> Table:
+    """The briefing's annex: every county with its rank within its county type, as the briefing
+    ranks them (``rows``: the type's name and the county's entry, in order)."""
+    columns = [
+        Column(_("县域类型")),
+        Column(_("名次"), "int"),
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("市州")),
+        Column(_("平均进度(%)"), "decimal"),
+        Column(_("审核通过"), "int"),
+        Column(_("已提交"), "int"),
+        Column(_("应填报"), "int"),
+        Column(_("预警")),
+        Column(_("预警原因")),
+    ]
+
+    def lines():
+        for type_name, entry in rows:
+            mean = entry.row.mean_percent
+            yield [
+                type_name,
+                entry.rank,
+                entry.county.code,
+                entry.county.label,
+                entry.county.prefecture.label,
+                round(mean, 1) if mean is not None else None,
+                entry.row.approved,
+                entry.row.reported,
+                entry.row.slots,
+                *_light(entry.light),
+            ]
+
+    return Table(_stamp(f"briefing-annex-{period.code}"), period.label, columns, lines())
+
+
 def notes(period, rows) -> Table:
     """``rows``: (note, light) pairs."""
     round_name = period.label

@@ -1,4 +1,5 @@
-"""The quarterly briefing (季度通报): a web page with a print style, and the same as a PDF."""
+"""The progress briefing (进展通报): a web page with a print style, the same as a PDF, and its
+annex (every county's ranking) as a spreadsheet."""
 
 import logging
 
@@ -14,7 +15,8 @@ from targets.accounts.access import require_province_view
 from targets.audit import trail
 from targets.dashboards import briefing as briefings
 from targets.models import County, Period, Prefecture
-from targets.supervision.periods import reviewed_round
+from targets.spreadsheets import export_tables, exports
+from targets.supervision.periods import in_cadence, reviewed_round
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +48,22 @@ def _briefing(request: HttpRequest) -> tuple[briefings.Briefing, dict]:
 @require_GET
 @login_required
 def briefing(request: HttpRequest) -> HttpResponse:
-    b, _scope = _briefing(request)
-    return render(request, "briefing/page.html", {"b": b, "periods": Period.objects.only("code")})
+    """The briefing as a page, or its annex with ``?export=xlsx`` (or csv)."""
+    b, scope = _briefing(request)
+    fmt = exports.requested(request)
+    if fmt:
+        table = export_tables.briefing_annex(b.period, b.annex())
+        record = trail.Export("export.briefing_annex", request, scope)
+        return exports.response(table, fmt, record)
+    started = in_cadence().filter(starts_on__lte=timezone.localdate()).order_by("-starts_on")
+    return render(request, "briefing/page.html", {"b": b, "periods": started})
 
 
 @require_GET
 @login_required
 def briefing_pdf(request: HttpRequest) -> HttpResponse:
-    """The briefing as an A4 PDF, typeset by WeasyPrint with the CJK fonts of the system."""
+    """The briefing as an A4 PDF, typeset by WeasyPrint with the CJK fonts of the system. Its
+    links (to the indicators' pages) point at this site."""
     b, scope = _briefing(request)
     html = render_to_string("briefing/pdf.html", {"b": b}, request=request)
     try:
@@ -61,9 +71,8 @@ def briefing_pdf(request: HttpRequest) -> HttpResponse:
     except OSError:
         log.exception("WeasyPrint cannot load its system libraries")
         return render(request, "briefing/unavailable.html", status=503)
-    pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf(
-        stylesheets=[finders.find("css/briefing.css")]
-    )
+    document = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_no_fetching)
+    pdf = document.write_pdf(stylesheets=[finders.find("css/briefing.css")])
     trail.Export("download.briefing", request, scope, b.period).record(fmt="pdf", size=len(pdf))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="briefing-{b.period.code}.pdf"'

@@ -37,7 +37,7 @@ PAGES = {
         ("notes", "/province/notes/?period={ended}", "填报记录"),
         ("goals", "/province/goals/", "目标与指标"),
         ("pace", "/province/pace/", "进度判断规则"),
-        ("briefing", "/province/briefing/?period={ended}", "{ended} 季度通报"),
+        ("briefing", "/province/briefing/?period={ended}", "进展通报"),
         ("review-queue", "/review/", "待审核"),
         ("late", "/review/late/?period={ended}", "逾期与长期未报"),
         ("reminder-log", "/review/reminders/", "催办记录"),
