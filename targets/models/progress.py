@@ -57,9 +57,20 @@ class Period(models.Model):
 
 
 QUARTERS_ZH = "一二三四"
-MONTHS_EN = (
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-)
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 class StatusOption(models.Model):
