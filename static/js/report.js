@@ -1,8 +1,55 @@
-// In-place forms: "cancel" closes a note form opened in place; when a request fails (network down,
-// server unavailable) the form stays as it is and a message says that nothing was lost.
+// In-place forms: "cancel" closes a note form opened in place, and focus goes back to the row's
+// button that opened it (not to the top of the page); when a request fails (network down, server
+// unavailable) the form stays as it is and a message says that nothing was lost.
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-close-form]");
-  if (button) button.closest("form").remove();
+  if (!button) return;
+  const form = button.closest("form");
+  const row = form.closest(".report-row");
+  form.remove();
+  if (row) returnFocusTo(row);
+});
+
+// Focus to a row's "edit" button while it has one, else to the row itself.
+function returnFocusTo(row) {
+  const control = row.querySelector(".report-row__actions [data-hx-get]");
+  if (control) {
+    control.focus();
+  } else {
+    row.tabIndex = -1;
+    row.focus();
+  }
+}
+
+// The page's one polite live region says what an in-place action did. Emptied first, so that the
+// same words said twice (two saves in a row) are heard twice.
+function announce(message) {
+  const region = document.getElementById("announcements");
+  if (!region) return;
+  region.textContent = "";
+  window.setTimeout(() => {
+    region.textContent = message;
+  }, 100);
+}
+
+// The server names what it did and the element it swapped in (an "announce" event, once the swap
+// has settled): focus returns there instead of falling to <body> with the removed form.
+document.addEventListener("announce", (event) => {
+  const { message, focus } = event.detail;
+  const target = focus ? document.getElementById(focus) : null;
+  if (target) returnFocusTo(target);
+  if (message) announce(message);
+});
+
+// A form sent back with its errors replaces itself: focus goes to the first field in error, or to
+// the error itself, which screen readers read out (role="alert").
+document.addEventListener("htmx:afterSettle", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement) || !form.isConnected) return;
+  const problem = form.querySelector('[aria-invalid="true"]') || form.querySelector('[role="alert"]');
+  if (!problem) return;
+  if (!problem.matches("input, select, textarea, button")) problem.tabIndex = -1;
+  problem.focus();
 });
 
 function showNetworkError(event) {

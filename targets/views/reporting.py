@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -42,6 +43,7 @@ from targets.reporting.workflow import (
 from targets.supervision import lights, periods
 
 REPORT_CHANGED = "reportChanged"
+ANNOUNCE = "announce"  # static/js/report.js: says the message, moves focus to the element named
 
 
 @require_GET
@@ -242,7 +244,17 @@ def _note_saved(request, county, period, saved: ProgressNote) -> HttpResponse:
     row.light = judge.slot(lights.Slot.of(note))
     context = {"county": county, "period": period, "row": row, "can_report": True}
     response = render(request, "reporting/page.html#measure-row", context)
-    return trigger_client_event(response, REPORT_CHANGED)
+    trigger_client_event(response, REPORT_CHANGED)
+    # Once the row is in place, focus returns to it and screen readers hear what was done.
+    what = {"measure": f"{saved.measure.code} {saved.measure.label}"}
+    if saved.state == State.SUBMITTED:
+        message = _("已提交审核:%(measure)s") % what
+    else:
+        message = _("已保存草稿:%(measure)s") % what
+    focus = f"measure-{saved.measure.anchor}"
+    return trigger_client_event(
+        response, ANNOUNCE, {"message": message, "focus": focus}, after="settle"
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from targets.models import AuditRecord, BottomLine, NoteVersion, ProgressNote, State
+from targets.models import AuditRecord, BottomLine, Measure, NoteVersion, ProgressNote, State
 from targets.reporting.workflow import review
 from tests.querycount import queries_of
 
@@ -72,6 +72,24 @@ def test_htmx_save_answers_with_the_row_and_refreshes_the_counts(
     )
     assert counts.text.lstrip().startswith('<section id="report-counts"')
     assert counts.context["counts"].by_state["draft"] == 1
+
+
+def test_htmx_save_and_submit_name_what_was_done_and_the_row_to_return_to(
+    client_for, reporter, period, note_data, settings
+):
+    client = client_for(reporter)
+    title = Measure.objects.get(code="T1.1").text
+    saved = post_note(client, note_data, **{"hx-request": "true"})
+    assert json.loads(saved["HX-Trigger-After-Settle"]) == {
+        "announce": {"message": f"已保存草稿:T1.1 {title}", "focus": "measure-T1-1"}
+    }
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    submitted = post_note(client, note_data, "submit", version=1, **{"hx-request": "true"})
+    announced = json.loads(submitted["HX-Trigger-After-Settle"])["announce"]
+    assert announced["message"].startswith("Submitted for review: T1.1 ")
+    assert announced["focus"] == "measure-T1-1"
+    refused = post_note(client, note_data, version=2, **{"hx-request": "true"})
+    assert "HX-Trigger-After-Settle" not in refused  # nothing was done: nothing to announce
 
 
 def test_htmx_errors_stay_in_the_form(client_for, reporter, period, note_data):
