@@ -80,8 +80,7 @@ def grid_row(context, cell: GridCell, prefecture, now) -> SafeString:
         '  <td class="num">{}</td>\n'
         '  <td class="num">{}</td>\n'
         "  <td>{}</td>\n"
-        '  <td class="num">{}</td>\n'
-        '  <td class="num">{}</td>\n'
+        '  <td class="num">{} / {}</td>\n'
         "</tr>",
         cell.timeline_url,
         cell.county.label,

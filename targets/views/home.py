@@ -45,6 +45,7 @@ def todo(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "todo": todo_list.todo(counties, today),
+        "counties": counties,
         "several": len(counties) > 1,  # then each item names its county
         "today": today,
     }

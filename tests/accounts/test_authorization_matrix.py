@@ -72,6 +72,8 @@ MATRIX = {
     "two_factor_enrol": ("/account/two-factor/enrol/", row(302, *[200] * 6, 302, 302, 302)),
     "two_factor_codes": ("/account/two-factor/codes/", everyone(405)),
     "plan": ("/plan/", row(302, 200, 200, 200, 200, 200, 200, 200, 403, 403)),
+    # The to-do list is a county's: only those who report for a county have one.
+    "todo": ("/todo/", row(302, 200, 200, *[403] * 7)),
     "province": ("/province/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
     "county": ("/counties/510104/", row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404)),
     "audit": ("/audit/", row(302, *[403] * 8, 200)),
@@ -143,6 +145,7 @@ GET_ONLY = [
     "task_area_grid",
     "evidence",
     "home",
+    "todo",
     "plan",
     "province",
     "county",

@@ -8,9 +8,9 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_a_reporter_signs_in_and_reaches_their_county(client, reporter):
+def test_a_reporter_signs_in_and_reaches_their_to_do_list(client, reporter):
     response = client.post("/login/", {"username": "reporter", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == "/counties/510104/"
+    assert response.redirect_chain[-1][0] == "/todo/"
     record = AuditRecord.objects.get(action="auth.login")
     assert record.actor == reporter
     assert record.outcome == "success"

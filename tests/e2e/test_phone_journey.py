@@ -45,7 +45,7 @@ def test_a_reporter_reports_on_a_phone_and_answers_a_return(
         page.get_by_role("button", name="登录", exact=True),
     )
     login("jinjiang")
-    expect(page.get_by_role("heading", level=1)).to_have_text("待办事项")
+    expect(page.get_by_role("heading", level=1)).to_have_text("锦江区 · 待办事项")
     to_report = page.get_by_role("navigation", name="主导航").get_by_role("link", name="本期填报")
     misfits += off_a_phone(page, "the to-do list", to_report)
     screenshot("1-todo")
@@ -156,10 +156,9 @@ def test_a_reporter_reports_on_a_phone_and_answers_a_return(
     )
     screenshot("6-return-seen")
     row.get_by_role("link", name="修改").click()
-    expect(form.get_by_role("note")).to_contain_text(COMMENT)
-    misfits += off_a_phone(
-        page, "the returned note's form", form.get_by_role("note"), *fields, *buttons
-    )
+    comment = page.locator("#return-reply-T1-1").get_by_role("note")  # above the form
+    expect(comment).to_contain_text(COMMENT)
+    misfits += off_a_phone(page, "the returned note's form", comment, *fields, *buttons)
     form.get_by_label("进展情况").fill(f"{NARRATIVE}\n已补充验收材料。")
     form.get_by_label("佐证材料").set_input_files(receipt)
     form.get_by_role("button", name="提交审核").click()

@@ -14,13 +14,13 @@ from targets.supervision.periods import current_period, reviewed_round
 from targets.supervision.reminders import send_due_reminders
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, off_a_phone
 
-# user: (name, path, what the h1 says in Chinese); {current} is the round being reported, {ended}
-# the latest that has ended (the one the demo data fills).
+# user: (name, path, what the h1 says in Chinese); {current} is the round being reported
+# ({current_name} in words), {ended} the latest that has ended (the one the demo data fills).
 PAGES = {
     "anonymous": [("login", "/login/", "登录")],
     "jinjiang": [
         ("home", "/", "锦江区"),
-        ("report", "/counties/510104/report/{current}/", "锦江区 · {current} 进展填报"),
+        ("report", "/counties/510104/report/{current}/", "锦江区 · {current_name} 进展填报"),
         ("note-form", "/counties/510104/report/{current}/measures/T1.1/", "T1.1"),
         ("value-form", "/counties/510104/report/{current}/indicators/D01/", "常住人口城镇化率"),
         ("timeline", "/counties/510104/measures/T1.1/", "T1.1"),
@@ -66,8 +66,10 @@ def test_the_main_pages_answer_show_their_heading_and_fit_a_phone(
         seed_demo()  # a round of demo notes and values, so that the tables have rows
         send_due_reminders(timezone.localdate())  # and the notifications and the reminder log
         login(username)
+    current = current_period(timezone.localdate())
     rounds = {
-        "current": current_period(timezone.localdate()).code,
+        "current": current.code,
+        "current_name": str(current),  # the Chinese name
         "ended": reviewed_round(timezone.localdate()).code,
     }
     off_phone = []

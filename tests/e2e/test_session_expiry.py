@@ -112,7 +112,8 @@ def test_the_answer_to_a_return_survives_an_expired_session(app_data, live_serve
     expect(page.get_by_text("已恢复您在会话过期前填写的内容")).to_be_visible()
     expect(form.get_by_label("进展情况")).to_have_value(answer)
     expect(form.get_by_label(re.compile("^完成进度"))).to_have_value("45")
-    expect(form.get_by_role("note")).to_contain_text("请补充佐证材料")  # the return beside it
+    # the return, above the form
+    expect(page.locator("#return-reply-T1-2").get_by_role("note")).to_contain_text("请补充佐证材料")
     assert ProgressNote.objects.get(pk=return_.pk).state == State.RETURNED
 
     form.get_by_role("button", name="提交审核").click()

@@ -27,7 +27,7 @@ def test_a_reminder_sent_from_the_late_view_reaches_the_reporter(
 
     with page.expect_navigation():
         row.get_by_role("button", name=re.compile("^催办")).click()
-    expect(page.get_by_role("status")).to_contain_text("已向 1 个县的 1 名填报员发送催办。")
+    expect(page.locator(".messages")).to_contain_text("已向 1 个县的 1 名填报员发送催办。")
     row = page.locator("#late-table tbody tr").filter(has_text="锦江区")
     today = timezone.localdate()
     expect(row).to_contain_text(f"{today.year}年{today.month}月{today.day}日")  # the last reminder
@@ -65,5 +65,5 @@ def test_reminding_every_late_county_asks_first(app_data, live_server, page, log
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         everyone.click()
-    expect(page.get_by_role("status")).to_contain_text("名填报员发送催办")
+    expect(page.locator(".messages")).to_contain_text("名填报员发送催办")
     assert Notification.objects.filter(kind=Notification.Kind.MANUAL).exists()

@@ -35,7 +35,7 @@ def test_a_reporter_lands_on_the_to_do_list_and_answers_a_return(
     login("jinjiang")
 
     expect(page).to_have_url(f"{live_server.url}/todo/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("待办事项")
+    expect(page.get_by_role("heading", level=1)).to_have_text("锦江区 · 待办事项")
     returns = page.get_by_role("heading", name="被退回的进展(1项)")
     expect(returns).to_be_visible()
     item = page.locator(".todo-item").filter(has_text=COMMENT)

@@ -88,9 +88,9 @@ def test_a_session_begun_on_one_server_continues_on_the_other(two_app_servers):
     browser = Browser()
     browser.sign_in(first.url, "jinjiang")
 
-    status, landed, page = browser.get(f"{second.url}/counties/510104/report/")
+    status, landed, page = browser.get(f"{second.url}/counties/510104/report/{period}/")
     assert status == 200
-    assert landed == f"{second.url}/counties/510104/report/{period}/"
+    assert landed == f"{second.url}/counties/510104/report/{period}/"  # not sent to sign in
     assert "锦江区".encode() in page
 
 

@@ -744,7 +744,7 @@ def test_a_measure_grid_gives_each_county_cell_its_light(client_for, provincial_
     row = re.search(
         r'<tr>\s*<th scope="row"><a href="/counties/510104/.*?</tr>', response.text, re.S
     )
-    assert row.group(0).endswith('<td class="num">22</td>\n  <td class="num">1</td>\n</tr>')
+    assert row.group(0).endswith('<td class="num">22 / 1</td>\n</tr>')
 
 
 def test_a_task_area_grid_gives_each_county_its_light_on_the_area(
