@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from targets.models import County, Evidence, Prefecture, Region, Role
+from targets.models import County, Evidence, MeasureDepartment, Prefecture, Region, Role
 from targets.models.localized import in_language
 
 Kind = Role.Kind
@@ -19,7 +19,7 @@ PROVINCE_WIDE = {Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT, Kind.SYSTEM_ADMIN}
 REVIEWERS = {Kind.PREFECTURE_REVIEWER, Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT}
 # Who reads the plan and the pages of the work: everyone but the security and audit admins, whose
 # duties are the roles and the trail (三员: least privilege).
-PLAN_READERS = {Kind.COUNTY_REPORTER, *REVIEWERS, Kind.SYSTEM_ADMIN}
+PLAN_READERS = {Kind.COUNTY_REPORTER, Kind.COUNTY_DEPARTMENT, *REVIEWERS, Kind.SYSTEM_ADMIN}
 _ACCESS = "_access"  # the request's attribute that holds its Access
 
 
@@ -31,6 +31,13 @@ class Access:
     county_ids: set[int] = field(default_factory=set)
     prefecture_ids: set[int] = field(default_factory=set)
     department_ids: set[int] = field(default_factory=set)
+    # A county department's user: the departments, and the counties they belong to (seen, not
+    # reported for: a department drafts only the measures its lead office assigns to it).
+    county_department_ids: set[int] = field(default_factory=set)
+    department_county_ids: set[int] = field(default_factory=set)
+    # The measures this user may see: None for all of them; for a user whose only province-wide
+    # role is a provincial department's, the measures that department leads or cooperates on.
+    measure_ids: set[int] | None = None
     # The codes of the counties this user reports for, read with the roles (for the navigation).
     reported_county_codes: list[str] = field(default_factory=list)
     # The (Chinese, English) names of the prefectures and counties of the roles, read with them:
@@ -53,6 +60,11 @@ class Access:
             "prefecture__name",
             "prefecture__name_en",
             "department_id",
+            "county_department_id",
+            "county_department__county_id",
+            "county_department__county__code",
+            "county_department__county__name",
+            "county_department__county__name_en",
         )
         codes: set[str] = set()
         names: dict[str, tuple[str, str]] = {}  # by code, so that they read in code order
@@ -67,6 +79,11 @@ class Access:
             prefecture_name,
             prefecture_name_en,
             department_id,
+            county_department_id,
+            county_department_county_id,
+            department_county_code,
+            department_county_name,
+            department_county_name_en,
         ) in roles:
             access.kinds.add(kind)
             if county_id:
@@ -78,8 +95,18 @@ class Access:
                 names[prefecture_code] = (prefecture_name, prefecture_name_en)
             if department_id:
                 access.department_ids.add(department_id)
+            if county_department_id:
+                access.county_department_ids.add(county_department_id)
+                access.department_county_ids.add(county_department_county_id)
+                names[department_county_code] = (department_county_name, department_county_name_en)
         access.reported_county_codes = sorted(codes)
         access.scope_names = [names[code] for code in sorted(names)]
+        if access.kinds & PROVINCE_WIDE == {Kind.DEPARTMENT}:
+            access.measure_ids = set(
+                MeasureDepartment.objects.filter(
+                    department_id__in=access.department_ids
+                ).values_list("measure_id", flat=True)
+            )
         return access
 
     @property
@@ -128,16 +155,29 @@ class Access:
     def visible_counties(self) -> QuerySet[County]:
         if self.sees_whole_province:
             return County.objects.all()
-        return County.objects.filter(pk__in=self.county_ids) | County.objects.filter(
-            prefecture_id__in=self.prefecture_ids
-        )
+        return County.objects.filter(
+            pk__in=self.county_ids | self.department_county_ids
+        ) | County.objects.filter(prefecture_id__in=self.prefecture_ids)
 
     def can_see_county(self, county: County) -> bool:
         return (
             self.sees_whole_province
             or county.pk in self.county_ids
+            or county.pk in self.department_county_ids
             or county.prefecture_id in self.prefecture_ids
         )
+
+    def can_see_measure(self, measure_id: int) -> bool:
+        return self.measure_ids is None or measure_id in self.measure_ids
+
+    @property
+    def is_department(self) -> bool:
+        """A provincial department's user (省直部门)."""
+        return Kind.DEPARTMENT in self.kinds
+
+    @property
+    def is_county_department(self) -> bool:
+        return Kind.COUNTY_DEPARTMENT in self.kinds
 
     def can_report_for(self, county: County) -> bool:
         return county.pk in self.county_ids

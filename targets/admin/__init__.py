@@ -1,4 +1,11 @@
 """The Django admin, open to the three admin duties; every change audited. Importing this package
 registers every model admin (Django's autodiscovery imports ``targets.admin``)."""
 
-from targets.admin import accounts, geography, plan, reporting_setup, supervision  # noqa: F401
+from targets.admin import (  # noqa: F401
+    accounts,
+    geography,
+    plan,
+    reporting_setup,
+    supervision,
+    units,
+)

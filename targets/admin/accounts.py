@@ -1,4 +1,4 @@
-"""The admin of accounts, roles, departments, the security policy and lockouts, under the
+"""The admin of accounts, roles, the security policy and lockouts, under the
 rule of the three admin duties (targets.accounts.duties)."""
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
@@ -28,7 +28,6 @@ from targets.admin.base import AuditedAdmin, RoleGated, SingletonAdmin
 from targets.audit import trail
 from targets.models import (
     AuditRecord,
-    Department,
     Role,
     SecuritySettings,
 )
@@ -36,16 +35,10 @@ from targets.models import (
 User = get_user_model()
 
 
-@admin.register(Department)
-class DepartmentAdmin(AuditedAdmin):
-    list_display = ["code", "name", "name_en"]
-    search_fields = ["code", "name"]
-
-
 class RoleForm(forms.ModelForm):
     class Meta:
         model = Role
-        fields = ["user", "kind", "county", "prefecture", "department"]
+        fields = ["user", "kind", "county", "prefecture", "department", "county_department"]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,8 +62,9 @@ class RoleForm(forms.ModelForm):
             Role.Kind.COUNTY_REPORTER: "county",
             Role.Kind.PREFECTURE_REVIEWER: "prefecture",
             Role.Kind.DEPARTMENT: "department",
+            Role.Kind.COUNTY_DEPARTMENT: "county_department",
         }.get(kind)
-        for scope in ("county", "prefecture", "department"):
+        for scope in ("county", "prefecture", "department", "county_department"):
             if scope == needed and not cleaned.get(scope):
                 self.add_error(scope, _("此角色须指定范围。"))
             elif scope != needed and cleaned.get(scope):
@@ -84,11 +78,17 @@ class RoleAdmin(AuditedAdmin):
 
     editors = frozenset({Role.Kind.SECURITY_ADMIN})
     form = RoleForm
-    list_display = ["user", "kind", "county", "prefecture", "department"]
+    list_display = ["user", "kind", "county", "prefecture", "department", "county_department"]
     list_filter = ["kind", "prefecture"]
-    list_select_related = ["user", "county", "prefecture", "department"]
+    list_select_related = [
+        "user",
+        "county",
+        "prefecture",
+        "department",
+        "county_department__county",
+    ]
     search_fields = ["user__username", "user__first_name", "county__name", "prefecture__name"]
-    autocomplete_fields = ["user", "county", "prefecture", "department"]
+    autocomplete_fields = ["user", "county", "prefecture", "department", "county_department"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = super().get_form(request, obj, change, **kwargs)

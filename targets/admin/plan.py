@@ -63,9 +63,9 @@ class IntegrationAdmin(PlanRecordAdmin):
 @admin.register(Measure)
 class MeasureAdmin(PlanRecordAdmin):
     list_display = ["code", "text", "task_area", "integration_names"]
-    list_filter = ["task_area", "integrations", "lead_departments"]
+    list_filter = ["task_area", "integrations"]
     list_select_related = ["task_area"]
-    filter_horizontal = ["clauses", "integrations", "lead_departments"]
+    filter_horizontal = ["clauses", "integrations"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("integrations")

@@ -1,7 +1,6 @@
 from targets.models.access import (
     ADMIN_KINDS,
     AccountSecurity,
-    Department,
     PasswordHistory,
     Role,
     SecuritySettings,
@@ -33,6 +32,13 @@ from targets.models.progress import (
 )
 from targets.models.province_figures import ProvinceValue
 from targets.models.supervision import Notification, PeriodReopening, SupervisionRules
+from targets.models.units import (
+    CountyDepartment,
+    CountyMeasureDepartment,
+    Department,
+    MeasureDepartment,
+    Responsibility,
+)
 
 __all__ = [
     "ADMIN_KINDS",
@@ -44,6 +50,8 @@ __all__ = [
     "BoundaryMap",
     "Clause",
     "County",
+    "CountyDepartment",
+    "CountyMeasureDepartment",
     "CountyType",
     "Department",
     "Evidence",
@@ -54,6 +62,7 @@ __all__ = [
     "IndicatorValue",
     "Integration",
     "Measure",
+    "MeasureDepartment",
     "NoteVersion",
     "Notification",
     "PasswordHistory",
@@ -64,6 +73,7 @@ __all__ = [
     "ProgressNote",
     "ProvinceValue",
     "Region",
+    "Responsibility",
     "ReturnReply",
     "Role",
     "SecuritySettings",

@@ -1,4 +1,5 @@
-"""Who may do what, where: roles with a scope (a county, a prefecture, a department's measures)."""
+"""Who may do what, where: roles with a scope (a county, a prefecture, a provincial department,
+a county department)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,32 +8,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Department(models.Model):
-    """A provincial department (牵头部门) that leads particular measures."""
-
-    code = models.CharField(_("代码"), max_length=30, unique=True)
-    name = models.CharField(_("名称"), max_length=100)
-    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("省级部门")
-        verbose_name_plural = _("省级部门")
-
-    def __str__(self) -> str:
-        return self.name
-
-
 ADMIN_KINDS = ["system_admin", "security_admin", "audit_admin"]
 
 
 class Role(models.Model):
     class Kind(models.TextChoices):
-        COUNTY_REPORTER = "county_reporter", _("县级填报员")
+        # The county's lead office (县牵头办): assigns measures, checks and submits the notes.
+        COUNTY_REPORTER = "county_reporter", _("县牵头办")
+        # A department of a county (县级部门): drafts the notes of the measures assigned to it.
+        COUNTY_DEPARTMENT = "county_department", _("县级部门")
         PREFECTURE_REVIEWER = "prefecture_reviewer", _("市州审核员")
         PROVINCIAL_REVIEWER = "provincial_reviewer", _("省级审核员")
-        DEPARTMENT = "department", _("省级部门")
+        DEPARTMENT = "department", _("省直部门")
         # The three separated admin duties (三员) of MLPS 2.0; no one holds two of them.
         SYSTEM_ADMIN = "system_admin", _("系统管理员")
         SECURITY_ADMIN = "security_admin", _("安全管理员")
@@ -60,7 +47,20 @@ class Role(models.Model):
         verbose_name=_("市州"),
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("省级部门")
+        "targets.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("省直部门"),
+    )
+    county_department = models.ForeignKey(
+        "targets.CountyDepartment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("县级部门"),
     )
 
     class Meta:
@@ -76,24 +76,35 @@ class Role(models.Model):
                         county__isnull=False,
                         prefecture__isnull=True,
                         department__isnull=True,
+                        county_department__isnull=True,
                     )
                     | Q(
                         kind="prefecture_reviewer",
                         county__isnull=True,
                         prefecture__isnull=False,
                         department__isnull=True,
+                        county_department__isnull=True,
                     )
                     | Q(
                         kind="department",
                         county__isnull=True,
                         prefecture__isnull=True,
                         department__isnull=False,
+                        county_department__isnull=True,
+                    )
+                    | Q(
+                        kind="county_department",
+                        county__isnull=True,
+                        prefecture__isnull=True,
+                        department__isnull=True,
+                        county_department__isnull=False,
                     )
                     | Q(
                         kind__in=["provincial_reviewer", *ADMIN_KINDS],
                         county__isnull=True,
                         prefecture__isnull=True,
                         department__isnull=True,
+                        county_department__isnull=True,
                     )
                 ),
             ),
@@ -103,7 +114,7 @@ class Role(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.county or self.prefecture or self.department
+        scope = self.county or self.prefecture or self.department or self.county_department
         return f"{self.get_kind_display()} {scope}" if scope else str(self.get_kind_display())
 
 

@@ -139,9 +139,6 @@ class Measure(PlanRecord):
         blank=True,
         help_text=_("举措与“四个融合”的对应是本系统的判断,原文未载明。"),
     )
-    lead_departments = models.ManyToManyField(
-        "targets.Department", blank=True, related_name="measures", verbose_name=_("牵头部门")
-    )
 
     class Meta(PlanRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="measure_code_unique")]

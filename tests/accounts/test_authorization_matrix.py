@@ -181,6 +181,8 @@ ADMIN_MATRIX = {
     "targets.countytype": SYSTEM,
     "targets.county": SYSTEM,
     "targets.department": SYSTEM,
+    "targets.countydepartment": SYSTEM,
+    "targets.measuredepartment": SYSTEM,
     "targets.role": SECURITY,
     "auth.user": BOTH,
     "targets.securitysettings": row(302, *[403] * 7, 302, 403),
