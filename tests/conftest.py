@@ -13,7 +13,17 @@ from django.utils import timezone, translation
 
 from targets.demo.seed import seed_demo
 from targets.geography.loader import load_divisions
-from targets.models import County, Department, Prefecture, Role
+from targets.models import (
+    County,
+    CountyDepartment,
+    CountyMeasureDepartment,
+    Department,
+    Measure,
+    MeasureDepartment,
+    Prefecture,
+    Responsibility,
+    Role,
+)
 from targets.plan.loader import load_plan
 from targets.supervision.reporting_setup import setup_reporting
 from tests import components, two_factor
@@ -146,8 +156,41 @@ def provincial_reviewer(db):
 
 @pytest.fixture
 def department_user(db):
+    """The lead department (牵头单位) of T1.1: 省农业农村厅."""
     department = Department.objects.create(code="agri", name="省农业农村厅")
+    MeasureDepartment.objects.create(
+        measure=Measure.objects.get(code="T1.1"),
+        department=department,
+        responsibility=Responsibility.LEAD,
+    )
     return make_user("department_user", Role.Kind.DEPARTMENT, department=department)
+
+
+@pytest.fixture
+def cooperating_department(db):
+    """A cooperating department (配合单位) of T1.1: 省住房城乡建设厅."""
+    department = Department.objects.create(code="housing", name="省住房城乡建设厅")
+    MeasureDepartment.objects.create(
+        measure=Measure.objects.get(code="T1.1"),
+        department=department,
+        responsibility=Responsibility.COOPERATING,
+    )
+    return make_user("cooperating_department", Role.Kind.DEPARTMENT, department=department)
+
+
+@pytest.fixture
+def county_department(jinjiang):
+    """A department of 锦江区 (锦江区发展和改革局), to which the lead office assigned T1.1."""
+    department = CountyDepartment.objects.create(
+        county=jinjiang, code="fgj", name="锦江区发展和改革局"
+    )
+    CountyMeasureDepartment.objects.create(
+        county=jinjiang,
+        measure=Measure.objects.get(code="T1.1"),
+        department=department,
+        responsibility=Responsibility.LEAD,
+    )
+    return make_user("county_department", Role.Kind.COUNTY_DEPARTMENT, county_department=department)
 
 
 @pytest.fixture

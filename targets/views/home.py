@@ -14,7 +14,7 @@ from targets.reporting import todo as todo_list
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each user to their place: reporters to their to-do list, reviewers to the province, the
-    system admin to the plan, the security admin to the roles, the audit admin to the trail."""
+    county departments to their county's report, the system admin to the plan, the security admin to the roles, the audit admin to the trail."""
     access = access_for(request)
     if access.is_system_admin:
         return redirect("plan")
@@ -26,6 +26,10 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("province")
     if access.county_ids:
         return redirect("todo")
+    if access.department_county_ids:
+        return redirect(
+            "report_current", code=County.objects.get(pk=min(access.department_county_ids)).code
+        )
     return render(request, "home/no_role.html", status=403)
 
 

@@ -17,6 +17,8 @@ PERSONAS = [
     "other_prefecture_reviewer",
     "provincial_reviewer",
     "department_user",
+    "cooperating_department",
+    "county_department",
     "admin_user",
     "security_admin",
     "audit_admin",
@@ -34,7 +36,13 @@ def row(
     system,
     security,
     auditor,
+    *,
+    cooperating=None,
+    county_department=None,
 ):
+    """The expected status per persona. The cooperating department sees what the lead department
+    (``department``) sees unless ``cooperating`` says otherwise; the county department of 锦江区
+    is stated for each URL."""
     return dict(
         zip(
             PERSONAS,
@@ -46,6 +54,8 @@ def row(
                 other_prefecture,
                 province,
                 department,
+                department if cooperating is None else cooperating,
+                county_department,
                 system,
                 security,
                 auditor,
@@ -56,7 +66,7 @@ def row(
 
 
 def everyone(status):
-    return row(*[status] * len(PERSONAS))
+    return row(*[status] * 10, county_department=status)
 
 
 # url name: (path, expected GET status per persona). 302 for the anonymous visitor is the login page.
@@ -64,78 +74,123 @@ MATRIX = {
     "home": ("/", everyone(302)),
     "login": ("/login/", everyone(200)),
     "logout": ("/logout/", everyone(405)),
-    "password_change": ("/password/", row(302, *[200] * 9)),
+    "password_change": ("/password/", row(302, *[200] * 9, county_department=200)),
     # Signed in with both factors already: the second step sends on to the home page.
     "two_factor_verify": ("/login/code/", everyone(302)),
-    "two_factor": ("/account/two-factor/", row(302, *[200] * 9)),
+    "two_factor": ("/account/two-factor/", row(302, *[200] * 9, county_department=200)),
     # The admins are enrolled (tests/two_factor.py): enrolling again sends to the account page.
-    "two_factor_enrol": ("/account/two-factor/enrol/", row(302, *[200] * 6, 302, 302, 302)),
+    "two_factor_enrol": (
+        "/account/two-factor/enrol/",
+        row(302, *[200] * 6, 302, 302, 302, county_department=200),
+    ),
     "two_factor_codes": ("/account/two-factor/codes/", everyone(405)),
-    "plan": ("/plan/", row(302, 200, 200, 200, 200, 200, 200, 200, 403, 403)),
+    "plan": (
+        "/plan/",
+        row(302, 200, 200, 200, 200, 200, 200, 200, 403, 403, county_department=200),
+    ),
     # The to-do list is a county's: only those who report for a county have one.
-    "todo": ("/todo/", row(302, 200, 200, *[403] * 7)),
-    "province": ("/province/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
-    "county": ("/counties/510104/", row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404)),
-    "audit": ("/audit/", row(302, *[403] * 8, 200)),
-    "audit_export": ("/audit/export.csv", row(302, *[403] * 8, 200)),
+    "todo": ("/todo/", row(302, 200, 200, *[403] * 7, county_department=403)),
+    "province": (
+        "/province/",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+    ),
+    "county": (
+        "/counties/510104/",
+        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404, county_department=200),
+    ),
+    "audit": ("/audit/", row(302, *[403] * 8, 200, county_department=403)),
+    "audit_export": ("/audit/export.csv", row(302, *[403] * 8, 200, county_department=403)),
     "healthz": ("/healthz", everyone(200)),
     "report_current": (
         "/counties/510104/report/",
-        row(302, 302, 404, 302, 404, 302, 302, 302, 404, 404),
+        row(302, 302, 404, 302, 404, 302, 302, 302, 404, 404, county_department=302),
     ),
     "report": (
         "/counties/510104/report/2026Q3/",
-        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404),
+        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404, county_department=200),
     ),
     "note": (
         "/counties/510104/report/2026Q3/measures/T1.1/",
-        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404),
+        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404, county_department=403),
     ),
     "note_reply": ("/counties/510104/report/2026Q3/measures/T1.1/reply/", everyone(405)),
     "value": (
         "/counties/510104/report/2026Q3/indicators/D01/",
-        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404),
+        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404, county_department=403),
     ),
     "timeline": (
         "/counties/510104/measures/T1.1/",
-        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404),
+        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404, county_department=200),
     ),
-    "evidence": ("/evidence/{evidence}/", row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404)),
-    "review": ("/review/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
+    "evidence": (
+        "/evidence/{evidence}/",
+        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404, county_department=200),
+    ),
+    "review": (
+        "/review/",
+        row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403, county_department=403),
+    ),
     "status_colours": ("/statuses.css", everyone(200)),
-    "grid": ("/province/measures/T1.1/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
+    "grid": (
+        "/province/measures/T1.1/",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+    ),
     "indicator": (
         "/province/indicators/D01/",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
     ),
-    "notes": ("/province/notes/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
+    "notes": (
+        "/province/notes/",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+    ),
     "task_area_grid": (
         "/province/task-areas/T1/",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
     ),
-    "goals": ("/province/goals/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
+    "goals": (
+        "/province/goals/",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+    ),
     "boundaries": (
         "/province/boundaries/0.geojson",
-        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 403),
+        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 403, county_department=403),
     ),
-    "pace_rules": ("/province/pace/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
+    "pace_rules": (
+        "/province/pace/",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+    ),
     "set_language": ("/i18n/setlang/", everyone(302)),
     "values_template": (
         "/values/template.xlsx?period=2026Q3",
-        row(302, 200, 200, 403, 403, 403, 403, 403, 403, 403),
+        row(302, 200, 200, 403, 403, 403, 403, 403, 403, 403, county_department=403),
     ),
-    "values_import": ("/values/import/", row(302, 200, 200, 403, 403, 403, 403, 403, 403, 403)),
-    "briefing": ("/province/briefing/", row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403)),
+    "values_import": (
+        "/values/import/",
+        row(302, 200, 200, 403, 403, 403, 403, 403, 403, 403, county_department=403),
+    ),
+    "briefing": (
+        "/province/briefing/",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+    ),
     "briefing_pdf": (
         "/province/briefing.pdf",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403),
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
     ),
-    "plan_export": ("/plan/workbook.xlsx", row(302, *[403] * 6, 200, 403, 403)),
-    "plan_import": ("/plan/import/", row(302, *[403] * 6, 200, 403, 403)),
-    "late": ("/review/late/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
+    "plan_export": (
+        "/plan/workbook.xlsx",
+        row(302, *[403] * 6, 200, 403, 403, county_department=403),
+    ),
+    "plan_import": ("/plan/import/", row(302, *[403] * 6, 200, 403, 403, county_department=403)),
+    "late": (
+        "/review/late/",
+        row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403, county_department=403),
+    ),
     "remind": ("/review/late/remind/", everyone(405)),
-    "reminder_log": ("/review/reminders/", row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
-    "notifications": ("/notifications/", row(302, *[200] * 9)),
+    "reminder_log": (
+        "/review/reminders/",
+        row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403, county_department=403),
+    ),
+    "notifications": ("/notifications/", row(302, *[200] * 9, county_department=200)),
     "notifications_read_all": ("/notifications/read/", everyone(405)),
     "notification_open": ("/notifications/1/open/", everyone(405)),
 }
@@ -164,8 +219,9 @@ GET_ONLY = [
     "notifications",
 ]
 
-SYSTEM, SECURITY = row(302, *[403] * 6, 200, 403, 403), row(302, *[403] * 7, 200, 403)
-BOTH = row(302, *[403] * 6, 200, 200, 403)
+SYSTEM = row(302, *[403] * 6, 200, 403, 403, county_department=403)
+SECURITY = row(302, *[403] * 7, 200, 403, county_department=403)
+BOTH = row(302, *[403] * 6, 200, 200, 403, county_department=403)
 # Each model in the admin: who opens its list.
 ADMIN_MATRIX = {
     "targets.plan": SYSTEM,
@@ -185,11 +241,11 @@ ADMIN_MATRIX = {
     "targets.measuredepartment": SYSTEM,
     "targets.role": SECURITY,
     "auth.user": BOTH,
-    "targets.securitysettings": row(302, *[403] * 7, 302, 403),
+    "targets.securitysettings": row(302, *[403] * 7, 302, 403, county_department=403),
     "targets.boundarymap": SYSTEM,
     "targets.period": SYSTEM,
     "targets.statusoption": SYSTEM,
-    "targets.supervisionrules": row(302, *[403] * 6, 302, 403, 403),
+    "targets.supervisionrules": row(302, *[403] * 6, 302, 403, 403, county_department=403),
     "targets.periodreopening": SYSTEM,
     "axes.accessattempt": SECURITY,
     "axes.accesslog": SECURITY,
