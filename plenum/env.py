@@ -69,6 +69,25 @@ def get_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def get_redis_url(name: str) -> str | None:
+    """A Redis URL (redis://, rediss:// or unix://), or None where the variable is unset or empty."""
+    value = get(name)
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"{name} scheme {parts.scheme!r} is not supported (use redis://host:port/db)."
+        )
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ImproperlyConfigured(f"{name}={value!r} names no host.")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} has a port that is not a number.") from None
+    return value
+
+
 def parse_database_url(url: str, base_dir: Path) -> dict[str, object]:
     """``postgres://user:pass@host:port/name?opt=v`` or ``sqlite:///path`` to a DATABASES entry."""
     parts = urlsplit(url)

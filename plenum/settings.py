@@ -227,14 +227,26 @@ FORMAT_MODULE_PATH = ["plenum.formats"]
 USE_THOUSAND_SEPARATOR = False
 
 # Caches: "default" in each process (short-lived lookups such as the supervision rules);
-# "shared", a table of the database, for what every app process and server must see alike (the
-# shared page cache of the dashboards and the late view, targets/caching/shared_pages.py).
-CACHES = {
+# "shared" for what every app process and server must see alike (the shared page cache of the
+# dashboards and the late view, targets/caching/shared_pages.py): a table of the database, or
+# Redis where REDIS_URL names one (redis://host:6379/0; rediss:// for TLS). A Redis that does not
+# answer is logged and bypassed, and the pages are counted afresh (targets/caching/backends.py).
+REDIS_URL = env.get_redis_url("REDIS_URL")
+CACHES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "tracker_cache",
         "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+    if REDIS_URL is None
+    else {
+        "BACKEND": "targets.caching.backends.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        # Another installation may share the Redis: its keys have another prefix.
+        "KEY_PREFIX": env.get("REDIS_KEY_PREFIX", "tracker"),
+        # A Redis that hangs must not hold a page for long (seconds).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
 }
 # How long a dashboard's figures may lag what counties send (0: counted afresh every time).

@@ -6,9 +6,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.backends.postgresql.operations import DatabaseOperations
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from targets.demo.seed import seed_demo
@@ -69,6 +71,21 @@ def flush_past_the_audit_triggers():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
+# The shared cache of the tests: the database table, whose entries are rolled back with each test,
+# even where REDIS_URL is set. The tests of tests/caching run on Redis too (tests/caching/conftest.py).
+DATABASE_TABLE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "tracker_cache",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache_in_the_database():
+    with override_settings(CACHES={**settings.CACHES, "shared": DATABASE_TABLE_CACHE}):
         yield
 
 

@@ -20,7 +20,7 @@ from tests.conftest import NOW, make_user
 from tests.notes import saved_note
 from tests.supervision.test_period_lock import rules_form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_cache")]
 CHENGDU = OVERVIEW + "&prefecture=510100"
 NEXT_ROUND = "/province/?period=2026Q4&prefecture=510100"
 LATE = "/review/late/?period=2026Q3&prefecture=510100"
@@ -171,6 +171,7 @@ def test_a_change_to_the_red_statuses_shows_at_once(province, provincial_reviewe
     assert "自评滞后或存在风险" in province.get(LATE).text
 
 
+@pytest.mark.expires_by_the_test_clock
 def test_nothing_is_kept_while_a_change_to_the_rules_reaches_every_process(province, clock):
     rules = rulebook.stored()
     rules.yellow_days_before_deadline = 60

@@ -31,7 +31,7 @@ from tests.notes import new_note
 from tests.querycount import queries_of
 from tests.review.test_review_queue import keys
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_cache")]
 OVERVIEW = "/province/?period=2026Q3"
 GRID = "/province/measures/T1.1/?period=2026Q3"
 
@@ -56,6 +56,7 @@ def clock():
         yield traveller
 
 
+@pytest.mark.expires_by_the_test_clock
 def test_a_submission_shows_once_the_kept_page_expires(
     client_for, provincial_reviewer, reporter, clock
 ):

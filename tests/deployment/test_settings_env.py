@@ -41,6 +41,22 @@ def test_secrets_from_files(monkeypatch, tmp_path: Path):
         env.get("SECRET_KEY")
 
 
+def test_redis_urls(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://cache.local:6380/1")
+    assert env.get_redis_url("REDIS_URL") == "redis://cache.local:6380/1"
+    monkeypatch.setenv("REDIS_URL", "")
+    assert env.get_redis_url("REDIS_URL") is None, "empty: the database table, as when unset"
+    monkeypatch.setenv("REDIS_URL", "http://127.0.0.1:6379")
+    with pytest.raises(ImproperlyConfigured, match="scheme 'http' is not supported"):
+        env.get_redis_url("REDIS_URL")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:port/0")
+    with pytest.raises(ImproperlyConfigured, match="port that is not a number"):
+        env.get_redis_url("REDIS_URL")
+    monkeypatch.setenv("REDIS_URL", "redis:///0")
+    with pytest.raises(ImproperlyConfigured, match="names no host"):
+        env.get_redis_url("REDIS_URL")
+
+
 def test_database_urls(tmp_path: Path):
     postgres = env.parse_database_url(
         "postgres://u:p%40ss@db.local:5433/plenum?sslmode=require", tmp_path
