@@ -20,6 +20,9 @@ max_requests = 5000
 max_requests_jitter = 500
 # Only the reverse proxy on this machine may set X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
+# With LOG_FORMAT=json (the systemd unit) the app logs each request as a JSON line of its own
+# (targets.middleware.RequestLogMiddleware), with the request's id and user: gunicorn's text line
+# would only repeat it in another format.
+accesslog = None if os.environ.get("LOG_FORMAT", "text").strip().lower() == "json" else "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -62,6 +62,15 @@ def get_float(name: str, default: float) -> float:
         raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
 
 
+def get_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = get(name)
+    if value is None:
+        return default
+    if value.strip().lower() not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value.strip().lower()
+
+
 def get_list(name: str, default: list[str]) -> list[str]:
     value = get(name)
     if value is None:

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its id and its line in the log, whatever answers it.
+    "targets.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files get the Permissions-Policy too.
     "targets.middleware.ResponseHeadersMiddleware",
@@ -305,11 +307,25 @@ if env.get_bool("TRUST_X_FORWARDED_PROTO", HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_FAILURE_VIEW = "targets.views.errors.csrf_failure"
 
+# The log goes to standard error (the journal under systemd): lines of text for a developer, or
+# with LOG_FORMAT=json one JSON object a line for the intranet's log collector, each with the id of
+# the request it was written in, and a line per request (id, user, path, status, time in ms; see
+# plenum/logs.py and targets.middleware.RequestLogMiddleware). With text, the development server's
+# and gunicorn's access logs show the requests, and the app's request lines are left out.
+LOG_FORMAT = env.get_choice("LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "plenum.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "plenum.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"]}
+        | ({"formatter": "json"} if LOG_FORMAT == "json" else {})
+    },
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
-    # Sign-ins are in the audit trail; axes' own notes of each attempt would only repeat them.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Sign-ins are in the audit trail; axes' own notes of each attempt would only repeat them.
+        "axes": {"level": "WARNING"},
+        "targets.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }

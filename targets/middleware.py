@@ -1,7 +1,11 @@
 """Session rules: an absolute lifetime, a forced password change, and how an expired session answers
-htmx requests; the second factor; response headers; undecodable input refused before any view."""
+htmx requests; the second factor; response headers; undecodable input refused before any view; each
+request's id and its line in the log."""
 
+import logging
+import re
 import time
+import uuid
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from django.conf import settings
@@ -16,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from plenum import logs
 from targets.accounts import security_policy, two_factor
 from targets.accounts.access import access_for
 from targets.accounts.sessions import PASSWORD_CHANGE_DUE, SIGNED_IN_AT
@@ -23,11 +28,53 @@ from targets.audit import trail
 from targets.http import HtmxHttpRequest
 from targets.models import ADMIN_KINDS
 
+request_log = logging.getLogger("targets.requests")
+# An id that nginx (or another proxy) gave the request: kept if it looks like one, so that a made-up
+# header cannot write lines of its own into the log.
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
 # When the session's idle clock was last restarted; restarted again after this many seconds.
 IDLE_CLOCK_STARTED_AT = "idle_clock_started_at"
 IDLE_CLOCK_RESOLUTION = 60
 # A cookie that outlives the session, so that a request after the session expired can say so.
 MARKER_COOKIE = "had_session"
+
+
+class RequestLogMiddleware:
+    """Gives each request an id (the proxy's X-Request-ID, else a new one), which every log line
+    written while it is served carries and the response repeats, and logs one line per request
+    with the user, path, status and time taken in milliseconds (logger ``targets.requests``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        current = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        token = logs.request_id.set(current)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = current
+            if request_log.isEnabledFor(logging.INFO):
+                user = getattr(request, "user", None)
+                request_log.info(
+                    "%s %s %s",
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "user": user.get_username() if user and user.is_authenticated else None,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )
+            return response
+        finally:
+            logs.request_id.reset(token)
 
 
 class HtmxLoginRedirectMiddleware:

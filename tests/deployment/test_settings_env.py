@@ -57,6 +57,14 @@ def test_redis_urls(monkeypatch):
         env.get_redis_url("REDIS_URL")
 
 
+def test_choices(monkeypatch):
+    monkeypatch.setenv("LOG_FORMAT", "JSON")
+    assert env.get_choice("LOG_FORMAT", "text", ("text", "json")) == "json"
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(ImproperlyConfigured, match="LOG_FORMAT='xml' is not one of text, json"):
+        env.get_choice("LOG_FORMAT", "text", ("text", "json"))
+
+
 def test_database_urls(tmp_path: Path):
     postgres = env.parse_database_url(
         "postgres://u:p%40ss@db.local:5433/plenum?sslmode=require", tmp_path
