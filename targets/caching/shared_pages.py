@@ -15,11 +15,14 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
-from django.db import transaction
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
+
+from targets.caching.backends import ResilientRedisCache
 
 CACHE = "shared"
 GENERATION_KEY = "shared-pages:generation"
@@ -29,6 +32,23 @@ SETTLING_KEY = "shared-pages:settling"
 
 def _cache() -> BaseCache:
     return caches[CACHE]
+
+
+def in_the_database() -> bool:
+    """Whether the shared cache is a table of the database (then it answers when the database does)."""
+    return isinstance(_cache(), DatabaseCache)
+
+
+def answers() -> bool:
+    """Whether the shared cache answers now (for /healthz): Redis a PING, another backend a read."""
+    cache = _cache()
+    if isinstance(cache, ResilientRedisCache):
+        return cache.reachable()
+    try:
+        cache.get(GENERATION_KEY)
+    except (DatabaseError, OSError):
+        return False
+    return True
 
 
 def start_new_generation(*, settling_seconds: int = 0) -> None:
