@@ -56,7 +56,8 @@ def database_url() -> str:
 class AppServer:
     """One gunicorn with the project's config, its output in a log file."""
 
-    def __init__(self, media_root: Path, log: Path):
+    def __init__(self, media_root: Path, log: Path, **settings: str):
+        """``settings``: environment variables beside (or instead of) the test's own."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -71,6 +72,8 @@ class AppServer:
             "GUNICORN_WORKERS": "1",
             "TRUSTED_PROXY_COUNT": "1",
             "PYTHONUNBUFFERED": "1",  # the access log is read while the server runs
+            "LOG_FORMAT": "text",  # gunicorn's access log, which requests_served() counts
+            **settings,
         }
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.output = log.open("wb")
