@@ -94,6 +94,22 @@ FORM_RENDERER = "plenum.form_renderer.Renderer"
 DATABASES = {
     "default": env.parse_database_url(env.get("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR)
 }
+# A streaming replica of the primary (PostgreSQL only), for the reads that may lag: the
+# dashboards, the briefing and the exports (plenum/replica.py). Used while it answers and is at
+# most DATABASE_REPLICA_MAX_LAG_SECONDS behind, as each process checks at most once every
+# DATABASE_REPLICA_CHECK_SECONDS; else those reads go to the primary too.
+DATABASE_REPLICA_URL = env.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    replica = env.parse_database_url(DATABASE_REPLICA_URL, BASE_DIR)
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name a PostgreSQL streaming replica.")
+    # A replica that is away must not hold a page for long; the tests' copy is the primary's.
+    replica["OPTIONS"] = {"connect_timeout": 2} | replica["OPTIONS"]  # type: ignore[operator]
+    DATABASES["replica"] = replica | {"TEST": {"MIRROR": "default"}}
+    del replica
+DATABASE_ROUTERS = ["plenum.replica.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.get_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+DATABASE_REPLICA_CHECK_SECONDS = env.get_int("DATABASE_REPLICA_CHECK_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

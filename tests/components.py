@@ -35,6 +35,17 @@ def redis_answers() -> bool:
         return False
 
 
+def postgres_programs() -> Path | None:
+    """The folder of PostgreSQL's server programs (initdb, pg_ctl, pg_basebackup), to start
+    clusters of a test's own: POSTGRES_BIN, else initdb's on PATH, else Debian's newest."""
+    if os.environ.get("POSTGRES_BIN"):
+        return Path(os.environ["POSTGRES_BIN"])
+    if initdb := shutil.which("initdb"):
+        return Path(initdb).resolve().parent
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else None
+
+
 def redis_cache(location: str) -> dict[str, object]:
     """A shared-cache setting for the Redis at ``location``, under a key prefix of its own, so that
     tests in parallel and other users of the same Redis never see each other's keys."""
@@ -62,6 +73,11 @@ def missing(marker: str) -> str | None:
             return "needs Java, which is not installed (apt-get install default-jre-headless)"
         case "openssl" if shutil.which("openssl") is None:
             return "needs openssl, which is not installed (apt-get install openssl)"
+        case "postgres_server" if postgres_programs() is None:
+            return (
+                "needs PostgreSQL's server programs (initdb, pg_ctl, pg_basebackup; apt-get "
+                "install postgresql, or set POSTGRES_BIN)"
+            )
         case "redis_server" if shutil.which("redis-server") is None:
             return "needs redis-server, which is not installed (apt-get install redis-server)"
         case "redis" if not redis_answers():

@@ -16,9 +16,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plenum import replica
 from targets.dashboards import figures, indicator_page
 from targets.models import (
     REPORTED,
@@ -251,7 +251,7 @@ def build(
     types = _rankings(entries)
     return Briefing(
         period=period,
-        made_at=timezone.now(),
+        made_at=replica.as_of(),
         whole_province=whole_province,
         entries=entries,
         completeness=completeness,

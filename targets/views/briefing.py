@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from plenum.replica import reads_may_lag
 from targets.accounts.access import require_province_view
 from targets.audit import trail
 from targets.dashboards import briefing as briefings
@@ -47,6 +48,7 @@ def _briefing(request: HttpRequest) -> tuple[briefings.Briefing, dict]:
 
 @require_GET
 @login_required
+@reads_may_lag
 def briefing(request: HttpRequest) -> HttpResponse:
     """The briefing as a page, or its annex with ``?export=xlsx`` (or csv)."""
     b, scope = _briefing(request)
@@ -61,6 +63,7 @@ def briefing(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@reads_may_lag
 def briefing_pdf(request: HttpRequest) -> HttpResponse:
     """The briefing as an A4 PDF, typeset by WeasyPrint with the CJK fonts of the system. Its
     links (to the indicators' pages) point at this site."""

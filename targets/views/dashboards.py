@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from plenum import replica
+from plenum.replica import reads_may_lag
 from targets.accounts.access import access_for, require_province_view
 from targets.audit import trail
 from targets.caching import shared_pages
@@ -52,6 +54,7 @@ def _scope(request: HttpRequest, form_class=DashboardFilterForm):
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
+@reads_may_lag
 def overview(request: HtmxHttpRequest) -> HttpResponse:
     """This round across the province (or the region, prefecture, type, task area filtered to):
     completeness, statuses, bottom-line flags, who is furthest behind, the units to drill into,
@@ -117,7 +120,7 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope, rounds) 
         "integration_rows": figures.by_integration(scope),
         "integrations": integrations,
         "crosstab": crosstab,
-        "as_of": timezone.now(),
+        "as_of": replica.as_of(),
         "last_approval": figures.last_approval(scope),
         "query": request.GET.urlencode(),
     }
@@ -150,6 +153,7 @@ def _overview_table(request: HttpRequest, context: dict) -> exports.Table:
 
 @require_GET
 @login_required
+@reads_may_lag
 def grid(request: HttpRequest, measure: str) -> HttpResponse:
     """One measure across the counties in scope: status, percent, age of the last note, not
     reported this round, and disagreement between county and reviewer; as a tile map grouped by
@@ -179,7 +183,7 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
             "groups": groups,
             "boundaries": boundaries,
             "map_chart": figures.map_chart(groups, boundaries) if boundaries else None,
-            "today": timezone.now(),
+            "today": replica.as_of(),
             "query": request.GET.urlencode(),
         }
 
@@ -198,6 +202,7 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
 
 @require_GET
 @login_required
+@reads_may_lag
 def notes(request: HttpRequest) -> HttpResponse:
     """The notes behind a figure of the overview: this round's notes in the scope, by state and,
     for approved ones, by status."""
@@ -237,6 +242,7 @@ def notes(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@reads_may_lag
 def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
     """A whole task area across the counties: one column per measure."""
     form, filters, scope, rounds = _scope(request)
@@ -263,6 +269,7 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
+@reads_may_lag
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
     """An indicator: the trend with the baseline and the 2027 and 2035 target lines, its pace with
     the inputs behind it, the counties ranked within their county type, the values as a table."""
@@ -293,6 +300,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
+@reads_may_lag
 def goals(request: HttpRequest) -> HttpResponse:
     """The goals for 2027 and 2035, each with its indicators and their pace, in the scope."""
     form, filters, scope, _rounds = _scope(request, GoalsFilterForm)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from plenum import replica
 from targets.accounts.access import require_reviewer
 from targets.audit import trail
 from targets.caching import shared_pages
@@ -78,16 +79,17 @@ def late(request: HtmxHttpRequest) -> HttpResponse:
     context = partial(_late_context, request, filters, rounds, counties)
     fmt = exports.requested(request)
     if fmt:
-        data = context()
-        chosen = {
-            **filters,
-            "period": period,
-            "stale_periods": data["stale_periods"],
-            "show": filters.get("show") or "problems",
-            "sort": data["sort"],
-        }
-        table = export_tables.late(period, data["rows"], data["stale_periods"])
-        return exports.response(table, fmt, trail.Export("export.late", request, chosen))
+        with replica.lagging():  # the export may lag; the page, which reminders follow, must not
+            data = context()
+            chosen = {
+                **filters,
+                "period": period,
+                "stale_periods": data["stale_periods"],
+                "show": filters.get("show") or "problems",
+                "sort": data["sort"],
+            }
+            table = export_tables.late(period, data["rows"], data["stale_periods"])
+            return exports.response(table, fmt, trail.Export("export.late", request, chosen))
     table = shared_pages.page_part(
         request,
         "supervision/late.html#late-table",

@@ -65,6 +65,21 @@ def test_a_bad_setting_stops_the_app_naming_the_variable():
     assert "DEBUG='maybe' is not a boolean" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("REDIS_URL", "memcached://127.0.0.1:11211", "REDIS_URL scheme 'memcached'"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT='xml' is not one of text, json"),
+        ("DATABASE_REPLICA_URL", "sqlite:///replica.sqlite3", "must name a PostgreSQL"),
+        ("DATABASE_REPLICA_MAX_LAG_SECONDS", "-5", "below the minimum"),
+    ],
+)
+def test_a_bad_engine_setting_stops_the_app(variable, value, message):
+    result = run_manage("check", DEBUG="true", **{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 @pytest.mark.django_db
 def test_security_headers_and_a_csp_without_unsafe_inline(client):
     response = client.get("/login/")
