@@ -72,6 +72,16 @@ class DashboardFilterForm(forms.Form):
             departments_offered(self.fields["department"], access)
 
 
+class DepartmentCutFilterForm(DashboardFilterForm):
+    """The cut by department: the counties' filters and the round. The departments are its
+    rows, and each department's measures its own, so neither a department, a task area nor an
+    integration is chosen here."""
+
+    department = None  # type: ignore[assignment]
+    task_area = None  # type: ignore[assignment]
+    integration = None  # type: ignore[assignment]
+
+
 class GoalsFilterForm(DashboardFilterForm):
     """The goals cut: the common filters, and the goal horizon."""
 
