@@ -3,6 +3,8 @@ completeness and warning lights across the counties in scope, and one department
 detail. For reviewers (a prefecture's reviewer counts its own counties), the system admin, and a
 provincial department for its own rows."""
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -71,20 +73,17 @@ def departments(request: HtmxHttpRequest) -> HttpResponse:
             "without_lead": list(department_cut.without_lead()) if every else [],
         }
 
-    shared = shared_pages.page_part(
+    shared = partial(
+        shared_pages.page_part,
         request,
-        "dashboards/departments.html#results",
-        _audience(access),
-        context,
+        audience=_audience(access),
+        context=context,
         filters=form.fields,
     )
     if request.htmx:
-        return HttpResponse(shared)
-    return render(
-        request,
-        "dashboards/departments.html",
-        {"form": form, "period": scope.period, "results": shared},
-    )
+        return HttpResponse(shared("dashboards/departments.html#results"))
+    page = {"content": shared("dashboards/departments.html#content"), "period": scope.period}
+    return render(request, "dashboards/departments.html", page)
 
 
 @require_GET
@@ -103,14 +102,15 @@ def department(request: HtmxHttpRequest, code: str) -> HttpResponse:
         (row,) = department_cut.cut(judge, scope.counties, chosen, scope.all_counties)
         return _common(request, form, scope, rounds) | {"row": row, "unit": unit}
 
-    shared = shared_pages.page_part(
+    shared = partial(
+        shared_pages.page_part,
         request,
-        "dashboards/department.html#results",
-        _audience(access),
-        context,
+        audience=_audience(access),
+        context=context,
         filters=form.fields,
     )
     if request.htmx:
-        return HttpResponse(shared)
-    page = {"form": form, "period": scope.period, "unit": unit, "results": shared}
+        return HttpResponse(shared("dashboards/department.html#results"))
+    content = shared("dashboards/department.html#content")
+    page = {"content": content, "period": scope.period, "unit": unit}
     return render(request, "dashboards/department.html", page)
