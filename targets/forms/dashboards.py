@@ -83,7 +83,10 @@ class DepartmentCutFilterForm(DashboardFilterForm):
 
 
 class GoalsFilterForm(DashboardFilterForm):
-    """The goals cut: the common filters, and the goal horizon."""
+    """The goals cut: the common filters, and the goal horizon. Indicators belong to goals, not
+    to measures, so no department is chosen here."""
+
+    department = None  # type: ignore[assignment]
 
     horizon = forms.TypedChoiceField(
         label=_("目标年份"),

@@ -172,3 +172,9 @@ def test_filtered_pages_keep_their_query_counts(
         saved_note(county, "T1.1", State.APPROVED, author=reporter)
         saved_note(county, "T2.1", State.SUBMITTED, author=reporter)
     assert [queries_of(client, path) for path in paths] == before
+
+
+def test_the_goals_page_offers_no_department(client_for, provincial_reviewer, round_):
+    """Indicators belong to goals, not to measures: a department would choose nothing there."""
+    response = client_for(provincial_reviewer).get("/province/goals/")
+    assert "department" not in response.context["form"].fields
