@@ -3,6 +3,7 @@ completeness and lights in the counties the user sees; one department in detail;
 them; a fixed number of queries."""
 
 import pytest
+from django.conf import settings
 
 from targets.models import (
     County,
@@ -208,3 +209,17 @@ def test_a_change_to_the_matrix_shows_at_once(client_for, provincial_reviewer, d
     response = client.get(CUT)
     assert "rows" in response.context  # rendered again, not kept
     assert rows_of(response)["agri"].leads == 2
+
+
+def test_the_cut_reads_in_english(client_for, provincial_reviewer, round_):
+    client = client_for(provincial_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    cut = client.get(CUT)
+    assert "By responsible department" in cut.text
+    assert "Measures led" in cut.text
+    detail = client.get("/province/departments/finance/?period=2026Q3")
+    assert "measures" in detail.text
+    assert "Measures led" not in detail.text  # the list's, not the detail's
+    assert "Cooperating" in detail.text
+    assert "Warning lights (counties)" in detail.text
+    assert "(demo)" in client.get("/province/notes/?period=2026Q3").text
