@@ -1,6 +1,7 @@
 """The load benchmark's users (run by bench/load.sh): county reporters who open their round and
-save and submit notes, and provincial reviewers who read the dashboards. Every user also asks for
-/healthz now and then: the minimal view that each page's median is compared with."""
+save and submit notes, provincial reviewers who read the dashboards, and provincial departments
+who read the cut by department and their measures' grids. Every user also asks for /healthz now
+and then: the minimal view that each page's median is compared with."""
 
 import itertools
 import os
@@ -18,6 +19,8 @@ MEASURES = [
     f"T{a}.{m}" for a, n in [(1, 5), (2, 6), (3, 5), (4, 4), (5, 4)] for m in range(1, n + 1)
 ]
 reporters = itertools.count(1)
+departments = itertools.count(1)
+DEPARTMENT_USERS = int(os.environ.get("LOAD_DEPARTMENTS", "5"))  # made by load_setup.py
 signed_in = itertools.count(1)
 # Locust keeps times under 100 ms in whole milliseconds, so a minimal view's 4.4 ms median reads
 # 4 and every ratio to it is off by a tenth: the medians are also taken here from exact times.
@@ -134,6 +137,42 @@ class Reviewer(SignedIn):
     @task(1)
     def late(self) -> None:
         self.client.get(f"/review/late/?period={PERIOD}", name="late view")
+
+
+class DepartmentUser(SignedIn):
+    """A provincial department (loaddept01…, made by load_setup.py): the cut by department, its
+    own row in detail, and its measures' grids filtered to it."""
+
+    weight = 1
+
+    def on_start(self) -> None:
+        number = (next(departments) - 1) % DEPARTMENT_USERS + 1
+        self.sign_in(f"loaddept{number:02d}", PASSWORD)
+        cut = self.client.get(f"/province/departments/?period={PERIOD}", name="department cut")
+        self.code = re.search(r'href="/province/departments/([^/"]+)/', cut.text).group(1)
+        detail = self.client.get(
+            f"/province/departments/{self.code}/?period={PERIOD}", name="department's measures"
+        )
+        self.measures = sorted(set(re.findall(r'href="/province/measures/([^/"]+)/', detail.text)))
+        self.ready()
+
+    @task(2)
+    def cut(self) -> None:
+        self.client.get(f"/province/departments/?period={PERIOD}", name="department cut")
+
+    @task(2)
+    def detail(self) -> None:
+        self.client.get(
+            f"/province/departments/{self.code}/?period={PERIOD}", name="department's measures"
+        )
+
+    @task(3)
+    def grid(self) -> None:
+        measure = random.choice(self.measures)
+        self.client.get(
+            f"/province/measures/{measure}/?period={PERIOD}&department={self.code}",
+            name="department's grid",
+        )
 
 
 @events.request.add_listener

@@ -91,7 +91,17 @@ def main() -> None:
         reporter, reviewer = Client(port), Client(port)
         reporter.sign_in("load001", os.environ.get("LOAD_PASSWORD", "Bench-Load-2027!"))
         reviewer.sign_in("province", os.environ.get("LOAD_REVIEWER_PASSWORD", "Sichuan-2027"))
-        county = re.search(r"/counties/(\d{6})/", reporter.request("GET", "/")[1]).group(1)
+        department = Client(port)
+        department.sign_in("loaddept01", os.environ.get("LOAD_PASSWORD", "Bench-Load-2027!"))
+        cut = department.request("GET", f"/province/departments/?period={PERIOD}")[2].decode()
+        code = re.search(r'href="/province/departments/([^/"]+)/', cut).group(1)
+        own = f"/province/departments/{code}/?period={PERIOD}"
+        measure = re.search(
+            r'href="/province/measures/([^/"]+)/', department.request("GET", own)[2].decode()
+        ).group(1)
+        # The home page sends a reporter to the to-do list, whose links name the county.
+        todo = reporter.request("GET", "/todo/")[2].decode()
+        county = re.search(r"/counties/(\d{6})/", todo).group(1)
         pages = [
             ("minimal view (/healthz)", reporter, "/healthz"),
             ("province overview", reviewer, f"/province/?period={PERIOD}"),
@@ -100,6 +110,14 @@ def main() -> None:
             ("reporter's page", reporter, f"/counties/{county}/report/{PERIOD}/"),
             ("note form", reporter, f"/counties/{county}/report/{PERIOD}/measures/T1.1/"),
             ("review queue", reviewer, "/review/"),
+            ("department cut", department, f"/province/departments/?period={PERIOD}"),
+            ("department's measures", department, own),
+            (
+                "department's grid",
+                department,
+                f"/province/measures/{measure}/?period={PERIOD}&department={code}",
+            ),
+            ("department cut, reviewer", reviewer, f"/province/departments/?period={PERIOD}"),
         ]
         times: dict[str, list[float]] = {name: [] for name, _client, _path in pages}
         for _round in range(ROUNDS):

@@ -1,6 +1,8 @@
 """Server time of a county's round as its reporter works through it, and of the reviewers' pages,
 at Sichuan scale: the note form and a draft saved, the reporter's page (after the save, and again
-with nothing changed), the review queue, the province overview and the 183-county grid.
+with nothing changed), the review queue, the province overview and the 183-county grid; and, where
+bench/load_setup.py made its departments, the cut by department and a department's grid as its
+own user (loaddept01) sees them.
 
 Run against a PostgreSQL database filled by `seed_demo --scale sichuan` (see bench/README.md):
 
@@ -93,13 +95,35 @@ def steps() -> list[Callable[[Times], None]]:
     def asks(name: str, client: Client, url: str) -> Callable[[Times], None]:
         return lambda times: timed(times, name, lambda: client.get(url))
 
-    return [
+    found = [
         edit,
         asks("reporter's page, after a save", reporter, PAGE),
         asks("reporter's page, unchanged", reporter, PAGE),
         asks("review queue", reviewer, "/review/"),
         asks("province overview", reviewer, f"/province/?period={PERIOD}"),
         asks("183-county grid", reviewer, f"/province/measures/T1.1/?period={PERIOD}"),
+    ]
+    department_user = users.filter(username="loaddept01").first()
+    if department_user is None:
+        return found  # bench/load_setup.py not run: no department to ask as
+    department = Client()
+    department.force_login(department_user)
+    cut = department.get(f"/province/departments/?period={PERIOD}").content.decode()
+    code = re.search(r'href="/province/departments/([^/"]+)/', cut).group(1)
+    own = f"/province/departments/{code}/?period={PERIOD}"
+    measure = re.search(
+        r'href="/province/measures/([^/"]+)/', department.get(own).content.decode()
+    ).group(1)
+    return [
+        *found,
+        asks("department cut", department, f"/province/departments/?period={PERIOD}"),
+        asks("department's measures", department, own),
+        asks(
+            "department's grid",
+            department,
+            f"/province/measures/{measure}/?period={PERIOD}&department={code}",
+        ),
+        asks("department cut, reviewer", reviewer, f"/province/departments/?period={PERIOD}"),
     ]
 
 

@@ -11,7 +11,15 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from targets.models import County, Evidence, MeasureDepartment, Prefecture, Region, Role
+from targets.models import (
+    County,
+    Department,
+    Evidence,
+    MeasureDepartment,
+    Prefecture,
+    Region,
+    Role,
+)
 from targets.models.localized import in_language
 
 Kind = Role.Kind
@@ -263,3 +271,27 @@ def require_audit_view(request: HttpRequest) -> Access:
 def require_system_admin(request: HttpRequest) -> Access:
     """For editing the plan outside the admin (its workbook): the system admin."""
     return _require(request, lambda access: access.is_system_admin)
+
+
+def sees_every_department(access: Access) -> bool:
+    """Reviewers and the system admin see the cut by department whole; a provincial department's
+    user sees its own department(s) there, and no other."""
+    return access.reviews or access.is_system_admin
+
+
+def require_department_cut(request: HttpRequest) -> Access:
+    """For the overview's cut by department: reviewers, the system admin and the provincial
+    departments (their own rows)."""
+    return _require(
+        request,
+        lambda access: sees_every_department(access) or bool(access.department_ids),
+    )
+
+
+def department_for_user(request: HttpRequest, code: str) -> Department:
+    """A provincial department of the cut by ``code``: 404 for one the user may not see."""
+    access = require_department_cut(request)
+    department = get_object_or_404(Department, code=code)
+    if not sees_every_department(access) and department.pk not in access.department_ids:
+        raise Http404
+    return department

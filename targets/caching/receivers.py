@@ -1,6 +1,6 @@
 """Every receiver that starts a new generation of the shared page cache. They listen to the
 domain: the saves and deletions of the records the pages show besides notes and values (the plan,
-the divisions, the periods, the statuses), and the changes the domain announces itself
+the divisions, the periods, the statuses, the departments and the measures they answer for), and the changes the domain announces itself
 (targets.models.changes). Nothing in the domain calls the cache.
 
 Notes and values start a new generation when they are reviewed; a county's own saves reach the
@@ -17,11 +17,13 @@ from targets.models import (
     Clause,
     County,
     CountyType,
+    Department,
     Goal,
     Indicator,
     IndicatorTarget,
     Integration,
     Measure,
+    MeasureDepartment,
     Period,
     PeriodReopening,
     Plan,
@@ -39,6 +41,8 @@ SHOWN = [
     TaskArea,
     Integration,
     Measure,
+    Department,
+    MeasureDepartment,
     BottomLine,
     Indicator,
     IndicatorTarget,

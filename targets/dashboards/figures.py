@@ -28,6 +28,7 @@ from targets.models import (
 from targets.reporting import links
 from targets.supervision import rulebook
 from targets.supervision.lights import CountyLight, Judge, Light, Slot
+from targets.units import assigned
 
 APPROVED = Q(state=State.APPROVED)
 
@@ -294,10 +295,11 @@ def scope_from(
     filters: dict, counties: QuerySet[County], period: Period, whole_province: bool = False
 ) -> Scope:
     """The counties visible to the user (``whole_province`` when that is all of them), narrowed by
-    the filters; the plan's measures, likewise."""
+    the filters; the plan's measures, likewise (a department: those it leads or cooperates on)."""
     county_filters = ("region", "prefecture", "county_type", "flag")
     all_counties = whole_province and not any(filters.get(f) for f in county_filters)
-    all_measures = not (filters.get("task_area") or filters.get("integration"))
+    measure_filters = ("task_area", "integration", "department")
+    all_measures = not any(filters.get(f) for f in measure_filters)
     if filters.get("region"):
         counties = counties.filter(prefecture__region=filters["region"])
     if filters.get("prefecture"):
@@ -311,6 +313,8 @@ def scope_from(
         measures = measures.filter(task_area=filters["task_area"])
     if filters.get("integration"):
         measures = measures.filter(integrations=filters["integration"])
+    if filters.get("department"):
+        measures = measures.filter(pk__in=assigned.measures_of(filters["department"]))
     return Scope(period, counties, measures, all_counties, all_measures)
 
 
@@ -392,22 +396,29 @@ def map_chart(groups, boundaries) -> dict:
     }
 
 
-def task_area_grid(area: TaskArea, judge: Judge, counties: QuerySet[County]):
-    """The task area's measures (columns) across the counties (rows, grouped by prefecture):
-    this round's note of each county on each measure, and the county's light on the area."""
+def task_area_grid(
+    area: TaskArea,
+    judge: Judge,
+    counties: QuerySet[County],
+    measures: QuerySet[Measure] | None = None,
+):
+    """The task area's measures (columns; of ``measures`` only, where the filters chose some)
+    across the counties (rows, grouped by prefecture): this round's note of each county on each
+    measure, and the county's light on the measures shown."""
     period = judge.period
-    measures = list(area.measures.order_by("order"))
+    chosen = area.measures.all() if measures is None else measures.filter(task_area=area)
+    columns = list(chosen.order_by("order"))
     notes = {
         (n.county_id, n.measure_id): n
         for n in ProgressNote.objects.filter(
-            period=period, county__in=counties, measure__in=measures
+            period=period, county__in=counties, measure__in=columns
         )
         .select_related("status")
         .order_by()
     }
     groups: dict = {}
     for county in counties.select_related("prefecture").order_by("code"):
-        row = [notes.get((county.pk, measure.pk)) for measure in measures]
+        row = [notes.get((county.pk, measure.pk)) for measure in columns]
         light = judge.county(judge.slot(Slot.of(note)) for note in row)
         groups.setdefault(county.prefecture, []).append((county, light, row))
-    return measures, list(groups.items())
+    return columns, list(groups.items())

@@ -4,6 +4,7 @@ filters."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from targets.forms.dashboards import by_department, departments_offered
 from targets.forms.fields import LATEST_PAST_DEADLINE, RoundChoiceField, by_code, round_by_code
 from targets.models import Period, Prefecture
 from targets.supervision import reminders
@@ -13,6 +14,7 @@ from targets.supervision.late_view import SORTS
 class LateFilterForm(forms.Form):
     period = round_by_code(empty_label=LATEST_PAST_DEADLINE)
     prefecture = by_code(_("市州"), Prefecture.objects.all())
+    department = by_department()
     stale_periods = forms.IntegerField(
         label=_("连续几期未报算长期未报"), min_value=1, max_value=12, required=False
     )
@@ -27,9 +29,10 @@ class LateFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, prefectures, **kwargs):
+    def __init__(self, *args, prefectures, access, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["prefecture"].queryset = prefectures
+        departments_offered(self.fields["department"], access)
 
 
 class RemindForm(forms.Form):

@@ -200,6 +200,16 @@ class Notification(models.Model):
         related_name="+",
         verbose_name=_("县(市、区)"),
     )
+    # A reminder to a county department's users about the measures its lead office assigned to
+    # it (``pending`` then counts those alone); None for one to the county's lead office.
+    county_department = models.ForeignKey(
+        "targets.CountyDepartment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("县级部门"),
+    )
     # The reminders' figures; None for a decision and a digest.
     days = models.IntegerField(
         _("距截止日期天数"), null=True, blank=True, help_text=_("负数为截止前,正数为逾期。")

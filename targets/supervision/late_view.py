@@ -74,11 +74,21 @@ def recent_periods(period: Period, count: int) -> list[Period]:
 
 
 def late_rows(
-    period: Period, counties: QuerySet[County], today: datetime.date, stale_periods: int
+    period: Period,
+    counties: QuerySet[County],
+    today: datetime.date,
+    stale_periods: int,
+    measures: QuerySet[Measure] | None = None,
 ) -> list[LateRow]:
-    measures = Measure.objects.all()
+    """Each county's row; on ``measures`` only where given (a department's), every figure and
+    the light then counting those measures alone."""
+    chosen = measures is not None
+    measures = Measure.objects.all() if measures is None else measures
     slots = measures.count()
-    round_notes = ProgressNote.objects.filter(period=period, county__in=counties)
+    notes = (
+        ProgressNote.objects.filter(measure__in=measures) if chosen else ProgressNote.objects.all()
+    )
+    round_notes = notes.filter(period=period, county__in=counties)
     this_round: dict[int, RoundCounts] = {
         row["county"]: row
         for row in round_notes.values("county")
@@ -91,13 +101,13 @@ def late_rows(
     }
     window = recent_periods(period, stale_periods)
     covered = dict(
-        ProgressNote.objects.filter(period__in=window, county__in=counties, state__in=REPORTED)
+        notes.filter(period__in=window, county__in=counties, state__in=REPORTED)
         .values_list("county")
         .annotate(n=Count("measure", distinct=True))
         .order_by()
     )
     # The latest submission of each county: one index lookup per county, not a scan of every note.
-    latest = ProgressNote.objects.filter(county=OuterRef("pk"), submitted_at__isnull=False)
+    latest = notes.filter(county=OuterRef("pk"), submitted_at__isnull=False)
     last_submitted = dict(
         counties.annotate(
             at=Subquery(latest.order_by("-submitted_at").values("submitted_at")[:1])

@@ -4,12 +4,16 @@ county's reviewers are told too, once a round. Reviewers can also send a reminde
 reminder is a Notification (the in-app message and the log) and, where the user has an address,
 an email. A second run on the same day finds its reminders made and sends nothing twice.
 
+The reminder goes to whoever holds the work as well as to the county's lead office (县牵头办):
+on the same days, the users of each county department that leads measures still due (as its lead
+office assigned them) are told of those measures alone.
+
 "Due" means the round's measures without a submitted or approved note: a draft, a return not
 answered, or nothing. A county with everything submitted gets nothing."""
 
 import datetime
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -37,6 +41,7 @@ from targets.models import (
 from targets.supervision import rulebook
 from targets.supervision.periods import in_cadence
 from targets.supervision.rulebook import Rules
+from targets.units import assigned
 
 log = logging.getLogger(__name__)
 Kind = Notification.Kind
@@ -77,6 +82,32 @@ def reporters_of(county_ids: list[int]) -> dict[int, list[User]]:
     for role in roles:
         # A reporter's role always names its county (the role_scope_matches_kind constraint).
         found.setdefault(role.county_id, []).append(role.user)  # type: ignore[arg-type]
+    return found
+
+
+@dataclass
+class Holder:
+    """A county department's users and the measures still due that the department leads."""
+
+    county_id: int
+    department_id: int
+    users: list[User]
+    measures: list[Measure]
+
+
+def holders_of(pending: dict[int, list[Measure]]) -> list[Holder]:
+    """The county departments holding measures still due (``pending``, by county), with their
+    active users; a department with none of them due, or with no users, is left out."""
+    leads = assigned.county_leads(pending)
+    users = assigned.county_department_users(
+        department_id for departments in leads.values() for department_id in departments
+    )
+    found = []
+    for county_id, departments in leads.items():
+        for department_id, held in sorted(departments.items()):
+            due = [m for m in pending[county_id] if m.pk in held]
+            if due and users.get(department_id):
+                found.append(Holder(county_id, department_id, users[department_id], due))
     return found
 
 
@@ -153,6 +184,17 @@ def send_due_reminders(today: datetime.date) -> RunResult:
                         pending=len(pending[county_id]),
                         **common,
                     )
+            for holder in holders_of(pending):
+                for user in holder.users:
+                    _make(
+                        result,
+                        recipient=user,
+                        kind=kind,
+                        county_id=holder.county_id,
+                        county_department_id=holder.department_id,
+                        pending=len(holder.measures),
+                        **common,
+                    )
         if escalate:
             # Once a round: escalations of earlier days are left alone, today's count as made.
             earlier = Notification.objects.filter(period=period, kind=Kind.ESCALATION)
@@ -222,27 +264,47 @@ def send_manual(
     request: HttpRequest | None = None,
 ) -> list[Notification]:
     """A reviewer's reminder to the reporters of the counties that still have something due in
-    the round; counties with everything submitted are skipped. Recorded in the audit trail."""
+    the round (and to the county departments that hold measures of it); counties with everything
+    submitted are skipped. Recorded in the audit trail."""
     pending = pending_measures(period, County.objects.filter(pk__in=[c.pk for c in counties]))
     reporters = reporters_of(list(pending))
+    holders: dict[int, list[Holder]] = {}
+    for holder in holders_of(pending):
+        holders.setdefault(holder.county_id, []).append(holder)
     sent: list[Notification] = []
     with transaction.atomic():
         for county in counties:
-            users = reporters.get(county.pk, []) if county.pk in pending else []
+            if county.pk not in pending:
+                continue
+            common = {
+                "kind": Kind.MANUAL,
+                "period": period,
+                "county": county,
+                "days": (today - period.deadline).days,
+                "message": message,
+                "sender": sender,
+                "sent_on": today,
+            }
+            to_county = reporters.get(county.pk, [])
+            sent.extend(
+                Notification.objects.create(
+                    recipient=user, pending=len(pending[county.pk]), **common
+                )
+                for user in to_county
+            )
+            to_departments = [
+                (user, holder) for holder in holders.get(county.pk, []) for user in holder.users
+            ]
             sent.extend(
                 Notification.objects.create(
                     recipient=user,
-                    kind=Kind.MANUAL,
-                    period=period,
-                    county=county,
-                    days=(today - period.deadline).days,
-                    pending=len(pending[county.pk]),
-                    message=message,
-                    sender=sender,
-                    sent_on=today,
+                    county_department_id=holder.department_id,
+                    pending=len(holder.measures),
+                    **common,
                 )
-                for user in users
+                for user, holder in to_departments
             )
+            users = to_county + [user for user, _holder in to_departments]
             if users:
                 trail.record(
                     "reminder.manual",
@@ -271,7 +333,12 @@ def describe(notification: Notification) -> str:
         "days": abs(named(n.days)),
         "pending": named(n.pending),
     }
-    if n.kind == Kind.DUE_SOON:
+    if n.county_department_id is not None and n.kind in HOLDER_KINDS:
+        text = HOLDER_KINDS[n.kind]()
+        if n.kind == Kind.MANUAL:
+            # A reminder by hand always has its sender (send_manual), kept by on_delete=PROTECT.
+            values["sender"] = n.sender.get_full_name() or n.sender.get_username()  # type: ignore[union-attr]
+    elif n.kind == Kind.DUE_SOON:
         text = _(
             "%(county)s %(period)s 的进展填报将于 %(deadline)s 截止(还有%(days)d天),尚有%(pending)d项举措未提交。"
         )
@@ -291,6 +358,23 @@ def describe(notification: Notification) -> str:
         text = _("%(sender)s 催办:%(county)s %(period)s 尚有%(pending)d项举措未提交。")
     words = text % values
     return f"{words} {n.message}" if n.message else words
+
+
+# What a county department's users are told: the measures their lead office assigned to them.
+HOLDER_KINDS: dict[str, Callable[[], str]] = {
+    Kind.DUE_SOON: lambda: _(
+        "%(county)s %(period)s 的进展填报将于 %(deadline)s 截止(还有%(days)d天),本部门承担的举措尚有%(pending)d项未提交。"
+    ),
+    Kind.DUE_TODAY: lambda: _(
+        "%(county)s %(period)s 的进展填报今天截止,本部门承担的举措尚有%(pending)d项未提交。"
+    ),
+    Kind.OVERDUE: lambda: _(
+        "%(county)s %(period)s 的进展填报已逾期%(days)d天(截止日期 %(deadline)s),本部门承担的举措尚有%(pending)d项未提交,请尽快填报。"
+    ),
+    Kind.MANUAL: lambda: _(
+        "%(sender)s 催办:%(county)s %(period)s 本部门承担的举措尚有%(pending)d项未提交。"
+    ),
+}
 
 
 def link(notification: Notification) -> str:
@@ -333,14 +417,22 @@ def link_digest(items: list[Notification]) -> str:
     return f"{late}?period={codes.pop()}" if len(codes) == 1 else late
 
 
-def _pending_lists(notifications: list[Notification]) -> dict[tuple[int, int], list[Measure]]:
-    """The measures due, by (period, county) of the notifications."""
-    lists: dict[tuple[int, int], list[Measure]] = {}
+def _pending_lists(
+    notifications: list[Notification],
+) -> dict[tuple[int, int, int | None], list[Measure]]:
+    """The measures due, by (period, county, county department) of the notifications: a county
+    department's are those it leads, its lead office's (department None) all of them."""
+    lists: dict[tuple[int, int, int | None], list[Measure]] = {}
     for period in {n.period for n in notifications if n.period is not None}:
         counties = County.objects.filter(
             pk__in={n.county_id for n in notifications if n.period == period}
         )
-        lists |= {(period.pk, c): m for c, m in pending_measures(period, counties).items()}
+        pending = pending_measures(period, counties)
+        lists |= {(period.pk, c, None): m for c, m in pending.items()}
+        if any(n.county_department_id for n in notifications if n.period == period):
+            lists |= {
+                (period.pk, h.county_id, h.department_id): h.measures for h in holders_of(pending)
+            }
     return lists
 
 
@@ -386,7 +478,10 @@ def _messages(
             body = [
                 line
                 for n in batch
-                for line in _email_text(n, pending.get((n.period_id, n.county_id)))  # type: ignore[arg-type]
+                for line in _email_text(
+                    n,
+                    pending.get((n.period_id, n.county_id, n.county_department_id)),  # type: ignore[arg-type]
+                )
             ]
             yield (
                 EmailMessage(

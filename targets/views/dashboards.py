@@ -104,7 +104,7 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope, rounds) 
         "crumb_region": filters.get("region") or (prefecture.region if prefecture else None),
         "completeness": completeness,
         "status_mix": status_mix,
-        "measures": Measure.objects.select_related("task_area").order_by("order"),
+        "measures": scope.measures.select_related("task_area").order_by("order"),
         "status_chart": {
             "type": "bar",
             "labels": [s.label for s, _n in status_mix],
@@ -248,7 +248,9 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
     form, filters, scope, rounds = _scope(request)
     area = get_object_or_404(TaskArea, code=code)
     judge = lights.Judge(scope.period, timezone.localdate())
-    measures, groups = figures.task_area_grid(area, judge, scope.counties)
+    measures, groups = figures.task_area_grid(
+        area, judge, scope.counties, None if scope.all_measures else scope.measures
+    )
     fmt = exports.requested(request)
     if fmt:
         table = export_tables.task_area_grid(area, scope.period, measures, groups)

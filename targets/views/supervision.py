@@ -24,6 +24,7 @@ from targets.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from targets.models import Notification, Prefecture
 from targets.spreadsheets import export_tables, exports
 from targets.supervision import late_view, periods, reminders
+from targets.units import assigned
 
 DEFAULT_STALE_PERIODS = 2
 
@@ -34,7 +35,7 @@ def _late_scope(request: HttpRequest):
     access = require_reviewer(request)
     counties = access.reviewable_counties()
     prefectures = Prefecture.objects.filter(pk__in=counties.values("prefecture"))
-    form = LateFilterForm(request.GET, prefectures=prefectures)
+    form = LateFilterForm(request.GET, prefectures=prefectures, access=access)
     filters = form.cleaned_data if form.is_valid() else {}
     rounds = periods.for_review(timezone.localdate(), filters.get("period"))
     if rounds is None:
@@ -47,7 +48,9 @@ def _late_scope(request: HttpRequest):
 def _late_context(request: HttpRequest, filters: dict, rounds, counties) -> dict:
     today, period = timezone.localdate(), rounds.shown
     stale_periods = filters.get("stale_periods") or DEFAULT_STALE_PERIODS
-    rows = late_view.late_rows(period, counties, today, stale_periods)
+    department = filters.get("department")
+    measures = assigned.measures_of(department) if department else None
+    rows = late_view.late_rows(period, counties, today, stale_periods, measures)
     if filters.get("show") != "all":
         rows = [row for row in rows if row.has_problem]
     sort = filters.get("sort") or "light"

@@ -98,6 +98,15 @@ MATRIX = {
         "/counties/510104/",
         row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404, county_department=200),
     ),
+    # The cut by department: a department sees its own rows; another department's is not found.
+    "department": (
+        "/province/departments/finance/",
+        row(302, 403, 403, 200, 200, 200, 404, 200, 403, 403, county_department=403),
+    ),
+    "departments": (
+        "/province/departments/",
+        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+    ),
     "audit": ("/audit/", row(302, *[403] * 8, 200, county_department=403)),
     "audit_export": ("/audit/export.csv", row(302, *[403] * 8, 200, county_department=403)),
     "healthz": ("/healthz", everyone(200)),
@@ -196,6 +205,8 @@ MATRIX = {
 }
 GET_ONLY = [
     "two_factor",
+    "department",
+    "departments",
     "notes",
     "task_area_grid",
     "evidence",
@@ -311,9 +322,26 @@ def evidence(tmp_path, settings, reporter):
     )
 
 
+@pytest.fixture
+def cut_department(db):
+    """A department of the cut by department that none of the personas belongs to: 省财政厅,
+    cooperating on T2.1."""
+    from targets.models import Department, Measure, MeasureDepartment
+
+    department, _new = Department.objects.get_or_create(
+        code="finance", defaults={"name": "省财政厅"}
+    )
+    MeasureDepartment.objects.get_or_create(
+        measure=Measure.objects.get(code="T2.1"),
+        department=department,
+        defaults={"responsibility": "cooperating"},
+    )
+    return department
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_get(as_persona, persona, name, demo, evidence):
+def test_get(as_persona, persona, name, demo, evidence, cut_department):
     path, expected = MATRIX[name]
     path = path.format(evidence=evidence.pk)
     response = as_persona(persona).get(path)

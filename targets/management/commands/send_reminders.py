@@ -8,9 +8,10 @@ from targets.supervision.reminders import send_due_reminders
 
 class Command(BaseCommand):
     help = (
-        "Send the day's reminders (催办) to county reporters, and to reviewers of counties long "
-        "overdue, in the app and by email. Meant for a daily timer; running it again on the "
-        "same day sends nothing twice."
+        "Send the day's reminders (催办) to county reporters (the lead offices) and to the county "
+        "departments holding measures still due, and to reviewers of counties long overdue, in "
+        "the app and by email. Meant for a daily timer; running it again on the same day sends "
+        "nothing twice."
     )
 
     def add_arguments(self, parser) -> None:
