@@ -82,6 +82,4 @@ def seed_units(path: Path = DATA) -> None:
             raise entry.fail("county", f"unknown county {entry.text('county')}")
         unit = _unit(CountyDepartment, {"county": county, "code": entry.text("code")}, entry)
         if divide:
-            _assign(
-                CountyMeasureDepartment, unit, _duties(entry, measures), {"county": county}
-            )
+            _assign(CountyMeasureDepartment, unit, _duties(entry, measures), {"county": county})

@@ -14,10 +14,11 @@ edit, import back after seeing what would change (as the plan workbook does).
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -90,7 +91,8 @@ class UnitChange:
 
     @property
     def labels(self) -> list[str]:
-        return [str(type(self.unit)._meta.get_field(name).verbose_name) for name in self.changed]
+        fields = [type(self.unit)._meta.get_field(name) for name in self.changed]
+        return [str(getattr(f, "verbose_name", f.name)) for f in fields]
 
     def __str__(self) -> str:
         if isinstance(self.unit, CountyDepartment):
@@ -158,7 +160,10 @@ class _Errors:
 
 
 def _unit_values(
-    cells: dict[str, object], error: _Errors, row: int, model
+    cells: dict[str, object],
+    error: _Errors,
+    row: int,
+    model: type[Department] | type[CountyDepartment],
 ) -> dict[str, object] | None:
     """A unit row's code, names and active flag, or None (with errors) when they are wrong."""
     values: dict[str, object] = {name: text(cells[name]) for name in ("code", "name", "name_en")}
@@ -168,8 +173,9 @@ def _unit_values(
             error(row, name, missing)
             ok = False
     for name in ("code", "name", "name_en"):
-        limit = model._meta.get_field(name).max_length
-        if len(str(values[name])) > limit:
+        model_field = model._meta.get_field(name)
+        limit = model_field.max_length if isinstance(model_field, models.CharField) else None
+        if limit is not None and len(str(values[name])) > limit:
             error(row, name, _("最长%(limit)d个字。") % {"limit": limit})
             ok = False
     active = sheets.read_yes_no(cells["is_active"])
@@ -180,7 +186,7 @@ def _unit_values(
     return values if ok else None
 
 
-def _change(unit, values: dict[str, object]) -> UnitChange | None:
+def _change(unit: Department | CountyDepartment, values: dict[str, object]) -> UnitChange | None:
     if unit.pk is None:
         for name, value in values.items():
             setattr(unit, name, value)
@@ -199,11 +205,11 @@ def check(upload: "File[bytes]") -> CheckedUnits:
     return result
 
 
-def _check_departments(result: CheckedUnits, rows: sheets.SheetRows) -> dict[str, dict]:
+def _check_departments(result: CheckedUnits, rows: sheets.SheetRows) -> dict[str, dict[str, Any]]:
     """The departments as the file would leave them: code → {name, is_active, row}."""
     error = _Errors(result, sheets.DEPARTMENTS)
     stored = {d.code: d for d in Department.objects.all()}
-    after: dict[str, dict] = {
+    after: dict[str, dict[str, Any]] = {
         d.code: {"name": d.name, "is_active": d.is_active, "row": None, "unit": d}
         for d in stored.values()
     }
@@ -282,7 +288,9 @@ def _check_county_departments(result: CheckedUnits, rows: sheets.SheetRows) -> N
             result.units.append(change)
 
 
-def _check_matrix(result: CheckedUnits, rows: sheets.SheetRows, departments: dict) -> None:
+def _check_matrix(
+    result: CheckedUnits, rows: sheets.SheetRows, departments: dict[str, dict[str, Any]]
+) -> None:
     error = _Errors(result, sheets.MATRIX)
     measures = {m.code: m for m in Measure.objects.all()}
     by_name: dict[str, list[str]] = defaultdict(list)
@@ -290,29 +298,29 @@ def _check_matrix(result: CheckedUnits, rows: sheets.SheetRows, departments: dic
         by_name[unit["name"]].append(code)
     duties: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # dept → (measure, kind)
     stored: dict[str, list[tuple[str, str]]] = defaultdict(list)  # measure → (dept, kind)
-    for measure, department, kind in MeasureDepartment.objects.values_list(
+    for measure_code, department, kind in MeasureDepartment.objects.values_list(
         "measure__code", "department__code", "responsibility"
     ):
-        stored[measure].append((department, kind))
+        stored[measure_code].append((department, kind))
     seen: dict[str, int] = {}
     divided: set[str] = set()
 
     def unit_of(row: int, key: str, name: str) -> str | None:
         if name in departments:
-            code: str | None = name
+            found: str | None = name
         else:
             codes = by_name.get(name, [])
             if len(codes) > 1:
                 error(row, key, _("有几个单位都叫“%(name)s”,请改填代码。") % {"name": name})
                 return None
-            code = codes[0] if codes else None
-        if code is None:
+            found = codes[0] if codes else None
+        if found is None:
             error(row, key, _("没有名为或代码为“%(name)s”的省直部门。") % {"name": name})
-        elif not departments[code]["is_active"] and not departments[code].get("stops"):
+        elif not departments[found]["is_active"] and not departments[found].get("stops"):
             # (a unit stopped by this very file is refused on its own row, naming its work)
             error(row, key, _("“%(name)s”已停用,不能承担举措。") % {"name": name})
             return None
-        return code
+        return found
 
     for row, cells in rows.rows:
         code = text(cells["measure"])
@@ -399,7 +407,7 @@ def apply(
         departments = {d.code: d for d in Department.objects.all()}
         for division in checked.divisions:
             measure = division.measure
-            before = _division(measure)
+            previous = _division(measure)
             wanted = dict(division.after)
             rows = list(
                 MeasureDepartment.objects.filter(measure=measure).select_related("department")
@@ -422,7 +430,7 @@ def apply(
                 request=request,
                 actor=user,
                 obj=measure,
-                changes={"departments": [before, _division(measure)]},
+                changes={"departments": [previous, _division(measure)]},
             )
     return {"units": len(checked.units), "divisions": len(checked.divisions)}
 
