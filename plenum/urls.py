@@ -19,6 +19,7 @@ from targets.views import (
     review,
     supervision,
     two_factor,
+    units,
 )
 
 urlpatterns = [
@@ -34,6 +35,8 @@ urlpatterns = [
     path("plan/", plan.plan_page, name="plan"),
     path("plan/workbook.xlsx", plan_workbook.plan_export, name="plan_export"),
     path("plan/import/", plan_workbook.plan_import, name="plan_import"),
+    path("units/workbook.xlsx", units.units_export, name="units_export"),
+    path("units/import/", units.units_import, name="units_import"),
     path("province/", dashboards.overview, name="province"),
     path("province/measures/<str:measure>/", dashboards.grid, name="grid"),
     path("province/indicators/<str:code>/", dashboards.indicator, name="indicator"),

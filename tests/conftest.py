@@ -173,12 +173,13 @@ def provincial_reviewer(db):
 
 @pytest.fixture
 def department_user(db):
-    """The lead department (牵头单位) of T1.1: 省农业农村厅."""
+    """The lead department (牵头单位) of T1.1: 省农业农村厅 (in place of the demo's lead, where
+    the demo was seeded first)."""
     department = Department.objects.create(code="agri", name="省农业农村厅")
+    measure = Measure.objects.get(code="T1.1")
+    MeasureDepartment.objects.filter(measure=measure, responsibility=Responsibility.LEAD).delete()
     MeasureDepartment.objects.create(
-        measure=Measure.objects.get(code="T1.1"),
-        department=department,
-        responsibility=Responsibility.LEAD,
+        measure=measure, department=department, responsibility=Responsibility.LEAD
     )
     return make_user("department_user", Role.Kind.DEPARTMENT, department=department)
 
@@ -197,15 +198,16 @@ def cooperating_department(db):
 
 @pytest.fixture
 def county_department(jinjiang):
-    """A department of 锦江区 (锦江区发展和改革局), to which the lead office assigned T1.1."""
-    department = CountyDepartment.objects.create(
-        county=jinjiang, code="fgj", name="锦江区发展和改革局"
+    """A department of 锦江区 (锦江区发展和改革局), to which the lead office assigned T1.1 (the
+    demo's, where the demo was seeded first)."""
+    department, _made = CountyDepartment.objects.get_or_create(
+        county=jinjiang, code="fgj", defaults={"name": "锦江区发展和改革局"}
     )
-    CountyMeasureDepartment.objects.create(
+    CountyMeasureDepartment.objects.update_or_create(
         county=jinjiang,
         measure=Measure.objects.get(code="T1.1"),
-        department=department,
         responsibility=Responsibility.LEAD,
+        defaults={"department": department},
     )
     return make_user("county_department", Role.Kind.COUNTY_DEPARTMENT, county_department=department)
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from targets.admin.base import AuditedAdmin, RoleGated
+from targets.admin.units import MeasureDepartmentInline
 from targets.models import (
     BottomLine,
     Clause,
@@ -66,6 +67,8 @@ class MeasureAdmin(PlanRecordAdmin):
     list_filter = ["task_area", "integrations"]
     list_select_related = ["task_area"]
     filter_horizontal = ["clauses", "integrations"]
+    inlines = [MeasureDepartmentInline]
+    audited_related = ("departments",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("integrations")

@@ -14,9 +14,12 @@ from django.utils import timezone
 
 from targets.audit import trail
 from targets.demo import bulk_insert, synthetic_divisions
+from targets.demo import units as demo_units
 from targets.models import (
     AccountSecurity,
     County,
+    CountyDepartment,
+    Department,
     Indicator,
     IndicatorValue,
     Measure,
@@ -44,6 +47,12 @@ ACCOUNTS = [
     ("chengdu", "成都市审核员(演示)", Role.Kind.PREFECTURE_REVIEWER, "510100"),
     ("jinjiang", "锦江区填报员(演示)", Role.Kind.COUNTY_REPORTER, "510104"),
     ("huili", "会理市填报员(演示)", Role.Kind.COUNTY_REPORTER, "513402"),
+    # A provincial department that leads several measures, and one that cooperates on others
+    # (targets/data/demo_units.toml); a department of each demo county (county code/its code).
+    ("fagai", "省发展改革委(演示)", Role.Kind.DEPARTMENT, "fagai"),
+    ("zhujian", "省住房城乡建设厅(演示)", Role.Kind.DEPARTMENT, "zhujian"),
+    ("jinjiang_fgj", "锦江区发展和改革局(演示)", Role.Kind.COUNTY_DEPARTMENT, "510104/fgj"),
+    ("huili_fgj", "会理市发展和改革局(演示)", Role.Kind.COUNTY_DEPARTMENT, "513402/fgj"),
 ]
 
 # code, name, name_en, unit, direction, level, baseline year and value, range, targets
@@ -106,6 +115,7 @@ def seed_demo(*, reports: bool = True) -> list[str]:
     """Create the demo accounts and indicators, and with ``reports`` a round of demo notes and
     values (again: idempotent); returns the usernames."""
     User = get_user_model()
+    demo_units.seed_units()
     for username, full_name, kind, scope in ACCOUNTS:
         user, _created = User.objects.get_or_create(username=username)
         user.first_name = full_name
@@ -116,6 +126,13 @@ def seed_demo(*, reports: bool = True) -> list[str]:
             scope_fields["county"] = County.objects.get(code=scope)
         elif kind == Role.Kind.PREFECTURE_REVIEWER:
             scope_fields["prefecture"] = Prefecture.objects.get(code=scope)
+        elif kind == Role.Kind.DEPARTMENT:
+            scope_fields["department"] = Department.objects.get(code=scope)
+        elif kind == Role.Kind.COUNTY_DEPARTMENT:
+            county, code = str(scope).split("/")
+            scope_fields["county_department"] = CountyDepartment.objects.get(
+                county__code=county, code=code
+            )
         Role.objects.get_or_create(user=user, kind=kind, **scope_fields)
         # Demo accounts keep their published password, so that the demo works as documented.
         AccountSecurity.objects.update_or_create(

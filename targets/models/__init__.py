@@ -37,7 +37,10 @@ from targets.models.units import (
     CountyMeasureDepartment,
     Department,
     MeasureDepartment,
+    MeasureUnits,
     Responsibility,
+    units_by_measure,
+    units_prefetch,
 )
 
 __all__ = [
@@ -63,6 +66,7 @@ __all__ = [
     "Integration",
     "Measure",
     "MeasureDepartment",
+    "MeasureUnits",
     "NoteVersion",
     "Notification",
     "PasswordHistory",
@@ -81,4 +85,6 @@ __all__ = [
     "StatusOption",
     "SupervisionRules",
     "TaskArea",
+    "units_by_measure",
+    "units_prefetch",
 ]

@@ -1,10 +1,15 @@
 """The Decision as structured records, each anchored to the clause(s) of the source it comes from."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from targets.models.localized import in_language
+
+if TYPE_CHECKING:
+    from targets.models.units import MeasureUnits
 
 
 class Horizon(models.IntegerChoices):
@@ -149,6 +154,14 @@ class Measure(PlanRecord):
     def anchor(self) -> str:
         """The code as an HTML id (a dot would read as a class in a CSS selector)."""
         return self.code.replace(".", "-")
+
+    @property
+    def units(self) -> "MeasureUnits":
+        """The lead (牵头单位) and cooperating (配合单位) provincial departments; prefetch them
+        with ``units_prefetch()`` when reading many measures."""
+        from targets.models.units import MeasureUnits
+
+        return MeasureUnits(self.departments.all())
 
 
 class BottomLine(PlanRecord):

@@ -15,6 +15,7 @@ from targets.models import (
     Measure,
     Plan,
     TaskArea,
+    units_prefetch,
 )
 
 
@@ -29,7 +30,9 @@ def current_plan() -> Plan | None:
 
 
 def task_areas_with_measures(plan: Plan) -> list[TaskArea]:
-    measures = Measure.objects.order_by("order").prefetch_related("integrations", "clauses")
+    measures = Measure.objects.order_by("order").prefetch_related(
+        "integrations", "clauses", units_prefetch()
+    )
     return list(
         TaskArea.objects.filter(plan=plan)
         .order_by("order")

@@ -20,6 +20,7 @@ from targets.models import (
     ProgressNote,
     State,
     TaskArea,
+    units_prefetch,
 )
 from targets.plan.outline import current_plan
 from targets.reporting import links
@@ -125,7 +126,7 @@ def outline() -> Outline:
     plan = current_plan()
     if plan is None:
         return Outline([], [], periods)
-    measures = Measure.objects.order_by("order")
+    measures = Measure.objects.order_by("order").prefetch_related(units_prefetch())
     areas = TaskArea.objects.filter(plan=plan).order_by("order")
     indicators = Indicator.objects.filter(plan=plan, level=Indicator.Level.COUNTY)
     return Outline(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from targets.audit import wording
-from targets.models import ProgressNote
+from targets.models import MeasureUnits, ProgressNote, units_by_measure
 from targets.spreadsheets.exports import Column, Table
 
 
@@ -19,6 +19,12 @@ def _stamp(name: str) -> str:
 
 def _light(light) -> tuple[str, str]:
     return (light.label, light.text) if light else ("", "")
+
+
+def _units(units: dict[int, MeasureUnits], measure_id: int) -> tuple[str, str]:
+    """A measure's lead unit and cooperating units, as two cells (演示 marked)."""
+    found = units.get(measure_id)
+    return (found.lead_text, found.cooperating_text) if found else ("", "")
 
 
 def _counts(light) -> tuple[int, int]:
@@ -236,6 +242,8 @@ def notes(period, rows) -> Table:
         Column(_("市州")),
         Column(_("填报周期")),
         Column(_("举措")),
+        Column(_("牵头单位")),
+        Column(_("配合单位")),
         Column(_("状态")),
         Column(_("进展状态")),
         Column(_("完成进度"), "percent"),
@@ -243,6 +251,8 @@ def notes(period, rows) -> Table:
         Column(_("预警原因")),
         Column(_("进展情况")),
     ]
+
+    units = units_by_measure()
 
     def lines():
         for note, light in rows:
@@ -252,6 +262,7 @@ def notes(period, rows) -> Table:
                 note.county.prefecture.label,
                 round_name,
                 f"{note.measure.code} {note.measure.label}",
+                *_units(units, note.measure_id),
                 note.get_state_display(),
                 note.status.label,
                 note.percent,
@@ -271,6 +282,8 @@ def review_queue(items) -> Table:
         Column(_("市州")),
         Column(_("填报周期")),
         Column(_("内容")),
+        Column(_("牵头单位")),
+        Column(_("配合单位")),
         Column(_("进展状态")),
         Column(_("完成进度"), "percent"),
         Column(_("数值"), "decimal"),
@@ -279,6 +292,8 @@ def review_queue(items) -> Table:
         Column(_("提交时间"), "datetime"),
         Column(_("提交人")),
     ]
+
+    units = units_by_measure()
 
     def lines():
         for item in items:
@@ -292,6 +307,7 @@ def review_queue(items) -> Table:
                 record.county.prefecture.label,
                 record.period.label,
                 f"{subject.code} {subject.label}",
+                *(_units(units, record.measure_id) if note else ("", "")),
                 record.status.label if note else "",
                 record.percent if note else None,
                 None if note else record.value,

@@ -27,6 +27,7 @@ from targets.models import (
     State,
     StatusOption,
     TaskArea,
+    units_prefetch,
 )
 from targets.plan import outline
 from targets.spreadsheets import export_tables, exports
@@ -159,7 +160,10 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     reported this round, and disagreement between county and reviewer; as a tile map grouped by
     prefecture and as a table."""
     form, filters, scope, rounds = _scope(request)
-    measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
+    measure = get_object_or_404(
+        Measure.objects.select_related("task_area").prefetch_related(units_prefetch()),
+        code=measure,
+    )
 
     def grouped() -> list:
         judge = lights.Judge(scope.period, timezone.localdate())

@@ -25,6 +25,7 @@ from targets.models import (
     ProgressNote,
     State,
     StatusOption,
+    units_prefetch,
 )
 from targets.plan.outline import current_plan
 from targets.reporting import report_page, todo
@@ -315,7 +316,10 @@ def value(request: HttpRequest, code: str, period: str, indicator: str) -> HttpR
 def timeline(request: HttpRequest, code: str, measure: str) -> HttpResponse:
     """Every version of every note on one measure in the county, across all periods."""
     county = county_for_user(request, code)
-    measure = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
+    measure = get_object_or_404(
+        Measure.objects.select_related("task_area").prefetch_related(units_prefetch()),
+        code=measure,
+    )
     context = {"county": county, "measure": measure, "notes": report_page.timeline(county, measure)}
     return render(request, "reporting/timeline.html", context)
 

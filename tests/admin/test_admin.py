@@ -67,6 +67,14 @@ def test_editing_a_measure_records_who_and_what_changed(client_for, admin_user):
     form = client.get(f"/admin/targets/measure/{measure.pk}/change/").context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
     data = {k: v for k, v in data.items() if v is not None}
+    data.update(
+        {
+            "departments-TOTAL_FORMS": "0",
+            "departments-INITIAL_FORMS": "0",
+            "departments-MIN_NUM_FORMS": "0",
+            "departments-MAX_NUM_FORMS": "1000",
+        }
+    )
     data["text_en"] = "Expand county powers"
     response = client.post(f"/admin/targets/measure/{measure.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
