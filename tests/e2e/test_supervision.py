@@ -1,5 +1,5 @@
 """Supervision in a real browser: a provincial reviewer finds 锦江区 late on the late view and sends
-it a reminder (催办); the county's reporter sees the unread count in the header, opens the
+it a reminder (催办), which reaches its lead office and its department; the county's reporter sees the unread count in the header, opens the
 notification, lands on the round's report page and sees the county's warning light."""
 
 import re
@@ -27,7 +27,13 @@ def test_a_reminder_sent_from_the_late_view_reaches_the_reporter(
 
     with page.expect_navigation():
         row.get_by_role("button", name=re.compile("^催办")).click()
-    expect(page.locator(".messages")).to_contain_text("已向 1 个县的 1 名填报员发送催办。")
+    # The lead office, and the county department that holds measures of the round (#21).
+    expect(page.locator(".messages")).to_contain_text("已向 1 个县的 2 名填报员发送催办。")
+    reminded = Notification.objects.filter(kind=Notification.Kind.MANUAL, county__code=JINJIANG)
+    assert sorted(reminded.values_list("recipient__username", flat=True)) == [
+        "jinjiang",
+        "jinjiang_fgj",
+    ]
     row = page.locator("#late-table tbody tr").filter(has_text="锦江区")
     today = timezone.localdate()
     expect(row).to_contain_text(f"{today.year}年{today.month}月{today.day}日")  # the last reminder
