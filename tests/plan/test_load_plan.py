@@ -31,7 +31,9 @@ def test_the_decision_is_loaded_whole():
     assert Measure.objects.count() == 24
     per_area = Counter(Measure.objects.values_list("task_area__code", flat=True))
     assert per_area == {"T1": 5, "T2": 6, "T3": 5, "T4": 4, "T5": 4}
-    assert BottomLine.objects.count() == 6
+    assert BottomLine.objects.count() == 7
+    # Stated in the bottom-line sentence of clause 8 beside the six 守住 lines.
+    assert BottomLine.objects.get(code="B7").text == "坚持农民主体地位,尊重群众意愿和首创精神"
     assert set(Integration.objects.values_list("name", flat=True)) == {
         "要素融合",
         "产业融合",
