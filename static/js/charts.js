@@ -1,6 +1,8 @@
 // Charts of the dashboards, drawn with the vendored Apache ECharts from data the page carries in
 // a json_script element (no inline script: the CSP stays strict). Every chart has its data as a
-// table beside it; the chart is a picture of that table.
+// table beside it; the chart is a picture of that table. ECharts is the heaviest script of the
+// app, so it is fetched and parsed only once a chart comes near the viewport: a page whose
+// charts stay out of sight never loads it, and no page waits for it to show its figures.
 (function () {
   "use strict";
 
@@ -104,22 +106,46 @@
 
   const builders = { bar, trend, map };
 
-  function draw(root) {
-    if (!window.echarts) return;
-    for (const element of root.querySelectorAll("[data-chart]")) {
-      const source = document.getElementById(element.dataset.chart);
-      if (!source || window.echarts.getInstanceByDom(element)) continue;
-      const data = JSON.parse(source.textContent);
-      const locale = document.documentElement.lang.startsWith("en") ? "EN" : "ZH";
-      const chart = window.echarts.init(element, null, { renderer: "svg", locale });
-      const option = builders[data.type](data, chart);
-      if (option) chart.setOption({ animation: false, ...option });
-      window.addEventListener("resize", () => {
-        chart.resize();
-        // the layout may depend on the width (slanted labels): laid out again for the new one
-        if (option) chart.setOption(builders[data.type](data, chart));
-      });
+  // The bundle's address, from this script's data-echarts attribute (a hashed static name).
+  const bundle = document.currentScript.dataset.echarts;
+  let loading = null;
+  function loadEcharts() {
+    loading = loading || new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = bundle;
+      script.onload = () => resolve(window.echarts);
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return loading;
+  }
+
+  function drawOne(element, echarts) {
+    const source = document.getElementById(element.dataset.chart);
+    if (!source || !element.isConnected || echarts.getInstanceByDom(element)) return;
+    const data = JSON.parse(source.textContent);
+    const locale = document.documentElement.lang.startsWith("en") ? "EN" : "ZH";
+    const chart = echarts.init(element, null, { renderer: "svg", locale });
+    const option = builders[data.type](data, chart);
+    if (option) chart.setOption({ animation: false, ...option });
+    window.addEventListener("resize", () => {
+      chart.resize();
+      // the layout may depend on the width (slanted labels): laid out again for the new one
+      if (option) chart.setOption(builders[data.type](data, chart));
+    });
+  }
+
+  // Drawn when within a screen's height of the viewport.
+  const nearby = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      nearby.unobserve(entry.target);
+      loadEcharts().then((echarts) => drawOne(entry.target, echarts));
     }
+  }, { rootMargin: "100% 0px" });
+
+  function draw(root) {
+    for (const element of root.querySelectorAll("[data-chart]")) nearby.observe(element);
   }
 
   document.addEventListener("DOMContentLoaded", () => draw(document));

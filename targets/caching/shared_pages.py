@@ -12,6 +12,7 @@ parts, the language and the day."""
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -75,8 +76,8 @@ def _key(*parts: str) -> str:
     return "shared-pages:" + hashlib.sha256("\x1f".join(parts + seen_as).encode()).hexdigest()
 
 
-def _kept_or_rendered(key: str, render: Callable[[], SafeString]) -> SafeString:
-    """The HTML kept under ``key`` in the current generation (one query), or ``render()``, kept."""
+def _kept_or_rendered[T](key: str, render: Callable[[], T]) -> T:
+    """What is kept under ``key`` in the current generation (one query), or ``render()``, kept."""
     found = _cache().get_many([GENERATION_KEY, SETTLING_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
@@ -122,7 +123,16 @@ def fragment_named_by(parts: Iterable[str], render: Callable[[], SafeString]) ->
     return _kept_or_rendered(_key(*parts), render)
 
 
-def audience_of(access) -> tuple:
+def figures_named_by[T](parts: Iterable[str], count: Callable[[], T]) -> T:
+    """``count()`` (figures that several pages show, such as a round's county lights), or its
+    result as kept from an earlier request of the same generation whose ``parts`` were the same;
+    the parts as for fragment_named_by. The result must pickle."""
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return count()
+    return _kept_or_rendered(_key("figures", *parts), count)
+
+
+def audience_of(access) -> tuple[Any, ...]:
     """Who sees the same dashboards: the counties visible, and whether the user reviews (the
     pages then link to the review tools)."""
     if access.sees_whole_province:

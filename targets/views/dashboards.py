@@ -82,6 +82,29 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "dashboards/overview.html", page)
 
 
+# The filters that choose a scope's counties and measures, and so its county lights.
+SCOPE_FILTERS = (
+    "region",
+    "prefecture",
+    "county_type",
+    "flag",
+    "task_area",
+    "integration",
+    "department",
+)
+
+
+def _county_lights(request: HttpRequest, filters: dict, scope, judge) -> dict:
+    """Each county's light in the scope: counted over the round's notes once, and shared by the
+    overview and every measure's grid of the same scope through the shared page cache."""
+    chosen = [getattr(filters.get(name), "pk", filters.get(name)) for name in SCOPE_FILTERS]
+    audience = shared_pages.audience_of(access_for(request))
+    parts = ("county-lights", scope.period.code, repr(audience), repr(chosen))
+    return shared_pages.figures_named_by(
+        parts, lambda: lights.county_lights(judge, scope.counties, scope.measures, scope.notes)
+    )
+
+
 def _overview_context(request: HttpRequest, form, filters: dict, scope, rounds) -> dict:
     level = (
         "county"
@@ -92,7 +115,7 @@ def _overview_context(request: HttpRequest, form, filters: dict, scope, rounds) 
     completeness, status_mix = figures.completeness_and_statuses(scope)
     prefecture = filters.get("prefecture")
     judge = lights.Judge(scope.period, timezone.localdate())
-    county_lights = lights.county_lights(judge, scope.counties, scope.measures, scope.notes)
+    county_lights = _county_lights(request, filters, scope, judge)
     units = figures.by_unit(scope, level)
     figures.attach_lights(units, scope, level, county_lights)
     behind = figures.furthest_behind(scope, county_lights)
@@ -167,7 +190,7 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
 
     def grouped() -> list:
         judge = lights.Judge(scope.period, timezone.localdate())
-        counties = lights.county_lights(judge, scope.counties, scope.measures, scope.notes)
+        counties = _county_lights(request, filters, scope, judge)
         return figures.measure_grid(measure, judge, scope.counties, counties)
 
     fmt = exports.requested(request)

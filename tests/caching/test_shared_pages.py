@@ -315,3 +315,22 @@ def test_a_new_submission_is_counted_at_once_and_leaves_the_kept_first_page_alon
     assert "共2页" in page.text
     assert keys(page) == first_page
     assert keys(province.get("/review/", {"page": 2})) == [f"note-{late.pk}"]
+
+
+def lights_queries(client, url: str) -> int:
+    """The queries of a request that read the round's notes for the county lights."""
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return sum("CASE WHEN" in q["sql"] for q in context.captured_queries)
+
+
+def test_the_county_lights_are_counted_once_for_the_overview_and_every_grid(
+    client_for, provincial_reviewer, prefecture_reviewer
+):
+    province = client_for(provincial_reviewer)
+    assert lights_queries(province, OVERVIEW) == 1
+    assert lights_queries(province, GRID) == 0, "the overview's lights are shared"
+    assert lights_queries(province, GRID.replace("T1.1", "T1.2")) == 0
+    filtered = f"{GRID}&task_area=T1"
+    assert lights_queries(province, filtered) == 1, "another scope has lights of its own"
+    assert lights_queries(client_for(prefecture_reviewer), GRID) == 1, "and another audience"

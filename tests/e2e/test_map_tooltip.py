@@ -63,6 +63,10 @@ def test_names_like_html_show_as_text_in_the_map_tooltip(names_like_html, live_s
     page.goto(f"{live_server.url}/province/measures/T1.1/?period=2026Q3")
     chart = page.locator(".chart--map")
     shapes = chart.locator("svg path")
+    # ECharts is fetched once a chart comes near the viewport: out of sight, nothing is drawn.
+    page.wait_for_load_state("load")
+    expect(shapes).to_have_count(0)
+    chart.scroll_into_view_if_needed()
     expect(shapes).to_have_count(2)
     tooltip = chart.locator(".chart-tooltip")
     texts = []
