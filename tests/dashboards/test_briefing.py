@@ -158,14 +158,19 @@ def pdf_response(client, period="2026Q3"):
     assert client.post("/province/briefing/pdf/", {"period": period}).status_code == 302
     run_jobs()
     made = GeneratedFile.objects.filter(kind="briefing").latest("pk")
-    return client.get(f"/province/briefing/files/{made.pk}.pdf")
+    response = client.get(f"/province/briefing/files/{made.pk}.pdf")
+    response.body = b"".join(response.streaming_content)
+    # The archived file, closed as the server closes it (response.close() would end the request).
+    for close in response._resource_closers:
+        close()
+    return response
 
 
 def pdf_of(response) -> pypdf.PdfReader:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
-    return pypdf.PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    return pypdf.PdfReader(io.BytesIO(response.body))
 
 
 def pdf_text(reader: pypdf.PdfReader) -> str:
@@ -774,7 +779,7 @@ def test_the_archived_file_is_the_one_downloaded_with_its_hash(
     client_for, provincial_reviewer, round_
 ):
     client = client_for(provincial_reviewer)
-    content = b"".join(pdf_response(client).streaming_content)
+    content = pdf_response(client).body
     made = GeneratedFile.objects.get()
     assert hashlib.sha256(content).hexdigest() == made.sha256
     assert made.size == len(content)
