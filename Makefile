@@ -23,7 +23,8 @@ setup: uv
 messages:
 	DEBUG=true $(RUN) python manage.py compilemessages --ignore=.venv -v 0
 
-# The app with demo data on SQLite, at http://127.0.0.1:$(PORT).
+# The app with demo data on SQLite, at http://127.0.0.1:$(PORT), and the task worker beside it
+# (briefing PDFs, exports, emails); stopping the server (Ctrl+C, or SIGTERM) stops the worker too.
 run: setup
 	DEBUG=true $(RUN) python manage.py migrate --no-input -v 0
 	DEBUG=true $(RUN) python manage.py load_divisions
@@ -31,6 +32,8 @@ run: setup
 	DEBUG=true $(RUN) python manage.py setup_reporting
 	DEBUG=true $(RUN) python manage.py seed_demo
 	DEBUG=true $(RUN) python manage.py send_reminders
+	DEBUG=true $(RUN) python manage.py run_worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=true $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
 # The tests, on every core (a test database per process), on the database of DATABASE_URL

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,23 @@ else:
         }
     }
 del EMAIL_HOST  # a deprecated setting name in Django 6.1; MAILERS carries it
+
+# Background work (Django's task framework): the queue is a table of the database
+# (django-tasks-db), run by `manage.py run_worker` (deploy/systemd/tracker-worker.service). Each
+# worker writes a heartbeat every WORKER_HEARTBEAT_SECONDS; the jobs of a worker not seen for
+# WORKER_STALE_SECONDS (killed, its machine gone) go back to the queue for another. With
+# WORKER_EXPECTED, /healthz answers 503 while no worker has been seen for that long. A job that
+# fails is tried again after JOB_RETRY_SECONDS (doubling), JOB_ATTEMPTS times in all. An export
+# the worker made can be downloaded for EXPORT_KEEP_HOURS.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+WORKER_EXPECTED = env.get_bool("WORKER_EXPECTED", False)
+WORKER_HEARTBEAT_SECONDS = env.get_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_STALE_SECONDS = env.get_int("WORKER_STALE_SECONDS", 60, minimum=2)
+JOB_ATTEMPTS = env.get_int("JOB_ATTEMPTS", 5, minimum=1)
+JOB_RETRY_SECONDS = env.get_int("JOB_RETRY_SECONDS", 60, minimum=0)
+EXPORT_KEEP_HOURS = env.get_int("EXPORT_KEEP_HOURS", 72, minimum=1)
 
 LOGIN_URL = "login"
 PASSWORD_CHANGE_URL = "password_change"

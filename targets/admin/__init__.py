@@ -4,6 +4,7 @@ registers every model admin (Django's autodiscovery imports ``targets.admin``)."
 from targets.admin import (  # noqa: F401
     accounts,
     geography,
+    jobs,
     plan,
     reporting_setup,
     supervision,

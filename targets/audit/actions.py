@@ -104,6 +104,7 @@ GROUPS = (
             "export.plan": pgettext_lazy("audited action", "导出规划数据工作簿"),
             "export.units": pgettext_lazy("audited action", "导出单位与责任分工工作簿"),
             "download.briefing": pgettext_lazy("audited action", "下载简报"),
+            "briefing.request": pgettext_lazy("audited action", "申请生成简报PDF"),
             "export.briefing_annex": pgettext_lazy("audited action", "导出通报附表"),
             "download.evidence": pgettext_lazy("audited action", "下载佐证材料"),
         },

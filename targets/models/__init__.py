@@ -7,6 +7,7 @@ from targets.models.access import (
 )
 from targets.models.audit import AuditArchive, AuditRecord
 from targets.models.geography import BoundaryMap, County, CountyType, Prefecture, Region
+from targets.models.jobs import GeneratedFile, WorkerHeartbeat
 from targets.models.plan import (
     BottomLine,
     Clause,
@@ -58,6 +59,7 @@ __all__ = [
     "CountyType",
     "Department",
     "Evidence",
+    "GeneratedFile",
     "Goal",
     "Horizon",
     "Indicator",
@@ -85,6 +87,7 @@ __all__ = [
     "StatusOption",
     "SupervisionRules",
     "TaskArea",
+    "WorkerHeartbeat",
     "units_by_measure",
     "units_prefetch",
 ]

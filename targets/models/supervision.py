@@ -175,6 +175,7 @@ class Notification(models.Model):
         ESCALATION_DIGEST = "escalation_digest", _("逾期告知审核人(汇总)")
         RETURNED = "returned", _("退回通知")
         APPROVED = "approved", _("审核通过通知")
+        FILE_READY = "file_ready", _("文件已生成")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -242,6 +243,15 @@ class Notification(models.Model):
         verbose_name=_("指标值"),
     )
     record_version = models.PositiveIntegerField(_("审核后的版本"), null=True, blank=True)
+    # The file the worker made that a "file ready" notification leads to.
+    generated_file = models.ForeignKey(
+        "targets.GeneratedFile",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("生成的文件"),
+    )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -281,6 +291,12 @@ class Notification(models.Model):
                 fields=["recipient", "value", "record_version"],
                 condition=Q(value__isnull=False),
                 name="one_notice_per_value_decision",
+            ),
+            # The worker tells the asker once that their file is ready, however often it runs.
+            models.UniqueConstraint(
+                fields=["generated_file"],
+                condition=Q(generated_file__isnull=False),
+                name="one_notice_per_generated_file",
             ),
         ]
         indexes = [

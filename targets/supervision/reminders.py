@@ -2,7 +2,10 @@
 and 1 day before the deadline, on the day, and every 3 days after it); from 10 days overdue the
 county's reviewers are told too, once a round. Reviewers can also send a reminder by hand. Each
 reminder is a Notification (the in-app message and the log) and, where the user has an address,
-an email. A second run on the same day finds its reminders made and sends nothing twice.
+an email, which the task worker sends (``email_notifications``), trying again later while the
+mail server does not answer. A second run on the same day finds its reminders made and sends
+nothing twice; nor does the job, run again after its worker was killed: each message is marked
+sent as soon as the mail server takes it, and what is marked is not sent again.
 
 The reminder goes to whoever holds the work as well as to the county's lead office (县牵头办):
 on the same days, the users of each county department that leads measures still due (as its lead
@@ -22,12 +25,14 @@ from django.core.mail import EmailMessage, mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.tasks import task
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from targets.audit import trail
+from targets.jobs.retries import retrying
 from targets.models import (
     REPORTED,
     County,
@@ -145,6 +150,7 @@ class RunResult:
     sent: list[Notification] = field(default_factory=list)
     already: int = 0  # found made by an earlier run today
     digests: list[Notification] = field(default_factory=list)  # one per reviewer told today
+    to_email: int = 0  # notifications the worker is to email
 
 
 def _make(result: RunResult, **fields: object) -> None:
@@ -230,7 +236,7 @@ def send_due_reminders(today: datetime.date) -> RunResult:
             changes={"sent": [None, len(result.sent)], "day": [None, today.isoformat()]},
         )
         told = [n for n in result.sent if n.kind != Kind.ESCALATION]
-        email(told + result.digests)
+        result.to_email = email_later(told + result.digests)
     return result
 
 
@@ -319,7 +325,7 @@ def send_manual(
                 )
         if sent:
             changes.reminders_sent.send(sender=__name__, notifications=sent)
-    email(sent)
+        email_later(sent)
     return sent
 
 
@@ -491,20 +497,48 @@ def _messages(
             )
 
 
-def email(notifications: list[Notification]) -> int:
-    """Email the notifications, one message per recipient. Returns how many notifications went
-    out by email."""
-    return deliver(list(_messages(notifications)))
+def email_later(notifications: list[Notification]) -> int:
+    """Have the worker email the notifications (to those with an address): the job is queued in
+    the database, in the transaction that stores them if there is one, so that it is there if
+    and only if they are. Returns how many notifications it will email."""
+    ids = [n.pk for n in notifications if n.recipient.email]
+    if ids:
+        email_notifications.enqueue(notification_ids=ids)
+    return len(ids)
+
+
+class MailNotSent(Exception):
+    """Some messages did not reach the mail server: the job is tried again for them."""
+
+
+@task
+@retrying()
+def email_notifications(*, notification_ids: list[int]) -> int:
+    """The worker's job: email the notifications not yet emailed, one message per recipient.
+    What went out is marked at once, so that a run again (after a failure, or after the worker
+    was killed) sends only what had not gone. Raises MailNotSent, to be tried again, while
+    some did not go."""
+    unsent = list(
+        Notification.objects.filter(pk__in=notification_ids, emailed=False).select_related(
+            "recipient", "county", "period", "sender"
+        )
+    )
+    outgoing = list(_messages(unsent))
+    sent = deliver(outgoing)
+    if sent < sum(len(batch) for _message, batch in outgoing):
+        raise MailNotSent(f"{sent} of {len(unsent)} notifications emailed")
+    return sent
 
 
 def deliver(outgoing: list[tuple[EmailMessage, list[Notification]]]) -> int:
     """Send (message, notifications) pairs over one connection to the mail server, so that a
-    server that does not answer costs one timeout, not one per person, and mark what went out
-    (with the notifications they gather). A failure is logged and the in-app notifications
-    stand. Returns how many notifications went out by email."""
+    server that does not answer costs one timeout, not one per person, and mark each message's
+    notifications (with those they gather) as emailed as soon as it went out. A failure is
+    logged and the in-app notifications stand. Returns how many notifications went out by
+    email."""
     if not outgoing:
         return 0
-    sent_ids: list[int] = []
+    sent = 0
     try:
         with mailers.default as connection:
             for message, batch in outgoing:
@@ -513,13 +547,14 @@ def deliver(outgoing: list[tuple[EmailMessage, list[Notification]]]) -> int:
                 except OSError:
                     log.exception("Notification email to %s failed", message.to[0])
                     continue
+                ids = [n.pk for n in batch]
+                Notification.objects.filter(Q(pk__in=ids) | Q(group__in=ids)).update(emailed=True)
                 for n in batch:
                     n.emailed = True
-                    sent_ids.append(n.pk)
+                sent += len(batch)
     except OSError:
         log.exception("The mail server cannot be reached; notifications are in the app only")
-    Notification.objects.filter(Q(pk__in=sent_ids) | Q(group__in=sent_ids)).update(emailed=True)
-    return len(sent_ids)
+    return sent
 
 
 def unread_count(user: User) -> int:

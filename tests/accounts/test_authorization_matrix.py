@@ -186,9 +186,11 @@ MATRIX = {
         "/province/briefing/",
         row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
     ),
-    "briefing_pdf": (
-        "/province/briefing.pdf",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+    "briefing_pdf": ("/province/briefing/pdf/", everyone(405)),
+    # No such file: 404 to those who may read briefings.
+    "briefing_file": (
+        "/province/briefing/files/1.pdf",
+        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 403, county_department=403),
     ),
     "plan_export": (
         "/plan/workbook.xlsx",
@@ -232,7 +234,7 @@ GET_ONLY = [
     "reminder_log",
     "values_template",
     "briefing",
-    "briefing_pdf",
+    "briefing_file",
     "notifications",
 ]
 
@@ -267,6 +269,8 @@ ADMIN_MATRIX = {
     "axes.accessattempt": SECURITY,
     "axes.accesslog": SECURITY,
     "axes.accessfailurelog": SECURITY,
+    "django_tasks_database.dbtaskresult": SYSTEM,
+    "targets.workerheartbeat": SYSTEM,
 }
 
 

@@ -7,6 +7,7 @@ pages long with no heading left at the foot of a page; scope (a prefecture revie
 prefecture only) and permissions."""
 
 import datetime
+import hashlib
 import io
 import re
 from decimal import Decimal
@@ -16,6 +17,7 @@ import openpyxl
 import pypdf
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.db.models import Avg
 
 from targets.dashboards import briefing
@@ -25,6 +27,7 @@ from targets.models import (
     BottomLine,
     County,
     CountyType,
+    GeneratedFile,
     Indicator,
     IndicatorValue,
     Measure,
@@ -34,11 +37,12 @@ from targets.models import (
 )
 from targets.supervision import pace
 from tests.conftest import TODAY
+from tests.jobs import run_jobs
 from tests.notes import new_note
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_29th_of_november")]
 PAGE = "/province/briefing/?period=2026Q3"
-PDF = "/province/briefing.pdf?period=2026Q3"
+PDF = "/province/briefing/files/1.pdf"
 ANNEX = "/province/briefing/?period=2026Q3&export=xlsx"
 TITLE = "2026年第三季度进展通报"
 HEADINGS = [
@@ -149,11 +153,24 @@ def build(counties=None, period="2026Q3", whole_province=True):
     )
 
 
+def pdf_response(client, period="2026Q3"):
+    """Ask for the PDF, let the worker make it, and download it."""
+    assert client.post("/province/briefing/pdf/", {"period": period}).status_code == 302
+    run_jobs()
+    made = GeneratedFile.objects.filter(kind="briefing").latest("pk")
+    response = client.get(f"/province/briefing/files/{made.pk}.pdf")
+    response.body = b"".join(response.streaming_content)
+    # The archived file, closed as the server closes it (response.close() would end the request).
+    for close in response._resource_closers:
+        close()
+    return response
+
+
 def pdf_of(response) -> pypdf.PdfReader:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
-    return pypdf.PdfReader(io.BytesIO(response.content))
+    return pypdf.PdfReader(io.BytesIO(response.body))
 
 
 def pdf_text(reader: pypdf.PdfReader) -> str:
@@ -444,7 +461,8 @@ def test_the_page_shows_the_briefing_with_print_style_pdf_link_and_period_switch
     assert "@media print" in stylesheet
     assert ".no-print" in stylesheet
     assert '<form class="card filters no-print"' in html  # the switch is not printed
-    assert 'href="/province/briefing.pdf?period=2026Q3"' in html
+    assert 'action="/province/briefing/pdf/"' in html
+    assert '<input type="hidden" name="period" value="2026Q3">' in html
     assert 'href="/province/briefing/?period=2026Q3&amp;export=xlsx"' in html
     assert re.search(r'<select id="briefing-period" name="period">', html)
     # Rounds named in words, codes in the values; only rounds that have started.
@@ -662,7 +680,7 @@ def test_the_prefecture_reviewers_annex_holds_their_counties(
 def test_the_pdf_has_the_headings_and_the_data_in_embedded_cjk_fonts(
     client_for, provincial_reviewer, round_, off_pace_values
 ):
-    response = client_for(provincial_reviewer).get(PDF)
+    response = pdf_response(client_for(provincial_reviewer))
     reader = pdf_of(response)
     assert 'filename="briefing-2026Q3.pdf"' in response["Content-Disposition"]
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
@@ -685,7 +703,7 @@ def test_the_pdf_has_the_headings_and_the_data_in_embedded_cjk_fonts(
 
 
 def test_the_pdf_of_an_empty_round_says_so(client_for, provincial_reviewer):
-    compact = compact_text(client_for(provincial_reviewer).get(PDF))
+    compact = compact_text(pdf_response(client_for(provincial_reviewer)))
     assert "本期还没有审核通过的进展。" in compact
     assert "没有进度滞后的指标(或数据不足以判断)。" in compact
     assert "本期没有底线风险提示。" in compact
@@ -696,7 +714,7 @@ def test_the_pdf_of_an_empty_round_says_so(client_for, provincial_reviewer):
 def test_the_prefecture_reviewers_pdf_covers_their_prefecture_only(
     client_for, prefecture_reviewer, round_
 ):
-    compact = compact_text(client_for(prefecture_reviewer).get(PDF))
+    compact = compact_text(pdf_response(client_for(prefecture_reviewer)))
     assert "成都市" in compact
     assert "锦江区" in compact
     assert "凉山" not in compact
@@ -713,7 +731,7 @@ def test_a_full_round_fits_a_few_pages_with_no_heading_at_the_foot_of_a_page(
     for index, county in enumerate(County.objects.order_by("code")):
         county.county_type = types[index % len(types)]
         county.save(update_fields=["county_type"])
-    reader = pdf_of(client_for(provincial_reviewer).get(PDF))
+    reader = pdf_of(pdf_response(client_for(provincial_reviewer)))
     assert len(reader.pages) <= MAX_PAGES
     headings = set(HEADINGS[1:]) | {t.name for t in types} | {"底线风险提示"}
     for number, page in enumerate(reader.pages, start=1):
@@ -726,3 +744,89 @@ def test_a_full_round_fits_a_few_pages_with_no_heading_at_the_foot_of_a_page(
     for county_type in types:
         assert county_type.name in compact
     assert "名从略(见附表)" in compact
+
+
+# The PDF made by the worker: asked for, listed, archived.
+
+
+def test_asking_for_the_pdf_queues_it_and_the_page_polls_until_it_is_made(
+    client_for, provincial_reviewer, round_
+):
+    client = client_for(provincial_reviewer)
+    response = client.post(
+        "/province/briefing/pdf/", {"period": "2026Q3"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert 'id="briefing-files"' in response.text
+    assert 'hx-trigger="every 2s"' in response.text
+    assert "排队中" in response.text
+    # Asked again while it is on its way: the same file, not a second one.
+    client.post("/province/briefing/pdf/", {"period": "2026Q3"})
+    [made] = GeneratedFile.objects.all()
+    assert AuditRecord.objects.filter(action="briefing.request").count() == 1
+    run_jobs()
+    made.refresh_from_db()
+    assert made.state == "ready"
+    listing = client.get(PAGE, headers={"HX-Request": "true"})
+    assert "every 2s" not in listing.text
+    assert f"/province/briefing/files/{made.pk}.pdf" in listing.text
+    assert made.sha256 in listing.text
+    assert "province_reviewer" in listing.text  # who asked
+    assert "<h1" not in listing.text  # the list alone
+
+
+def test_the_archived_file_is_the_one_downloaded_with_its_hash(
+    client_for, provincial_reviewer, round_
+):
+    client = client_for(provincial_reviewer)
+    content = pdf_response(client).body
+    made = GeneratedFile.objects.get()
+    assert hashlib.sha256(content).hexdigest() == made.sha256
+    assert made.size == len(content)
+    record = AuditRecord.objects.filter(action="download.briefing").get()
+    assert record.changes["size"] == len(content)
+    # Run again (as after a worker was killed): nothing is made twice.
+    from targets.dashboards.briefing_files import make_pdf
+
+    make_pdf.call(file_id=made.pk)
+    made.refresh_from_db()
+    assert made.attempts == 1
+
+
+def test_another_prefecture_does_not_get_a_briefing_of_the_province(
+    client_for, provincial_reviewer, other_prefecture_reviewer, round_
+):
+    pdf_response(client_for(provincial_reviewer))
+    made = GeneratedFile.objects.get()
+    response = client_for(other_prefecture_reviewer).get(f"/province/briefing/files/{made.pk}.pdf")
+    assert response.status_code == 404
+    assert "/province/briefing/files/" not in client_for(other_prefecture_reviewer).get(PAGE).text
+
+
+@pytest.mark.parametrize("persona", ["reporter", "audit_admin"])
+def test_county_clerks_may_not_ask_for_the_pdf(client_for, persona, request):
+    response = client_for(request.getfixturevalue(persona)).post(
+        "/province/briefing/pdf/", {"period": "2026Q3"}
+    )
+    assert response.status_code == 403
+    assert not GeneratedFile.objects.exists()
+
+
+def test_an_unknown_period_is_not_queued(client_for, provincial_reviewer):
+    response = client_for(provincial_reviewer).post("/province/briefing/pdf/", {"period": "1999Q1"})
+    assert response.status_code == 404
+    assert not GeneratedFile.objects.exists()
+
+
+def test_the_daily_run_archives_the_closed_round_once(client_for, provincial_reviewer, round_):
+    out = io.StringIO()
+    call_command("archive_briefing", stdout=out)
+    call_command("archive_briefing", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "2026Q3: the briefing PDF is queued.",
+        "2026Q3: the briefing PDF was queued before.",
+    ]
+    run_jobs()
+    made = GeneratedFile.objects.get()
+    assert (made.requested_by, made.audience, made.state) == (None, "province", "ready")
+    assert "截止后自动生成" in client_for(provincial_reviewer).get(PAGE).text

@@ -209,7 +209,6 @@ def test_pages_of_a_signed_in_user_are_never_stored(client_for, reporter):
         ("audit_admin", "/audit/export.csv"),
         ("admin_user", "/plan/workbook.xlsx"),
         ("reporter", "/values/template.xlsx?period=2026Q3"),
-        ("provincial_reviewer", "/province/briefing.pdf?period=2026Q3"),
     ],
 )
 def test_downloads_exports_and_the_pdf_are_never_stored(client_for, request, persona, url):

@@ -1,11 +1,14 @@
-"""/healthz: the database, the shared cache and the media storage, each up or down; 200 when all
-are up, 503 naming what is down. Cheap: it is the load benchmark's minimal view."""
+"""/healthz: the database, the shared cache, the media storage and (where one is expected) the
+task worker, each up or down; 200 when all are up, 503 naming what is down. Cheap: it is the load benchmark's minimal view."""
 
+import datetime
 import socket
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from targets.models import WorkerHeartbeat
 from tests import components
 
 ALL_UP = {"status": "ok", "database": "up", "cache": "up", "media": "up"}
@@ -96,3 +99,32 @@ def test_a_media_folder_not_made_yet_is_writable(client, settings, tmp_path):
 
 def test_wrong_method_is_refused(client):
     assert client.post("/healthz").status_code == 405
+
+
+# The task worker: reported only where the deployment runs one (WORKER_EXPECTED).
+
+
+@pytest.mark.django_db
+def test_without_an_expected_worker_its_heartbeat_is_not_asked(client, settings):
+    settings.WORKER_EXPECTED = False
+    assert client.get("/healthz").json() == ALL_UP
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("seconds_ago", "status", "worker"), [(None, 503, "down"), (5, 200, "up"), (120, 503, "down")]
+)
+def test_an_expected_worker_is_up_while_its_heartbeat_is_fresh(
+    client, settings, seconds_ago, status, worker
+):
+    settings.WORKER_EXPECTED = True
+    settings.WORKER_STALE_SECONDS = 60
+    if seconds_ago is not None:
+        seen = timezone.now() - datetime.timedelta(seconds=seconds_ago)
+        WorkerHeartbeat.objects.create(
+            worker_id="w1", host="app1", pid=42, started_at=seen, seen_at=seen
+        )
+    response = client.get("/healthz")
+    assert response.status_code == status
+    assert response.json()["worker"] == worker
+    assert response.json()["status"] == ("ok" if status == 200 else "unavailable")

@@ -24,6 +24,7 @@ from targets.models import (
 from targets.supervision import reminders
 from targets.supervision.reminders import send_due_reminders, send_manual
 from tests.conftest import make_user
+from tests.jobs import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,7 @@ def test_the_departments_email_lists_its_own_measures(settings, county_departmen
     county_department.email = "fgj@example.cn"
     county_department.save()
     send_due_reminders(OVERDUE_DAY)
+    run_jobs()
     [message] = mailoutbox
     assert message.to == ["fgj@example.cn"]
     lines = message.body.splitlines()

@@ -13,7 +13,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
+from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
 from targets.models import (
     AuditRecord,
@@ -32,6 +34,7 @@ from targets.supervision import reminders
 from targets.supervision.reminders import kind_for, send_due_reminders, send_manual
 from targets.supervision.rulebook import Rules
 from tests.conftest import make_user
+from tests.jobs import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -260,11 +263,11 @@ def test_second_run_on_the_same_day_sends_nothing_twice(reporter, other_reporter
 def test_second_command_run_on_the_same_day_reports_the_reminders_already_sent(reporter):
     first = run_command("2026-10-08")
     assert first.strip() == (
-        "2026-10-08: 1 reminders sent (0 by email); 0 had already been sent today."
+        "2026-10-08: 1 reminders sent (0 to be emailed); 0 had already been sent today."
     )
     second = run_command("2026-10-08")
     assert second.strip() == (
-        "2026-10-08: 0 reminders sent (0 by email); 1 had already been sent today."
+        "2026-10-08: 0 reminders sent (0 to be emailed); 1 had already been sent today."
     )
     assert received(reporter).count() == 1
 
@@ -573,10 +576,10 @@ def with_email(user, address):
 
 def test_without_an_address_the_reminder_is_in_the_app_only(mail_server, reporter, mailoutbox):
     out = run_command("2026-10-15")
-    assert "1 reminders sent (0 by email)" in out
+    assert "1 reminders sent (0 to be emailed)" in out
+    assert run_jobs() == []
     assert mailoutbox == []
     assert received(reporter).get().emailed is False
-    assert reminders.email(list(received(reporter))) == 0
 
 
 def test_reminder_email_lists_the_pending_measures_and_links_to_the_report_page(
@@ -585,7 +588,9 @@ def test_reminder_email_lists_the_pending_measures_and_links_to_the_report_page(
     with_email(reporter, "jinjiang@example.cn")
     reported = notes("510104", [State.SUBMITTED, State.APPROVED, State.DRAFT])
     out = run_command("2026-10-08")
-    assert "1 reminders sent (1 by email)" in out
+    assert "1 reminders sent (1 to be emailed)" in out
+    assert mailoutbox == []  # the worker sends it
+    run_jobs()
     [message] = mailoutbox
     assert message.to == ["jinjiang@example.cn"]
     assert "锦江区" in message.subject
@@ -606,6 +611,7 @@ def test_reminder_email_lists_the_pending_measures_and_links_to_the_report_page(
 def test_user_without_an_address_gets_no_email(mail_server, reporter, other_reporter, mailoutbox):
     with_email(other_reporter, "huili@example.cn")
     send_due_reminders(day(0))
+    run_jobs()
     assert [m.to for m in mailoutbox] == [["huili@example.cn"]]
     assert received(reporter).get().emailed is False
     assert received(other_reporter).get().emailed is True
@@ -618,6 +624,7 @@ def test_one_email_per_recipient_per_run(mail_server, reporter, mailoutbox):
         user=reporter, kind=Role.Kind.COUNTY_REPORTER, county=County.objects.get(code="510105")
     )
     send_due_reminders(day(0))
+    run_jobs()
     assert received(reporter).count() == 2
     [message] = mailoutbox
     assert "2条" in message.subject
@@ -628,6 +635,7 @@ def test_one_email_per_recipient_per_run(mail_server, reporter, mailoutbox):
     assert all(n.emailed for n in received(reporter))
     # The second run of the day sends no second email.
     send_due_reminders(day(0))
+    run_jobs()
     assert len(mailoutbox) == 1
 
 
@@ -636,6 +644,7 @@ def test_escalation_email_to_the_reviewer_is_one_email_for_all_the_late_counties
 ):
     with_email(prefecture_reviewer, "chengdu@example.cn")
     send_due_reminders(day(10))
+    run_jobs()
     late = received(prefecture_reviewer).count()
     assert late > 1
     [message] = mailoutbox
@@ -643,6 +652,7 @@ def test_escalation_email_to_the_reviewer_is_one_email_for_all_the_late_counties
     assert "锦江区" in message.body
     assert "/review/late/?period=2026Q3" in message.body
     send_due_reminders(day(11))
+    run_jobs()
     assert len(mailoutbox) == 1
 
 
@@ -651,15 +661,44 @@ class FailingBackend(BaseEmailBackend):
         raise ConnectionRefusedError("no mail server")
 
 
-def test_a_failed_email_is_logged_and_the_reminder_stands(settings, reporter, caplog):
+def test_a_failed_email_is_logged_the_reminder_stands_and_the_job_is_tried_again_later(
+    settings, reporter, caplog, mailoutbox
+):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FailingBackend"}}
+    settings.JOB_RETRY_SECONDS = 60
     with_email(reporter, "jinjiang@example.cn")
+    result = send_due_reminders(day(0))
     with caplog.at_level(logging.ERROR, logger="targets.supervision.reminders"):
-        result = send_due_reminders(day(0))
+        [failed] = run_jobs(failures_allowed=True)
     assert "jinjiang@example.cn" in caplog.text
+    assert failed.status == TaskResultStatus.FAILED
+    assert failed.exception_class_path == "targets.supervision.reminders.MailNotSent"
     n = received(reporter).get()
     assert n in result.sent
     assert n.emailed is False
+    # The second attempt waits a minute, then the mail server answers: sent once.
+    [again] = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    assert again.args_kwargs["kwargs"]["attempt"] == 2
+    assert again.run_after > timezone.now() + datetime.timedelta(seconds=55)
+    settings.MAILERS = LOCMEM
+    assert run_jobs() == []  # not yet due
+    DBTaskResult.objects.filter(pk=again.pk).update(run_after=timezone.now())
+    [done] = run_jobs()
+    assert done.status == TaskResultStatus.SUCCESSFUL
+    assert [m.to for m in mailoutbox] == [["jinjiang@example.cn"]]
+    assert received(reporter).get().emailed is True
+
+
+def test_after_the_last_attempt_the_job_gives_up(settings, reporter):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FailingBackend"}}
+    settings.JOB_RETRY_SECONDS = 0
+    settings.JOB_ATTEMPTS = 3
+    with_email(reporter, "jinjiang@example.cn")
+    send_due_reminders(day(0))
+    runs = run_jobs(failures_allowed=True)
+    assert [run.args_kwargs["kwargs"].get("attempt", 1) for run in runs] == [1, 2, 3]
+    assert {run.status for run in runs} == {TaskResultStatus.FAILED}
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
 
 
 # 催办 by hand: the service
@@ -738,6 +777,7 @@ def test_manual_reminder_is_emailed_with_the_message(
 ):
     with_email(reporter, "jinjiang@example.cn")
     post_remind(client_for(prefecture_reviewer))
+    run_jobs()
     [message] = mailoutbox
     assert message.to == ["jinjiang@example.cn"]
     assert "请本周内报送。" in message.body

@@ -10,8 +10,8 @@ class Command(BaseCommand):
     help = (
         "Send the day's reminders (催办) to county reporters (the lead offices) and to the county "
         "departments holding measures still due, and to reviewers of counties long overdue, in "
-        "the app and by email. Meant for a daily timer; running it again on the same day sends "
-        "nothing twice."
+        "the app and by email (sent by the task worker). Meant for a daily timer; running it "
+        "again on the same day sends nothing twice."
     )
 
     def add_arguments(self, parser) -> None:
@@ -25,8 +25,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--date {date!r} is not a date of the form YYYY-MM-DD") from exc
         result = send_due_reminders(today)
-        emailed = sum(n.emailed for n in result.sent)
         self.stdout.write(
-            f"{today}: {len(result.sent)} reminders sent ({emailed} by email); "
+            f"{today}: {len(result.sent)} reminders sent ({result.to_email} to be emailed); "
             f"{result.already} had already been sent today."
         )
