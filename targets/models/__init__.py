@@ -19,6 +19,7 @@ from targets.models.plan import (
     Plan,
     TaskArea,
 )
+from targets.models.practice import Practice
 from targets.models.progress import (
     REPORTED,
     Evidence,
@@ -73,6 +74,7 @@ __all__ = [
     "Period",
     "PeriodReopening",
     "Plan",
+    "Practice",
     "Prefecture",
     "ProgressNote",
     "ProvinceValue",
