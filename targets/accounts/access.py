@@ -16,11 +16,13 @@ from targets.models import (
     Department,
     Evidence,
     MeasureDepartment,
+    Practice,
     Prefecture,
     Region,
     Role,
 )
 from targets.models.localized import in_language
+from targets.models.practice import PracticeQuerySet
 
 Kind = Role.Kind
 PROVINCE_WIDE = {Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT, Kind.SYSTEM_ADMIN}
@@ -295,3 +297,32 @@ def department_for_user(request: HttpRequest, code: str) -> Department:
     if not sees_every_department(access) and department.pk not in access.department_ids:
         raise Http404
     return department
+
+
+def visible_practice(access: Access) -> PracticeQuerySet:
+    """The cases of good practice the user may see: those of the counties they see, and for a
+    provincial department's user those on the measures it leads or cooperates on."""
+    cases = Practice.objects.filter(county__in=access.visible_counties())
+    if access.measure_ids is not None:
+        cases = cases.filter(measure_id__in=access.measure_ids)
+    return cases
+
+
+def require_practice_view(request: HttpRequest) -> Access:
+    """For the curated cases (典型经验): whoever reads the plan, each their own scope's."""
+    return require_plan_view(request)
+
+
+def practice_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Practice:
+    """A case of good practice, if the user may see it (and curate its county's, with ``write``:
+    the reviewers of its prefecture and of the province)."""
+    access = require_practice_view(request)
+    case = get_object_or_404(visible_practice(access).select_related("county"), pk=pk)
+    if write and not (access.reviews and access.can_review(case.county)):
+        raise PermissionDenied
+    return case
+
+
+def require_curator(request: HttpRequest, county: County) -> Access:
+    """Who may curate a case of ``county``: its prefecture's reviewer or a provincial one."""
+    return _require(request, lambda access: access.reviews and access.can_review(county))

@@ -73,6 +73,15 @@ GROUPS = (
         },
     ),
     Group(
+        "practice",
+        pgettext_lazy("audited action", "典型经验"),
+        {
+            "practice.curate": pgettext_lazy("audited action", "选编典型经验"),
+            "practice.edit": pgettext_lazy("audited action", "修改典型经验"),
+            "practice.withdraw": pgettext_lazy("audited action", "撤销典型经验"),
+        },
+    ),
+    Group(
         "plan_data",
         pgettext_lazy("audited action", "规划与基础数据"),
         {
@@ -107,6 +116,7 @@ GROUPS = (
             "briefing.request": pgettext_lazy("audited action", "申请生成简报PDF"),
             "export.briefing_annex": pgettext_lazy("audited action", "导出通报附表"),
             "download.evidence": pgettext_lazy("audited action", "下载佐证材料"),
+            "export.practice": pgettext_lazy("audited action", "导出典型经验"),
         },
     ),
     Group(

@@ -26,6 +26,7 @@ from targets.models import (
     CountyType,
     Indicator,
     Period,
+    Practice,
     Prefecture,
     ProgressNote,
     State,
@@ -165,6 +166,7 @@ class Briefing:
     red_total: int
     flagged: list[ProgressNote]
     off_pace: list[OffPace]
+    curated: list[Practice]  # the round's curated cases (典型经验), before the automatic picks
     highlights: list[ProgressNote]
     thresholds: pace.PaceThresholds  # the limits of R, stated in the notes
 
@@ -249,6 +251,11 @@ def build(
     red = [e for e in entries if e.light.colour == lights.RED]
     notes = scope.notes.select_related("county__prefecture", "measure", "status", "bottom_line")
     types = _rankings(entries)
+    curated = list(
+        Practice.objects.in_briefing(period.pk, counties).select_related(
+            "county__prefecture", "measure"
+        )[:HIGHLIGHTS]
+    )
     return Briefing(
         period=period,
         made_at=replica.as_of(),
@@ -267,10 +274,12 @@ def build(
             )
         ),
         off_pace=_off_pace(period, counties),
+        curated=curated,
         highlights=list(
             notes.filter(state=State.APPROVED, status__code__in=["completed", "on_schedule"])
             .exclude(narrative="")
-            .order_by("-percent", "county__code", "measure__order")[:HIGHLIGHTS]
+            .exclude(pk__in=[case.note_id for case in curated if case.note_id])
+            .order_by("-percent", "county__code", "measure__order")[: HIGHLIGHTS - len(curated)]
         ),
         thresholds=indicator_page.thresholds(),
     )

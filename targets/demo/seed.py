@@ -26,6 +26,7 @@ from targets.models import (
     NoteVersion,
     Period,
     Plan,
+    Practice,
     Prefecture,
     ProgressNote,
     Role,
@@ -167,6 +168,7 @@ def seed_demo(*, reports: bool = True) -> list[str]:
                     set_target(indicator, horizon, Decimal(value), reason="演示数据")
     if plan is not None and reports:
         _demo_reports()
+        _demo_practice()
     trail.record("demo.seed", actor_name="system")
     return [username for username, *_rest in ACCOUNTS]
 
@@ -205,6 +207,40 @@ DEMO_PROFILES = [
 # Of what is reported, the share approved (the rest awaits review); of what is not, the shares
 # returned and in draft (the rest has no note).
 DEMO_APPROVED, DEMO_RETURNED, DEMO_DRAFT = 0.84, 0.3, 0.25
+
+
+DEMO_PRACTICE = 3  # curated cases of the demo round
+
+
+def _demo_practice() -> None:
+    """A few of the demo round's approved notes curated as good practice (典型经验) by the demo
+    provincial reviewer, labelled demo (again: idempotent)."""
+    if Practice.objects.filter(is_demo=True).exists():
+        return
+    curator = get_user_model().objects.get(username="province")
+    notes = (
+        ProgressNote.objects.filter(
+            period__code=DEMO_PERIOD, state=State.APPROVED, status__code="completed"
+        )
+        .select_related("county", "measure")
+        .prefetch_related("measure__integrations")
+        .order_by("-percent", "county__code", "measure__order")[:DEMO_PRACTICE]
+    )
+    for note in notes:
+        case = Practice.objects.create(
+            title=f"【演示数据】{note.county.name}:{note.measure.code}的做法",
+            summary=DEMO_NARRATIVE,
+            county=note.county,
+            measure=note.measure,
+            period_id=note.period_id,
+            note=note,
+            task_area_id=note.measure.task_area_id,
+            county_type_id=note.county.county_type_id,
+            is_demo=True,
+            curated_by=curator,
+            updated_by=curator,
+        )
+        case.integrations.set(note.measure.integrations.all())
 
 
 def _demo_author():

@@ -20,6 +20,7 @@ from targets.models.plan import (
     Plan,
     TaskArea,
 )
+from targets.models.practice import Practice
 from targets.models.progress import (
     REPORTED,
     Evidence,
@@ -75,6 +76,7 @@ __all__ = [
     "Period",
     "PeriodReopening",
     "Plan",
+    "Practice",
     "Prefecture",
     "ProgressNote",
     "ProvinceValue",

@@ -157,6 +157,8 @@ class ProgressNote(Reviewable):
 
     # The note's current evidence files, where a query counted them (reporting.report_page).
     evidence_count: int
+    # The note's curated case (典型经验), where the timeline read it.
+    practice_id: int | None
 
     measure = models.ForeignKey(
         "targets.Measure", on_delete=models.PROTECT, related_name="notes", verbose_name=_("举措")

@@ -436,3 +436,48 @@ def audit_records(records) -> Table:
                 ]
 
     return Table(_stamp("audit"), _("审计记录"), columns, lines())
+
+
+def practice(cases) -> Table:
+    """The curated cases (典型经验) as the list shows them, each with its tags and marks."""
+    columns = [
+        Column(_("标题")),
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("市州")),
+        Column(_("填报周期")),
+        Column(_("举措")),
+        Column(_("重点任务")),
+        Column(_("融合方向")),
+        Column(_("县域类型")),
+        Column(_("经验做法")),
+        Column(_("来源进展")),
+        Column(_("选编人")),
+        Column(_("选编时间")),
+        Column(_("可公开")),
+        Column(_("演示数据")),
+    ]
+
+    def lines():
+        yes, no = _("是"), _("否")
+        for case in cases:
+            by = case.curated_by
+            yield [
+                case.title,
+                case.county.code,
+                case.county.label,
+                case.county.prefecture.label,
+                case.period.label,
+                f"{case.measure.code} {case.measure.label}",
+                f"{case.task_area.code} {case.task_area.label}",
+                _("、").join(i.name_label for i in case.integrations.all()),
+                case.county_type.label if case.county_type else "",
+                case.summary,
+                case.note.narrative if case.note else "",
+                by.get_full_name() or by.get_username(),
+                case.curated_at,
+                yes if case.publishable else no,
+                yes if case.is_demo else no,
+            ]
+
+    return Table(_stamp("practice"), _("典型经验"), columns, lines())

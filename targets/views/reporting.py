@@ -22,6 +22,7 @@ from targets.models import (
     Measure,
     NoteVersion,
     Period,
+    Practice,
     ProgressNote,
     State,
     StatusOption,
@@ -320,7 +321,17 @@ def timeline(request: HttpRequest, code: str, measure: str) -> HttpResponse:
         Measure.objects.select_related("task_area").prefetch_related(units_prefetch()),
         code=measure,
     )
-    context = {"county": county, "measure": measure, "notes": report_page.timeline(county, measure)}
+    access = access_for(request)
+    notes = report_page.timeline(county, measure)
+    cases = dict(Practice.objects.filter(note__in=notes).values_list("note_id", "pk"))
+    for each in notes:
+        each.practice_id = cases.get(each.pk)
+    context = {
+        "county": county,
+        "measure": measure,
+        "notes": notes,
+        "can_curate": access.reviews and access.can_review(county),
+    }
     return render(request, "reporting/timeline.html", context)
 
 

@@ -206,6 +206,25 @@ MATRIX = {
         "/review/reminders/",
         row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403, county_department=403),
     ),
+    # Good practice: every plan reader sees the cases of their scope; the reviewers curate, each
+    # for their own counties (a county or a department sees the case, but may not change it).
+    "practice": (
+        "/practice/",
+        row(302, 200, 200, 200, 200, 200, 200, 200, 403, 403, county_department=200),
+    ),
+    "practice_new": (
+        "/practice/new/",
+        row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403, county_department=403),
+    ),
+    "practice_mark": (
+        "/counties/510104/report/2026Q3/measures/T1.2/practice/",
+        row(302, 403, 404, 200, 404, 200, 403, 403, 404, 404, county_department=403),
+    ),
+    "practice_edit": (
+        "/practice/{case}/",
+        row(302, 403, 404, 200, 404, 200, 403, 403, 403, 403, county_department=403),
+    ),
+    "practice_withdraw": ("/practice/{case}/withdraw/", everyone(405)),
     "notifications": ("/notifications/", row(302, *[200] * 9, county_department=200)),
     "notifications_read_all": ("/notifications/read/", everyone(405)),
     "notification_open": ("/notifications/1/open/", everyone(405)),
@@ -236,6 +255,7 @@ GET_ONLY = [
     "briefing",
     "briefing_file",
     "notifications",
+    "practice",
 ]
 
 SYSTEM = row(302, *[403] * 6, 200, 403, 403, county_department=403)
@@ -333,6 +353,30 @@ def evidence(tmp_path, settings, reporter):
 
 
 @pytest.fixture
+def curated_case(reporter, provincial_reviewer):
+    """A case of good practice from 锦江区's approved note on T1.1 in 2026Q2; and an approved
+    note on T1.2 in 2026Q3, not curated, to mark."""
+    from targets.models import Measure, Practice, State
+    from tests.notes import saved_note
+
+    county = reporter.roles.get().county
+    saved_note(county, "T1.2", State.APPROVED, author=reporter)
+    note = saved_note(county, "T1.1", State.APPROVED, author=reporter, period="2026Q2")
+    measure = Measure.objects.get(code="T1.1")
+    return Practice.objects.create(
+        title="案例",
+        summary="做法",
+        county=county,
+        measure=measure,
+        period=note.period,
+        note=note,
+        task_area=measure.task_area,
+        curated_by=provincial_reviewer,
+        updated_by=provincial_reviewer,
+    )
+
+
+@pytest.fixture
 def cut_department(db):
     """A department of the cut by department that none of the personas belongs to: 省财政厅,
     cooperating on T2.1."""
@@ -351,9 +395,9 @@ def cut_department(db):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_get(as_persona, persona, name, demo, evidence, cut_department):
+def test_get(as_persona, persona, name, demo, evidence, cut_department, curated_case):
     path, expected = MATRIX[name]
-    path = path.format(evidence=evidence.pk)
+    path = path.format(evidence=evidence.pk, case=curated_case.pk)
     response = as_persona(persona).get(path)
     response.close()
     assert response.status_code == expected[persona]
@@ -375,6 +419,6 @@ def test_admin_lists(as_persona, persona, label):
 @pytest.mark.parametrize("name", GET_ONLY)
 def test_wrong_method(as_persona, name):
     client = as_persona("provincial_reviewer")
-    path = MATRIX[name][0].format(evidence=0)
+    path = MATRIX[name][0].format(evidence=0, case=0)
     assert client.post(path).status_code == 405
     assert client.delete(path).status_code == 405

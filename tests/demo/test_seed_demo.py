@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from targets.demo.seed import DEMO_PASSWORD
-from targets.models import Indicator, IndicatorValue, ProgressNote, Role
+from targets.models import Indicator, IndicatorValue, Practice, ProgressNote, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,14 @@ def test_a_demo_round_of_reports_is_labelled(settings):
     assert IndicatorValue.objects.filter(state="approved").exists()
     call_command("seed_demo")  # twice: nothing doubles
     assert ProgressNote.objects.count() == notes.count()
+    assert Practice.objects.count() == 3
+
+
+def test_a_few_demo_cases_of_good_practice_are_labelled(settings, client_for, provincial_reviewer):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    cases = list(Practice.objects.select_related("note"))
+    assert len(cases) == 3
+    assert all(case.is_demo and case.note.state == "approved" for case in cases)
+    assert all(case.title.startswith("【演示数据】") for case in cases)
+    assert "演示数据" in client_for(provincial_reviewer).get("/practice/").content.decode()
