@@ -6,6 +6,13 @@ from targets.models.access import (
     SecuritySettings,
 )
 from targets.models.audit import AuditArchive, AuditRecord
+from targets.models.department_work import (
+    Contribution,
+    DepartmentEvidence,
+    DepartmentOpinion,
+    ProvinceNote,
+    ProvinceNoteVersion,
+)
 from targets.models.geography import BoundaryMap, County, CountyType, Prefecture, Region
 from targets.models.plan import (
     BottomLine,
@@ -52,11 +59,14 @@ __all__ = [
     "BottomLine",
     "BoundaryMap",
     "Clause",
+    "Contribution",
     "County",
     "CountyDepartment",
     "CountyMeasureDepartment",
     "CountyType",
     "Department",
+    "DepartmentEvidence",
+    "DepartmentOpinion",
     "Evidence",
     "Goal",
     "Horizon",
@@ -75,6 +85,8 @@ __all__ = [
     "Plan",
     "Prefecture",
     "ProgressNote",
+    "ProvinceNote",
+    "ProvinceNoteVersion",
     "ProvinceValue",
     "Region",
     "Responsibility",

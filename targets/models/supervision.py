@@ -108,6 +108,12 @@ class SupervisionRules(models.Model):
         ),
     )
 
+    approval_waits_for_opinion = models.BooleanField(
+        _("审核通过须有牵头部门意见"),
+        default=False,
+        help_text=_("勾选后,县(市、区)的进展须先有牵头省直部门的意见,审核人才能审核通过。"),
+    )
+
     class Meta:
         verbose_name = _("督办规则")
         verbose_name_plural = _("督办规则")
