@@ -162,7 +162,7 @@ def review(*, user, note: ProvinceNote, approve: bool, comment: str, request=Non
             raise WorkflowError(
                 _("这条省级层面推进情况不是待审核状态(可能已被他人处理),本次操作未执行。")
             )
-        if current.versions.filter(by=user).exists():
+        if current.versions.filter(by=user, event__in=("save", "submit")).exists():
             raise WorkflowError(
                 _("这条省级层面推进情况由您本人填写或提交,不能由您审核(审核与填报须分离)。")
             )
