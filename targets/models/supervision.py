@@ -181,6 +181,7 @@ class Notification(models.Model):
         ESCALATION_DIGEST = "escalation_digest", _("逾期告知审核人(汇总)")
         RETURNED = "returned", _("退回通知")
         APPROVED = "approved", _("审核通过通知")
+        PROVINCE_DUE = "province_due", _("省级层面推进情况催报")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -271,6 +272,12 @@ class Notification(models.Model):
                 fields=["recipient", "period", "county", "kind", "sent_on"],
                 condition=Q(sender__isnull=True),
                 name="one_automatic_reminder_a_day",
+            ),
+            # A lead department's reminder names no county: its own key, one a day likewise.
+            models.UniqueConstraint(
+                fields=["recipient", "period", "kind", "sent_on"],
+                condition=Q(sender__isnull=True, county__isnull=True, kind="province_due"),
+                name="one_province_reminder_a_day",
             ),
             models.UniqueConstraint(
                 fields=["recipient", "period", "county"],

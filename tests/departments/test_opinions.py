@@ -92,7 +92,8 @@ def test_the_queue_marks_awaited_and_given_opinions(
     assert "待牵头部门意见" in reviewer.get("/review/").text
     sign_in(department_user).post(OPINION, {"text": "进展属实"})
     page = sign_in(provincial_reviewer).get("/review/").text
-    assert "省农业农村厅已提意见" in page and "进展属实" in page
+    assert "省农业农村厅已提意见" in page
+    assert "进展属实" in page
 
 
 def test_approval_waits_for_the_opinion_when_the_admin_says_so(

@@ -123,7 +123,8 @@ def test_the_lead_compiles_from_contributions_kept_with_the_note(
         assert response.status_code == 302
     client = sign_in(department_user)
     page = client.get(NOTE).content.decode()
-    assert "住建厅的工作" in page and "生态厅的工作" in page
+    assert "住建厅的工作" in page
+    assert "生态厅的工作" in page
     draft(client, "汇总了两家", action="submit")
     version = ProvinceNote.objects.get().versions.get()
     assert [c["text"] for c in version.contributions] == ["生态厅的工作", "住建厅的工作"]
@@ -154,7 +155,8 @@ def test_only_the_lead_writes_and_only_cooperating_departments_contribute(
     assert (
         sign_in(provincial_reviewer).post(f"{NOTE}contribution/", contribution).status_code == 403
     )
-    assert not ProvinceNote.objects.exists() and not Contribution.objects.exists()
+    assert not ProvinceNote.objects.exists()
+    assert not Contribution.objects.exists()
 
 
 def test_a_department_does_not_see_other_measures(sign_in, department_user):
