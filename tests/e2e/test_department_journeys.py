@@ -28,7 +28,7 @@ def test_a_lead_department_compiles_two_contributions_and_the_reviewer_approves(
         page.goto(note_url)
         page.get_by_label("报送内容").fill(text)
         page.get_by_role("button", name="保存报送").click()
-        expect(page.get_by_role("status")).to_contain_text("已保存本部门的报送")
+        expect(page.locator(".messages")).to_contain_text("已保存本部门的报送")
 
     page.context.clear_cookies()
     login("fagai")
@@ -37,7 +37,7 @@ def test_a_lead_department_compiles_two_contributions_and_the_reviewer_approves(
     contributions = page.locator(".contributions")
     expect(contributions).to_contain_text("住建厅:完成了三个县城的更新改造。")
     expect(contributions).to_contain_text("财政厅:下达专项资金。")
-    page.get_by_label("省级层面推进情况").fill("汇总:住建厅完成县城更新改造,财政厅下达专项资金。")
+    page.get_by_role("textbox", name="省级层面推进情况").fill("汇总:住建厅完成县城更新改造,财政厅下达专项资金。")
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator(".province-note [data-state]")).to_have_text("已提交")
 
@@ -45,11 +45,12 @@ def test_a_lead_department_compiles_two_contributions_and_the_reviewer_approves(
     login("province")
     page.goto(f"{live_server.url}/review/")
     page.get_by_role("link", name="省直部门报送的省级层面推进情况").click()
+    page.locator("[data-round=open]").click()  # the round being reported
     page.get_by_role("link", name="T1.1", exact=False).first.click()
     expect(page.locator(".province-note")).to_contain_text("汇总:住建厅完成县城更新改造")
     page.get_by_label("审核通过").check()
     page.get_by_role("button", name="确定").click()
-    expect(page.get_by_role("status")).to_contain_text("已审核通过")
+    expect(page.locator(".messages")).to_contain_text("已审核通过")
     note = ProvinceNote.objects.get(measure__code="T1.1")
     assert note.state == State.APPROVED
     assert len(note.versions.get(event="submit").contributions) == 2
