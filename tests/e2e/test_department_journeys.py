@@ -37,7 +37,9 @@ def test_a_lead_department_compiles_two_contributions_and_the_reviewer_approves(
     contributions = page.locator(".contributions")
     expect(contributions).to_contain_text("住建厅:完成了三个县城的更新改造。")
     expect(contributions).to_contain_text("财政厅:下达专项资金。")
-    page.get_by_role("textbox", name="省级层面推进情况").fill("汇总:住建厅完成县城更新改造,财政厅下达专项资金。")
+    page.get_by_role("textbox", name="省级层面推进情况").fill(
+        "汇总:住建厅完成县城更新改造,财政厅下达专项资金。"
+    )
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator(".province-note [data-state]")).to_have_text("已提交")
 
