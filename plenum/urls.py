@@ -8,6 +8,7 @@ from targets.views import (
     briefing,
     dashboards,
     department_cut,
+    departments,
     geography,
     health,
     home,
@@ -44,6 +45,27 @@ urlpatterns = [
     path("province/notes/", dashboards.notes, name="notes"),
     path("province/departments/", department_cut.departments, name="departments"),
     path("province/departments/<str:code>/", department_cut.department, name="department"),
+    path("province/work/", departments.province_work, name="province_work"),
+    path(
+        "province/work/<str:period>/<str:measure>/",
+        departments.province_note,
+        name="province_note",
+    ),
+    path(
+        "province/work/<str:period>/<str:measure>/contribution/",
+        departments.contribution,
+        name="contribution",
+    ),
+    path(
+        "province/work/<str:period>/<str:measure>/review/",
+        departments.province_note_review,
+        name="province_note_review",
+    ),
+    path(
+        "province/work-evidence/<int:pk>/",
+        departments.department_evidence,
+        name="department_evidence",
+    ),
     path("province/task-areas/<str:code>/", dashboards.task_area_grid, name="task_area_grid"),
     path("province/goals/", dashboards.goals, name="goals"),
     path("province/boundaries/<int:pk>.geojson", dashboards.boundaries, name="boundaries"),
@@ -68,6 +90,11 @@ urlpatterns = [
         "counties/<str:code>/report/<str:period>/indicators/<str:indicator>/",
         reporting.value,
         name="value",
+    ),
+    path(
+        "counties/<str:code>/report/<str:period>/measures/<str:measure>/opinion/",
+        departments.opinion,
+        name="opinion",
     ),
     path("counties/<str:code>/measures/<str:measure>/", reporting.timeline, name="timeline"),
     path(

@@ -14,11 +14,15 @@ from django.utils.translation import gettext
 from targets.models import (
     County,
     Department,
+    DepartmentEvidence,
     Evidence,
+    Measure,
     MeasureDepartment,
     Practice,
+    Period,
     Prefecture,
     Region,
+    Responsibility,
     Role,
 )
 from targets.models.localized import in_language
@@ -48,6 +52,10 @@ class Access:
     # The measures this user may see: None for all of them; for a user whose only province-wide
     # role is a provincial department's, the measures that department leads or cooperates on.
     measure_ids: set[int] | None = None
+    # The measures the user's provincial departments lead (their province-level notes and their
+    # opinions on county notes) and cooperate on (their contributions).
+    lead_measure_ids: set[int] = field(default_factory=set)
+    cooperating_measure_ids: set[int] = field(default_factory=set)
     # The codes of the counties this user reports for, read with the roles (for the navigation).
     reported_county_codes: list[str] = field(default_factory=list)
     # The (Chinese, English) names of the prefectures and counties of the roles, read with them:
@@ -111,12 +119,15 @@ class Access:
                 names[department_county_code] = (department_county_name, department_county_name_en)
         access.reported_county_codes = sorted(codes)
         access.scope_names = [names[code] for code in sorted(names)]
+        if access.department_ids:
+            duties = MeasureDepartment.objects.filter(department_id__in=access.department_ids)
+            for measure_id, responsibility in duties.values_list("measure_id", "responsibility"):
+                if responsibility == Responsibility.LEAD:
+                    access.lead_measure_ids.add(measure_id)
+                else:
+                    access.cooperating_measure_ids.add(measure_id)
         if access.kinds & PROVINCE_WIDE == {Kind.DEPARTMENT}:
-            access.measure_ids = set(
-                MeasureDepartment.objects.filter(
-                    department_id__in=access.department_ids
-                ).values_list("measure_id", flat=True)
-            )
+            access.measure_ids = access.lead_measure_ids | access.cooperating_measure_ids
         return access
 
     @property
@@ -181,6 +192,23 @@ class Access:
         return self.measure_ids is None or measure_id in self.measure_ids
 
     @property
+    def sees_every_measure(self) -> bool:
+        """Not a provincial department's user alone: the county-wide pages (a county's report,
+        the overview) show every measure, and such a user sees only its own."""
+        return self.measure_ids is None
+
+    def leads(self, measure_id: int) -> bool:
+        return measure_id in self.lead_measure_ids
+
+    def cooperates(self, measure_id: int) -> bool:
+        return measure_id in self.cooperating_measure_ids
+
+    @property
+    def reviews_province_work(self) -> bool:
+        """The provincial reviewers review the lead departments' province-level notes."""
+        return Kind.PROVINCIAL_REVIEWER in self.kinds
+
+    @property
     def is_department(self) -> bool:
         """A provincial department's user (省直部门)."""
         return Kind.DEPARTMENT in self.kinds
@@ -227,14 +255,38 @@ def county_for_user(
     related: Sequence[str] = ("prefecture",),
 ) -> County:
     """The county of ``code`` with its ``related`` rows, if the user may see it (and report for
-    it, with ``write``)."""
+    it, with ``write``). Its pages show every measure: a provincial department's user, who sees
+    only its own measures, is refused them (it reaches the counties through county_measure_for_user)."""
     county = get_object_or_404(County.objects.select_related(*related), code=code)
     access = access_for(request)
     if not access.can_see_county(county):
         raise Http404
-    if write and not access.can_report_for(county):
+    if not access.sees_every_measure or (write and not access.can_report_for(county)):
         raise PermissionDenied
     return county
+
+
+def county_measure_for_user(
+    request: HttpRequest, code: str, measure: str, queryset: QuerySet[Measure] | None = None
+) -> tuple[County, Measure]:
+    """A county and one of the plan's measures, for the pages of that measure in that county (its
+    timeline): 404 unless the user may see both."""
+    county = get_object_or_404(County.objects.select_related("prefecture"), code=code)
+    access = access_for(request)
+    if not access.can_see_county(county):
+        raise Http404
+    return county, measure_for_user(request, measure, queryset)
+
+
+def measure_for_user(
+    request: HttpRequest, code: str, queryset: QuerySet[Measure] | None = None
+) -> Measure:
+    """A measure by ``code``, if the user may see it (a provincial
+    department: one it leads or cooperates on); else 404."""
+    measure = get_object_or_404(Measure.objects.all() if queryset is None else queryset, code=code)
+    if not access_for(request).can_see_measure(measure.pk):
+        raise Http404
+    return measure
 
 
 def _require(request: HttpRequest, allowed: Callable[[Access], bool]) -> Access:
@@ -250,7 +302,17 @@ def require_plan_view(request: HttpRequest) -> Access:
 
 
 def require_province_view(request: HttpRequest) -> Access:
-    """For pages across the province (the overview): reviewers and the system admin."""
+    """For pages of every measure across the province (the overview, the briefing): reviewers
+    and the system admin; not a provincial department, which sees its own measures only."""
+    return _require(
+        request,
+        lambda access: (access.is_reviewer or access.is_system_admin) and access.sees_every_measure,
+    )
+
+
+def require_measure_view(request: HttpRequest) -> Access:
+    """For pages of measures across the counties (a measure's grid, the notes behind a figure):
+    reviewers, the system admin and the provincial departments (their measures, measure_for_user)."""
     return _require(request, lambda access: access.is_reviewer or access.is_system_admin)
 
 
@@ -261,7 +323,10 @@ def require_reviewer(request: HttpRequest) -> Access:
 def evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     """An evidence file, for whoever may see its note's county."""
     evidence = get_object_or_404(Evidence.objects.select_related("note__county"), pk=pk)
-    if not access_for(request).can_see_county(evidence.note.county):
+    access = access_for(request)
+    if not access.can_see_county(evidence.note.county) or not access.can_see_measure(
+        evidence.note.measure_id
+    ):
         raise Http404
     return evidence
 
@@ -326,3 +391,46 @@ def practice_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> 
 def require_curator(request: HttpRequest, county: County) -> Access:
     """Who may curate a case of ``county``: its prefecture's reviewer or a provincial one."""
     return _require(request, lambda access: access.reviews and access.can_review(county))
+
+
+def require_province_work(request: HttpRequest) -> Access:
+    """For the province-level notes (省级层面推进情况): the provincial departments (those of
+    their measures), the provincial reviewers, who review them, and the system admin."""
+    return _require(
+        request,
+        lambda access: (
+            bool(access.department_ids) or access.reviews_province_work or access.is_system_admin
+        ),
+    )
+
+
+def province_work_for_user(
+    request: HttpRequest, period: str, measure: str
+) -> tuple[Access, Period, Measure]:
+    """The round and measure of a province-level note: 404 for a measure none of the user's
+    departments leads or cooperates on (unless the user reviews them or is the system admin)."""
+    access = require_province_work(request)
+    round_ = get_object_or_404(Period, code=period)
+    found = get_object_or_404(Measure.objects.select_related("task_area"), code=measure)
+    if not (access.reviews_province_work or access.is_system_admin) and not (
+        access.leads(found.pk) or access.cooperates(found.pk)
+    ):
+        raise Http404
+    return access, round_, found
+
+
+def department_evidence_for_user(request: HttpRequest, pk: int) -> DepartmentEvidence:
+    """A file of a province-level note or contribution, for whoever may see that note."""
+    access = require_province_work(request)
+    evidence = get_object_or_404(
+        DepartmentEvidence.objects.select_related("note", "contribution"), pk=pk
+    )
+    # The table's constraint: one of the two.
+    owner = evidence.note or evidence.contribution
+    if owner is None:
+        raise Http404
+    if not (access.reviews_province_work or access.is_system_admin) and not (
+        access.leads(owner.measure_id) or access.cooperates(owner.measure_id)
+    ):
+        raise Http404
+    return evidence

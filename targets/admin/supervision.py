@@ -54,6 +54,7 @@ class SupervisionRulesAdmin(SingletonAdmin):
             },
         ),
         (_("佐证材料"), {"fields": ["evidence_quota_mb"]}),
+        (_("部门意见"), {"fields": ["approval_waits_for_opinion"]}),
     ]
 
     def the_row(self):

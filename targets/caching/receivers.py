@@ -71,6 +71,7 @@ for model in SHOWN:
 
 
 @receiver(changes.reviewed, dispatch_uid="shared-pages-reviewed")
+@receiver(changes.opinion_given, dispatch_uid="shared-pages-opinion-given")
 @receiver(changes.reminders_sent, dispatch_uid="shared-pages-reminders-sent")
 @receiver(changes.written_in_bulk, dispatch_uid="shared-pages-written-in-bulk")
 def _domain_changed(sender: object, **kwargs: object) -> None:

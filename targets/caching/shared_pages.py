@@ -133,8 +133,9 @@ def figures_named_by[T](parts: Iterable[str], count: Callable[[], T]) -> T:
 
 
 def audience_of(access) -> tuple[Any, ...]:
-    """Who sees the same dashboards: the counties visible, and whether the user reviews (the
-    pages then link to the review tools)."""
+    """Who sees the same dashboards: the counties visible, the measures (a provincial
+    department's own), and whether the user reviews (the pages then link to the review tools)."""
     if access.sees_whole_province:
-        return ("province", access.reviews)
+        measures = None if access.measure_ids is None else sorted(access.measure_ids)
+        return ("province", access.reviews, measures)
     return (sorted(access.county_ids), sorted(access.prefecture_ids), access.reviews)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from targets.audit import trail
-from targets.demo import bulk_insert, synthetic_divisions
+from targets.demo import bulk_insert, province_work, synthetic_divisions
 from targets.demo import units as demo_units
 from targets.models import (
     AccountSecurity,
@@ -48,10 +48,11 @@ ACCOUNTS = [
     ("chengdu", "成都市审核员(演示)", Role.Kind.PREFECTURE_REVIEWER, "510100"),
     ("jinjiang", "锦江区填报员(演示)", Role.Kind.COUNTY_REPORTER, "510104"),
     ("huili", "会理市填报员(演示)", Role.Kind.COUNTY_REPORTER, "513402"),
-    # A provincial department that leads several measures, and one that cooperates on others
-    # (targets/data/demo_units.toml); a department of each demo county (county code/its code).
+    # A provincial department that leads several measures, and two that cooperate on one of them
+    # (T1.1) and on others (targets/data/demo_units.toml); a department of each demo county (county code/its code).
     ("fagai", "省发展改革委(演示)", Role.Kind.DEPARTMENT, "fagai"),
     ("zhujian", "省住房城乡建设厅(演示)", Role.Kind.DEPARTMENT, "zhujian"),
+    ("caizheng", "省财政厅(演示)", Role.Kind.DEPARTMENT, "caizheng"),
     ("jinjiang_fgj", "锦江区发展和改革局(演示)", Role.Kind.COUNTY_DEPARTMENT, "510104/fgj"),
     ("huili_fgj", "会理市发展和改革局(演示)", Role.Kind.COUNTY_DEPARTMENT, "513402/fgj"),
 ]
@@ -169,6 +170,15 @@ def seed_demo(*, reports: bool = True) -> list[str]:
     if plan is not None and reports:
         _demo_reports()
         _demo_practice()
+        departments = {
+            role.department.code: role.user
+            for role in Role.objects.filter(
+                kind=Role.Kind.DEPARTMENT, user__username__in=[a[0] for a in ACCOUNTS]
+            ).select_related("department", "user")
+            if role.department is not None
+        }
+        reviewer = get_user_model().objects.get(username="province")
+        province_work.seed_province_work(DEMO_PERIOD, departments, reviewer)
     trail.record("demo.seed", actor_name="system")
     return [username for username, *_rest in ACCOUNTS]
 

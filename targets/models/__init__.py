@@ -6,6 +6,13 @@ from targets.models.access import (
     SecuritySettings,
 )
 from targets.models.audit import AuditArchive, AuditRecord
+from targets.models.department_work import (
+    Contribution,
+    DepartmentEvidence,
+    DepartmentOpinion,
+    ProvinceNote,
+    ProvinceNoteVersion,
+)
 from targets.models.geography import BoundaryMap, County, CountyType, Prefecture, Region
 from targets.models.jobs import GeneratedFile, WorkerHeartbeat
 from targets.models.plan import (
@@ -54,11 +61,14 @@ __all__ = [
     "BottomLine",
     "BoundaryMap",
     "Clause",
+    "Contribution",
     "County",
     "CountyDepartment",
     "CountyMeasureDepartment",
     "CountyType",
     "Department",
+    "DepartmentEvidence",
+    "DepartmentOpinion",
     "Evidence",
     "GeneratedFile",
     "Goal",
@@ -79,6 +89,8 @@ __all__ = [
     "Practice",
     "Prefecture",
     "ProgressNote",
+    "ProvinceNote",
+    "ProvinceNoteVersion",
     "ProvinceValue",
     "Region",
     "Responsibility",

@@ -9,6 +9,9 @@ from django.dispatch import Signal
 # Notes and indicator values approved or returned (``items``), inside the decision's transaction.
 reviewed = Signal()
 
+# A provincial department's opinion on a county note (``note``): the review queue shows it.
+opinion_given = Signal()
+
 # Reminders sent (``notifications``), daily or by a reviewer's hand.
 reminders_sent = Signal()
 

@@ -108,6 +108,12 @@ class SupervisionRules(models.Model):
         ),
     )
 
+    approval_waits_for_opinion = models.BooleanField(
+        _("审核通过须有牵头部门意见"),
+        default=False,
+        help_text=_("勾选后,县(市、区)的进展须先有牵头省直部门的意见,审核人才能审核通过。"),
+    )
+
     class Meta:
         verbose_name = _("督办规则")
         verbose_name_plural = _("督办规则")
@@ -176,6 +182,7 @@ class Notification(models.Model):
         RETURNED = "returned", _("退回通知")
         APPROVED = "approved", _("审核通过通知")
         FILE_READY = "file_ready", _("文件已生成")
+        PROVINCE_DUE = "province_due", _("省级层面推进情况催报")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -275,6 +282,12 @@ class Notification(models.Model):
                 fields=["recipient", "period", "county", "kind", "sent_on"],
                 condition=Q(sender__isnull=True),
                 name="one_automatic_reminder_a_day",
+            ),
+            # A lead department's reminder names no county: its own key, one a day likewise.
+            models.UniqueConstraint(
+                fields=["recipient", "period", "kind", "sent_on"],
+                condition=Q(sender__isnull=True, county__isnull=True, kind="province_due"),
+                name="one_province_reminder_a_day",
             ),
             models.UniqueConstraint(
                 fields=["recipient", "period", "county"],

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from targets.models import (
     County,
+    DepartmentOpinion,
     Evidence,
     Indicator,
     IndicatorValue,
@@ -214,7 +215,8 @@ def indicator_rows(
 
 
 def timeline(county: County, measure: Measure) -> list[ProgressNote]:
-    """Every period's note on the measure, newest period first, each with all its versions."""
+    """Every period's note on the measure, newest period first, each with all its versions and
+    the lead department's opinions."""
     versions = NoteVersion.objects.select_related(
         "status", "bottom_line", "by", "reply__by"
     ).order_by("-number")
@@ -224,6 +226,10 @@ def timeline(county: County, measure: Measure) -> list[ProgressNote]:
         .prefetch_related(
             Prefetch("versions", queryset=versions),
             Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+            Prefetch(
+                "department_opinions",
+                queryset=DepartmentOpinion.objects.select_related("department", "by"),
+            ),
         )
         .order_by("-period__starts_on")
     )

@@ -17,14 +17,17 @@ from targets.audit import trail
 from targets.models import (
     BottomLine,
     County,
+    DepartmentOpinion,
     Evidence,
     Horizon,
     Indicator,
     IndicatorValue,
     Measure,
+    MeasureDepartment,
     NoteVersion,
     Period,
     ProgressNote,
+    Responsibility,
     ReturnReply,
     State,
     StatusOption,
@@ -269,6 +272,9 @@ def review(
                     _("%(item)s 不是待审核状态(可能已被他人处理),本次操作未执行。")
                     % {"item": current}
                 )
+        if approve:
+            _check_opinions(list(zip(items, locked, strict=True)))
+        for current in locked:
             before = trail.snapshot(current)
             current.state = State.APPROVED if approve else State.RETURNED
             current.version += 1
@@ -296,6 +302,35 @@ def review(
             today=timezone.localdate(),
         )
     return len(items)
+
+
+def _check_opinions(pairs: list) -> None:
+    """Where the supervision rules make approval wait for the lead department's opinion: each
+    note whose measure has a lead department must have its opinion on the version submitted."""
+    if not rulebook.current().approval_waits_for_opinion:
+        return
+    notes = {
+        current.pk: (item, current) for item, current in pairs if isinstance(current, ProgressNote)
+    }
+    if not notes:
+        return
+    led = set(
+        MeasureDepartment.objects.filter(
+            measure_id__in={current.measure_id for _item, current in notes.values()},
+            responsibility=Responsibility.LEAD,
+        ).values_list("measure_id", flat=True)
+    )
+    given = set(
+        DepartmentOpinion.objects.filter(note_id__in=notes).values_list("note_id", "note_version")
+    )
+    for item, current in notes.values():
+        if current.measure_id in led and (current.pk, current.version) not in given:
+            raise WorkflowError(
+                _(
+                    "%(item)s 还没有牵头部门的意见;按督办规则,须等牵头部门提出意见后才能审核通过,本次操作未执行。"
+                )
+                % {"item": item}
+            )
 
 
 def latest_return(note: ProgressNote) -> NoteVersion | None:

@@ -9,12 +9,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from targets.models import (
     County,
+    DepartmentOpinion,
     Evidence,
     IndicatorValue,
     Measure,
+    MeasureDepartment,
     NoteVersion,
     Period,
     ProgressNote,
+    Responsibility,
     State,
 )
 from targets.reporting import links
@@ -32,6 +35,10 @@ class QueueItem:
     timeline_url: str = ""  # notes only, on the queue's page
     evidence: tuple[Evidence, ...] = ()  # notes only: the files in force, to open from the queue
     resubmission: Resubmission | None = None  # a note sent again after a return
+    # Notes only: the lead department's opinion on the version submitted, and whether the
+    # measure has a lead department (whose opinion is then awaited while there is none).
+    opinion: DepartmentOpinion | None = None
+    has_lead: bool = False
 
     @property
     def key(self) -> str:
@@ -176,6 +183,7 @@ def items_on(page: Page, today: datetime.date) -> list[QueueItem]:
     notes = [item.record for item in items if isinstance(item.record, ProgressNote)]
     files = _files_of(notes)
     returns = resubmissions(notes, files)
+    opinions, led = _opinions_of(notes)
     timeline = links.each("timeline", links.EACH, links.EACH)
     for item in items:
         if isinstance(item.record, ProgressNote):
@@ -183,12 +191,31 @@ def items_on(page: Page, today: datetime.date) -> list[QueueItem]:
             item.timeline_url = timeline(note.county.code, note.measure.code)
             item.evidence = tuple(f for f in files.get(note.pk, ()) if not f.superseded)
             item.resubmission = returns.get(note.pk)
+            item.opinion = opinions.get((note.pk, note.version))
+            item.has_lead = note.measure_id in led
     return _lit(items, today)
 
 
 def _notes(ids: list[int]) -> list[ProgressNote]:
     """The notes with the records they name, joined (the page's order is the keys')."""
     return list(ProgressNote.objects.filter(pk__in=ids).select_related(*NOTE_RELATED).order_by())
+
+
+def _opinions_of(
+    notes: list[ProgressNote],
+) -> tuple[dict[tuple[int, int], DepartmentOpinion], set[int]]:
+    """The lead departments' opinions on the notes, by (note, version), the latest of each; and
+    the notes' measures that have a lead department."""
+    if not notes:
+        return {}, set()
+    found = DepartmentOpinion.objects.filter(note__in=notes).select_related("department")
+    opinions = {(o.note_id, o.note_version): o for o in found.order_by("at", "id")}
+    led = set(
+        MeasureDepartment.objects.filter(
+            measure_id__in={n.measure_id for n in notes}, responsibility=Responsibility.LEAD
+        ).values_list("measure_id", flat=True)
+    )
+    return opinions, led
 
 
 def _files_of(notes: list[ProgressNote]) -> dict[int, list[Evidence]]:

@@ -9,7 +9,9 @@ sent as soon as the mail server takes it, and what is marked is not sent again.
 
 The reminder goes to whoever holds the work as well as to the county's lead office (县牵头办):
 on the same days, the users of each county department that leads measures still due (as its lead
-office assigned them) are told of those measures alone.
+office assigned them) are told of those measures alone. Once a round's deadline has passed, the
+users of each provincial department that leads measures whose province-level note (省级层面推进情况)
+is not submitted are told of those, once a day, on the days the county reminders go.
 
 "Due" means the round's measures without a submitted or approved note: a draft, a return not
 answered, or nothing. A county with everything submitted gets nothing."""
@@ -37,9 +39,12 @@ from targets.models import (
     REPORTED,
     County,
     Measure,
+    MeasureDepartment,
     Notification,
     Period,
     ProgressNote,
+    ProvinceNote,
+    Responsibility,
     Role,
     changes,
 )
@@ -114,6 +119,25 @@ def holders_of(pending: dict[int, list[Measure]]) -> list[Holder]:
             if due and users.get(department_id):
                 found.append(Holder(county_id, department_id, users[department_id], due))
     return found
+
+
+def lead_departments_due(period: Period) -> dict[User, int]:
+    """The active users of the provincial departments that lead measures whose province-level
+    note of the round is not submitted (nor approved), with how many such measures each has."""
+    reported = ProvinceNote.objects.filter(period=period, state__in=REPORTED).values("measure")
+    due: dict[int, int] = {}
+    leads = MeasureDepartment.objects.filter(responsibility=Responsibility.LEAD).exclude(
+        measure__in=reported
+    )
+    for department_id in leads.values_list("department_id", flat=True):
+        due[department_id] = due.get(department_id, 0) + 1
+    roles = Role.objects.filter(
+        kind=Role.Kind.DEPARTMENT, department_id__in=due, user__is_active=True
+    ).select_related("user")
+    told: dict[User, int] = {}
+    for role in roles.order_by("user_id"):
+        told[role.user] = told.get(role.user, 0) + due[named(role.department_id)]
+    return told
 
 
 def reviewers_of(counties: list[County]) -> dict[int, list[User]]:
@@ -226,6 +250,15 @@ def send_due_reminders(today: datetime.date) -> RunResult:
                                 **common,
                             )
                         )
+        if kind == Kind.OVERDUE:
+            for user, pending_count in lead_departments_due(period).items():
+                _make(
+                    result,
+                    recipient=user,
+                    kind=Kind.PROVINCE_DUE,
+                    pending=pending_count,
+                    **common,
+                )
     for user, escalations in to_escalate.items():
         _digest(result, user, escalations, today)
     if result.sent:
@@ -332,6 +365,14 @@ def send_manual(
 def describe(notification: Notification) -> str:
     """The reminder in words, in the active language."""
     n = notification
+    if n.kind == Kind.PROVINCE_DUE:
+        return _(
+            "%(period)s 已于 %(deadline)s 截止,本部门牵头的举措尚有%(pending)d项未提交省级层面推进情况,请尽快填报。"
+        ) % {
+            "period": named(n.period).label,
+            "deadline": formats.date_format(named(n.period).deadline, "DATE_FORMAT"),
+            "pending": named(n.pending),
+        }
     values = {
         "county": named(n.county).label,
         "period": named(n.period).label,
@@ -388,6 +429,8 @@ def link(notification: Notification) -> str:
     period = named(notification.period)
     if notification.kind == Kind.ESCALATION:
         return f"{reverse('late')}?period={period.code}"
+    if notification.kind == Kind.PROVINCE_DUE:
+        return f"{reverse('province_work')}?period={period.code}"
     return reverse("report", args=[named(notification.county).code, period.code])
 
 

@@ -31,6 +31,7 @@ class Rules:
     escalate_after_days: int
     stop_after_days: int
     evidence_quota_mb: int
+    approval_waits_for_opinion: bool = False
 
 
 def stored() -> SupervisionRules:
@@ -63,6 +64,7 @@ def current() -> Rules:
             escalate_after_days=row.escalate_after_days,
             stop_after_days=row.stop_after_days,
             evidence_quota_mb=row.evidence_quota_mb,
+            approval_waits_for_opinion=row.approval_waits_for_opinion,
         )
         cache.set(CACHE_KEY, rules, CACHE_SECONDS)
     return rules

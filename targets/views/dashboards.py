@@ -14,7 +14,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from plenum import replica
 from plenum.replica import reads_may_lag
-from targets.accounts.access import access_for, require_province_view
+from targets.accounts.access import (
+    access_for,
+    measure_for_user,
+    require_measure_view,
+    require_province_view,
+)
 from targets.audit import trail
 from targets.caching import shared_pages
 from targets.dashboards import figures, indicator_page
@@ -39,8 +44,10 @@ def _applied(filters: dict, scope, **more) -> dict:
     return {**filters, "period": scope.period, **more}
 
 
-def _scope(request: HttpRequest, form_class=DashboardFilterForm):
-    access = require_province_view(request)
+def _scope(request: HttpRequest, form_class=DashboardFilterForm, *, measures_only=False):
+    """The filters and what they choose. ``measures_only``: a page of measures across the
+    counties, which a provincial department also opens, on its own measures alone."""
+    access = (require_measure_view if measures_only else require_province_view)(request)
     form = form_class(request.GET, access=access)
     filters = form.cleaned_data if form.is_valid() else {}
     rounds = periods.for_review(timezone.localdate(), filters.get("period"))
@@ -49,6 +56,9 @@ def _scope(request: HttpRequest, form_class=DashboardFilterForm):
     scope = figures.scope_from(
         filters, access.visible_counties(), rounds.shown, whole_province=access.sees_whole_province
     )
+    if access.measure_ids is not None:
+        scope.measures = scope.measures.filter(pk__in=access.measure_ids)
+        scope.all_measures = False
     return form, filters, scope, rounds
 
 
@@ -182,10 +192,11 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
     """One measure across the counties in scope: status, percent, age of the last note, not
     reported this round, and disagreement between county and reviewer; as a tile map grouped by
     prefecture and as a table."""
-    form, filters, scope, rounds = _scope(request)
-    measure = get_object_or_404(
+    form, filters, scope, rounds = _scope(request, measures_only=True)
+    measure = measure_for_user(
+        request,
+        measure,
         Measure.objects.select_related("task_area").prefetch_related(units_prefetch()),
-        code=measure,
     )
 
     def grouped() -> list:
@@ -233,7 +244,7 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
 def notes(request: HttpRequest) -> HttpResponse:
     """The notes behind a figure of the overview: this round's notes in the scope, by state and,
     for approved ones, by status."""
-    form, filters, scope, rounds = _scope(request)
+    form, filters, scope, rounds = _scope(request, measures_only=True)
     found = scope.notes.select_related("county__prefecture", "measure", "status").order_by(
         "county__code", "measure__order"
     )

@@ -20,8 +20,10 @@ from targets.accounts.access import (
 )
 from targets.caching import shared_pages
 from targets.dashboards import department_cut, figures
+from targets.departments import work_list
 from targets.forms.dashboards import DepartmentCutFilterForm
 from targets.http import HtmxHttpRequest
+from targets.models import Responsibility
 from targets.supervision import lights, periods
 
 
@@ -112,5 +114,11 @@ def department(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if request.htmx:
         return HttpResponse(shared("dashboards/department.html#results"))
     content = shared("dashboards/department.html#content")
-    page = {"content": content, "period": scope.period, "unit": unit}
+    led = set(
+        unit.measure_duties.filter(responsibility=Responsibility.LEAD).values_list(
+            "measure", flat=True
+        )
+    )
+    work = work_list.rows(scope.period, led) if led else []
+    page = {"content": content, "period": scope.period, "unit": unit, "work": work}
     return render(request, "dashboards/department.html", page)

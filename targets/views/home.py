@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from targets.accounts.access import access_for
-from targets.models import County
+from targets.models import County, Department
 from targets.reporting import todo as todo_list
 
 
@@ -22,6 +22,15 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("admin:targets_role_changelist")
     if access.is_audit_admin:
         return redirect("audit")
+    if not access.sees_every_measure:
+        # A provincial department's user: its own department's page (the first, with several).
+        return redirect(
+            "department",
+            code=Department.objects.filter(pk__in=access.department_ids)
+            .order_by("code")
+            .values_list("code", flat=True)
+            .first(),
+        )
     if access.is_reviewer:
         return redirect("province")
     if access.county_ids:

@@ -12,8 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from targets.accounts.access import access_for, county_for_user, evidence_for_user
+from targets.accounts.access import (
+    access_for,
+    county_for_user,
+    county_measure_for_user,
+    evidence_for_user,
+)
 from targets.audit import trail
+from targets.forms.departments import OpinionForm
 from targets.forms.reporting import NoteForm, ReplyForm, ValueForm
 from targets.http import HtmxHttpRequest
 from targets.models import (
@@ -316,10 +322,11 @@ def value(request: HttpRequest, code: str, period: str, indicator: str) -> HttpR
 @login_required
 def timeline(request: HttpRequest, code: str, measure: str) -> HttpResponse:
     """Every version of every note on one measure in the county, across all periods."""
-    county = county_for_user(request, code)
-    measure = get_object_or_404(
+    county, measure = county_measure_for_user(
+        request,
+        code,
+        measure,
         Measure.objects.select_related("task_area").prefetch_related(units_prefetch()),
-        code=measure,
     )
     access = access_for(request)
     notes = report_page.timeline(county, measure)
@@ -331,6 +338,8 @@ def timeline(request: HttpRequest, code: str, measure: str) -> HttpResponse:
         "measure": measure,
         "notes": notes,
         "can_curate": access.reviews and access.can_review(county),
+        "leads": access.leads(measure.pk),
+        "opinion_form": OpinionForm(),
     }
     return render(request, "reporting/timeline.html", context)
 

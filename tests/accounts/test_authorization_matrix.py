@@ -95,13 +95,16 @@ MATRIX = {
     ),
     # The to-do list is a county's: only those who report for a county have one.
     "todo": ("/todo/", row(302, 200, 200, *[403] * 7, county_department=403)),
+    # The pages of every measure: a provincial department sees its own measures only.
     "province": (
         "/province/",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+        row(302, 403, 403, 200, 200, 200, 403, 200, 403, 403, county_department=403),
     ),
+    # A county's pages show every measure: not a provincial department's (it sees the county's
+    # notes on its own measures through their grid and timeline).
     "county": (
         "/counties/510104/",
-        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404, county_department=200),
+        row(302, 200, 404, 200, 404, 200, 403, 200, 404, 404, county_department=200),
     ),
     # The cut by department: a department sees its own rows; another department's is not found.
     "department": (
@@ -117,11 +120,11 @@ MATRIX = {
     "healthz": ("/healthz", everyone(200)),
     "report_current": (
         "/counties/510104/report/",
-        row(302, 302, 404, 302, 404, 302, 302, 302, 404, 404, county_department=302),
+        row(302, 302, 404, 302, 404, 302, 403, 302, 404, 404, county_department=302),
     ),
     "report": (
         "/counties/510104/report/2026Q3/",
-        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404, county_department=200),
+        row(302, 200, 404, 200, 404, 200, 403, 200, 404, 404, county_department=200),
     ),
     "note": (
         "/counties/510104/report/2026Q3/measures/T1.1/",
@@ -151,7 +154,7 @@ MATRIX = {
     ),
     "indicator": (
         "/province/indicators/D01/",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+        row(302, 403, 403, 200, 200, 200, 403, 200, 403, 403, county_department=403),
     ),
     "notes": (
         "/province/notes/",
@@ -159,19 +162,19 @@ MATRIX = {
     ),
     "task_area_grid": (
         "/province/task-areas/T1/",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+        row(302, 403, 403, 200, 200, 200, 403, 200, 403, 403, county_department=403),
     ),
     "goals": (
         "/province/goals/",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+        row(302, 403, 403, 200, 200, 200, 403, 200, 403, 403, county_department=403),
     ),
     "boundaries": (
         "/province/boundaries/0.geojson",
-        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 403, county_department=403),
+        row(302, 403, 403, 404, 404, 404, 403, 404, 403, 403, county_department=403),
     ),
     "pace_rules": (
         "/province/pace/",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+        row(302, 403, 403, 200, 200, 200, 403, 200, 403, 403, county_department=403),
     ),
     "set_language": ("/i18n/setlang/", everyone(302)),
     "values_template": (
@@ -184,13 +187,13 @@ MATRIX = {
     ),
     "briefing": (
         "/province/briefing/",
-        row(302, 403, 403, 200, 200, 200, 200, 200, 403, 403, county_department=403),
+        row(302, 403, 403, 200, 200, 200, 403, 200, 403, 403, county_department=403),
     ),
     "briefing_pdf": ("/province/briefing/pdf/", everyone(405)),
     # No such file: 404 to those who may read briefings.
     "briefing_file": (
         "/province/briefing/files/1.pdf",
-        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 403, county_department=403),
+        row(302, 403, 403, 404, 404, 404, 403, 404, 403, 403, county_department=403),
     ),
     "plan_export": (
         "/plan/workbook.xlsx",
@@ -225,11 +228,30 @@ MATRIX = {
         row(302, 403, 404, 200, 404, 200, 403, 403, 403, 403, county_department=403),
     ),
     "practice_withdraw": ("/practice/{case}/withdraw/", everyone(405)),
+    # The province-level notes: the provincial departments (of their measures: T1.1 is the lead's
+    # and the cooperating department's), the provincial reviewers and the system admin.
+    "province_work": (
+        "/province/work/",
+        row(302, 403, 403, 403, 403, 200, 200, 200, 403, 403, county_department=403),
+    ),
+    "province_note": (
+        "/province/work/2026Q3/T1.1/",
+        row(302, 403, 403, 403, 403, 200, 200, 200, 403, 403, county_department=403),
+    ),
+    "contribution": ("/province/work/2026Q3/T1.1/contribution/", everyone(405)),
+    "province_note_review": ("/province/work/2026Q3/T1.1/review/", everyone(405)),
+    "department_evidence": (
+        "/province/work-evidence/{department_evidence}/",
+        row(302, 403, 403, 403, 403, 200, 200, 200, 403, 403, county_department=403),
+    ),
+    "opinion": ("/counties/510104/report/2026Q3/measures/T1.1/opinion/", everyone(405)),
     "notifications": ("/notifications/", row(302, *[200] * 9, county_department=200)),
     "notifications_read_all": ("/notifications/read/", everyone(405)),
     "notification_open": ("/notifications/1/open/", everyone(405)),
 }
 GET_ONLY = [
+    "province_work",
+    "department_evidence",
     "two_factor",
     "department",
     "departments",
@@ -377,6 +399,39 @@ def curated_case(reporter, provincial_reviewer):
 
 
 @pytest.fixture
+def department_evidence(tmp_path, settings, department_user):
+    """One file of the lead department's province-level note on T1.1, for the download URL."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from targets.models import (
+        DepartmentEvidence,
+        Measure,
+        Period,
+        ProvinceNote,
+        StatusOption,
+    )
+
+    settings.MEDIA_ROOT = tmp_path
+    note = ProvinceNote.objects.create(
+        measure=Measure.objects.get(code="T1.1"),
+        period=Period.objects.get(code="2026Q3"),
+        department=department_user.roles.get().department,
+        status=StatusOption.objects.first(),
+        narrative="x",
+        updated_by=department_user,
+    )
+    return DepartmentEvidence.objects.create(
+        note=note,
+        file=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x"),
+        name="e.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=department_user,
+    )
+
+
+@pytest.fixture
 def cut_department(db):
     """A department of the cut by department that none of the personas belongs to: 省财政厅,
     cooperating on T2.1."""
@@ -395,9 +450,13 @@ def cut_department(db):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_get(as_persona, persona, name, demo, evidence, cut_department, curated_case):
+def test_get(
+    as_persona, persona, name, demo, evidence, department_evidence, cut_department, curated_case
+):
     path, expected = MATRIX[name]
-    path = path.format(evidence=evidence.pk, case=curated_case.pk)
+    path = path.format(
+        evidence=evidence.pk, department_evidence=department_evidence.pk, case=curated_case.pk
+    )
     response = as_persona(persona).get(path)
     response.close()
     assert response.status_code == expected[persona]
@@ -419,6 +478,6 @@ def test_admin_lists(as_persona, persona, label):
 @pytest.mark.parametrize("name", GET_ONLY)
 def test_wrong_method(as_persona, name):
     client = as_persona("provincial_reviewer")
-    path = MATRIX[name][0].format(evidence=0, case=0)
+    path = MATRIX[name][0].format(evidence=0, department_evidence=0, case=0)
     assert client.post(path).status_code == 405
     assert client.delete(path).status_code == 405

@@ -23,6 +23,12 @@ PATTERNS = {
     "value.{}": {"value.save", "value.submit"},
     "{}.{}": {"note.approve", "note.return", "value.approve", "value.return"},
     "admin.{}": {"admin.add", "admin.change"},
+    "province_note.{}": {
+        "province_note.save",
+        "province_note.submit",
+        "province_note.approve",
+        "province_note.return",
+    },
 }
 # Where the action is passed through rather than written.
 PASSED_THROUGH = {("audit/trail.py", "self.action")}

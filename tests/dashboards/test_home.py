@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
         ("other_reporter", "/todo/"),
         ("prefecture_reviewer", "/province/"),
         ("provincial_reviewer", "/province/"),
-        ("department_user", "/province/"),
+        # A provincial department sees its own measures only: its own page.
+        ("department_user", "/province/departments/agri/"),
         ("admin_user", "/plan/"),
     ],
 )

@@ -62,6 +62,7 @@ def test_each_demo_county_assigns_every_measure_to_one_of_its_departments():
     [
         ("fagai", Role.Kind.DEPARTMENT, "四川省发展和改革委员会"),
         ("zhujian", Role.Kind.DEPARTMENT, "四川省住房和城乡建设厅"),
+        ("caizheng", Role.Kind.DEPARTMENT, "四川省财政厅"),
         ("jinjiang_fgj", Role.Kind.COUNTY_DEPARTMENT, "锦江区发展和改革局"),
         ("huili_fgj", Role.Kind.COUNTY_DEPARTMENT, "会理市发展和改革局"),
         ("jinjiang", Role.Kind.COUNTY_REPORTER, "锦江区"),
@@ -101,3 +102,20 @@ def test_the_demo_keeps_a_lead_and_a_unit_it_did_not_make(jinjiang):
     assert measure.units.lead == real
     own.refresh_from_db()
     assert (own.name, own.is_demo) == ("锦江区发改局", False)
+
+
+def test_the_demo_round_has_province_level_notes_and_contributions_labelled_demo():
+    from targets.models import Contribution, ProvinceNote
+
+    seed_demo()
+    seed_demo()  # again: nothing doubled
+    notes = ProvinceNote.objects.filter(period__code="2026Q3")
+    assert sorted(notes.values_list("measure__code", "state")) == [
+        ("T1.3", "submitted"),
+        ("T1.4", "draft"),
+        ("T2.5", "approved"),
+    ]
+    assert all(n.is_demo and n.narrative.startswith("【演示数据】") for n in notes)
+    contributions = Contribution.objects.filter(period__code="2026Q3")
+    assert contributions.exists()
+    assert all(c.is_demo and c.text.startswith("【演示数据】") for c in contributions)

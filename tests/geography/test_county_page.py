@@ -11,7 +11,7 @@ JINJIANG = "/counties/510104/"
 
 @pytest.mark.parametrize(
     "persona",
-    ["reporter", "prefecture_reviewer", "provincial_reviewer", "department_user", "admin_user"],
+    ["reporter", "prefecture_reviewer", "provincial_reviewer", "admin_user"],
 )
 def test_personas_whose_scope_holds_the_county_see_it(request, client_for, demo, persona):
     response = client_for(request.getfixturevalue(persona)).get(JINJIANG)
@@ -67,3 +67,9 @@ def test_queries_are_fixed(client_for, provincial_reviewer, demo):
         for n in range(40)
     )
     assert queries_of(client, JINJIANG) == first <= 24  # the page, its plan, rounds and light
+
+
+def test_a_provincial_department_is_refused_the_county_page_of_every_measure(
+    client_for, demo, department_user
+):
+    assert client_for(department_user).get(JINJIANG).status_code == 403
