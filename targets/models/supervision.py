@@ -175,6 +175,8 @@ class Notification(models.Model):
         ESCALATION_DIGEST = "escalation_digest", _("逾期告知审核人(汇总)")
         RETURNED = "returned", _("退回通知")
         APPROVED = "approved", _("审核通过通知")
+        SENT_FOR_CHECK = "sent_for_check", _("部门送牵头办审核")
+        CHECK_RETURNED = "check_returned", _("牵头办内部退回")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
