@@ -18,8 +18,8 @@ from targets.models import (
 )
 from targets.reporting.county_check import return_to_department
 from targets.reporting.workflow import (
-    NoteInput,
     NotAssigned,
+    NoteInput,
     StaleVersion,
     WorkflowError,
     review,
@@ -78,7 +78,7 @@ def test_the_department_drafts_its_measure_and_the_note_names_it(county_departme
 
 
 def test_a_measure_not_given_to_the_department_is_refused_and_nothing_is_saved(county_department):
-    with pytest.raises(NotAssigned, match="T5.4"):
+    with pytest.raises(NotAssigned, match=r"T5\.4"):
         write(county_department, writer=department_of(county_department), measure="T5.4")
     assert not ProgressNote.objects.exists()
 
