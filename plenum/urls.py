@@ -6,6 +6,7 @@ from targets.views import (
     account,
     audit,
     briefing,
+    county_matrix,
     dashboards,
     department_cut,
     departments,
@@ -87,6 +88,11 @@ urlpatterns = [
         name="note_reply",
     ),
     path(
+        "counties/<str:code>/report/<str:period>/measures/<str:measure>/check-return/",
+        reporting.note_check_return,
+        name="note_check_return",
+    ),
+    path(
         "counties/<str:code>/report/<str:period>/indicators/<str:indicator>/",
         reporting.value,
         name="value",
@@ -106,6 +112,12 @@ urlpatterns = [
     path("practice/new/", practice.practice_new, name="practice_new"),
     path("practice/<int:pk>/", practice.practice_edit, name="practice_edit"),
     path("practice/<int:pk>/withdraw/", practice.practice_withdraw, name="practice_withdraw"),
+    path("counties/<str:code>/matrix/", county_matrix.matrix, name="county_matrix"),
+    path(
+        "counties/<str:code>/matrix/<str:measure>/",
+        county_matrix.assign,
+        name="county_matrix_assign",
+    ),
     path("evidence/<int:pk>/", reporting.evidence_file, name="evidence"),
     path("values/template.xlsx", imports.values_template, name="values_template"),
     path("values/import/", imports.values_import, name="values_import"),

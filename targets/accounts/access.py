@@ -13,13 +13,15 @@ from django.utils.translation import gettext
 
 from targets.models import (
     County,
+    CountyDepartment,
+    CountyMeasureDepartment,
     Department,
     DepartmentEvidence,
     Evidence,
     Measure,
     MeasureDepartment,
-    Practice,
     Period,
+    Practice,
     Prefecture,
     Region,
     Responsibility,
@@ -58,6 +60,8 @@ class Access:
     cooperating_measure_ids: set[int] = field(default_factory=set)
     # The codes of the counties this user reports for, read with the roles (for the navigation).
     reported_county_codes: list[str] = field(default_factory=list)
+    # The codes of the counties whose departments this user drafts for (the navigation).
+    department_county_codes: list[str] = field(default_factory=list)
     # The (Chinese, English) names of the prefectures and counties of the roles, read with them:
     # the pages' titles and the navigation name the user's scope in words (scope_label).
     scope_names: list[tuple[str, str]] = field(default_factory=list)
@@ -85,6 +89,7 @@ class Access:
             "county_department__county__name_en",
         )
         codes: set[str] = set()
+        department_codes: set[str] = set()
         names: dict[str, tuple[str, str]] = {}  # by code, so that they read in code order
         for (
             kind,
@@ -116,8 +121,10 @@ class Access:
             if county_department_id:
                 access.county_department_ids.add(county_department_id)
                 access.department_county_ids.add(county_department_county_id)
+                department_codes.add(department_county_code)
                 names[department_county_code] = (department_county_name, department_county_name_en)
         access.reported_county_codes = sorted(codes)
+        access.department_county_codes = sorted(department_codes - codes)
         access.scope_names = [names[code] for code in sorted(names)]
         if access.department_ids:
             duties = MeasureDepartment.objects.filter(department_id__in=access.department_ids)
@@ -287,6 +294,44 @@ def measure_for_user(
     if not access_for(request).can_see_measure(measure.pk):
         raise Http404
     return measure
+
+
+def county_for_drafting(request: HttpRequest, code: str) -> County:
+    """The county of ``code``, if the user reports for it (its lead office) or is one of its
+    departments: those who write its notes (a department, only the measures given to it:
+    ``drafting_department_for_user``)."""
+    county = county_for_user(request, code)
+    access = access_for(request)
+    if not (access.can_report_for(county) or county.pk in access.department_county_ids):
+        raise PermissionDenied
+    return county
+
+
+def drafting_department_for_user(
+    request: HttpRequest, county: County, measure: Measure
+) -> CountyDepartment | None:
+    """Whom the user writes the measure's note for: None for the county's lead office (any
+    measure); the user's county department where the lead office gave it the measure; else 403
+    with the reason."""
+    access = access_for(request)
+    if access.can_report_for(county):
+        return None
+    duty = (
+        CountyMeasureDepartment.objects.filter(
+            county=county,
+            measure=measure,
+            responsibility=Responsibility.LEAD,
+            department__in=access.county_department_ids,
+        )
+        .select_related("department")
+        .first()
+    )
+    if duty is None:
+        raise PermissionDenied(
+            gettext("%(measure)s 没有交给您的部门承办,您不能填写。如有疑问,请联系本县牵头办。")
+            % {"measure": measure.code}
+        )
+    return duty.department
 
 
 def _require(request: HttpRequest, allowed: Callable[[Access], bool]) -> Access:

@@ -132,3 +132,16 @@ class ReplyForm(forms.Form):
         ),
         error_messages={"required": _("请填写答复内容。")},
     )
+
+
+class CheckReturnForm(forms.Form):
+    """The county lead office's internal return of a note its department sent for checking."""
+
+    comment = forms.CharField(
+        label=_("内部退回意见"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("退回承办部门修改;意见会通知承办部门,并记入历次进展。"),
+        error_messages={"required": _("内部退回时须填写退回意见。")},
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0024_department_cut'),
+        ('targets', '0026_county_drafting'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

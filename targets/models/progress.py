@@ -187,6 +187,19 @@ class ProgressNote(Reviewable):
         related_name="+",
         verbose_name=_("审核人评定"),
     )
+    # The county department that drafts the note (the measure's lead in the county's matrix);
+    # None where the county's lead office writes it itself.
+    department = models.ForeignKey(
+        "targets.CountyDepartment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notes",
+        verbose_name=_("承办部门"),
+    )
+    # Sent by its department to the county's lead office for checking (送牵头办审核): the draft
+    # waits there, not for the prefecture, until the lead office submits it or returns it.
+    with_lead_office = models.BooleanField(_("待牵头办审核"), default=False)
     is_demo = models.BooleanField(_("演示数据"), default=False, editable=False)
 
     class Meta:
@@ -250,6 +263,16 @@ class NoteVersion(models.Model):
     risk_reason = models.TextField(_("风险说明"), blank=True)
     event = models.CharField(_("操作"), max_length=20)
     comment = models.TextField(_("审核意见"), blank=True)
+    # The county department that drafted the note at this version (after a reassignment: the
+    # one it moved to).
+    department = models.ForeignKey(
+        "targets.CountyDepartment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承办部门"),
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 

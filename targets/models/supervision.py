@@ -183,6 +183,8 @@ class Notification(models.Model):
         APPROVED = "approved", _("审核通过通知")
         FILE_READY = "file_ready", _("文件已生成")
         PROVINCE_DUE = "province_due", _("省级层面推进情况催报")
+        SENT_FOR_CHECK = "sent_for_check", _("部门送牵头办审核")
+        CHECK_RETURNED = "check_returned", _("牵头办内部退回")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 
 from targets.models import (
     County,
+    CountyDepartment,
+    CountyMeasureDepartment,
     DepartmentOpinion,
     Evidence,
     Indicator,
@@ -19,6 +21,7 @@ from targets.models import (
     NoteVersion,
     Period,
     ProgressNote,
+    Responsibility,
     State,
     TaskArea,
     units_prefetch,
@@ -35,8 +38,21 @@ class RowLinks:
         self.note = links.each("note", county.code, period.code, links.EACH)
         self.timeline = links.each("timeline", county.code, links.EACH)
 
-    def row(self, measure: Measure, note: ProgressNote | None) -> "MeasureRow":
-        return MeasureRow(measure, note, self.note(measure.code), self.timeline(measure.code))
+    def row(
+        self,
+        measure: Measure,
+        note: ProgressNote | None,
+        drafter: CountyDepartment | None = None,
+        writer_ids: set[int] | None = None,
+    ) -> "MeasureRow":
+        return MeasureRow(
+            measure,
+            note,
+            self.note(measure.code),
+            self.timeline(measure.code),
+            drafter=drafter,
+            writer_ids=writer_ids,
+        )
 
 
 @dataclass
@@ -46,6 +62,10 @@ class MeasureRow:
     note_url: str
     timeline_url: str
     light: Light | None = None
+    # The county department that drafts the measure (None: the lead office itself).
+    drafter: CountyDepartment | None = None
+    # The county departments the viewer writes for; None for the lead office (every measure).
+    writer_ids: set[int] | None = None
 
     @property
     def state(self) -> str:
@@ -57,13 +77,30 @@ class MeasureRow:
 
     @property
     def open_to_edit(self) -> bool:
+        """Whether the viewer may write the note now: the lead office any open note; a county
+        department only its own measures' notes, and not while they wait for the lead office."""
+        if self.writer_ids is not None:
+            if self.drafter is None or self.drafter.pk not in self.writer_ids:
+                return False
+            if self.note is not None and self.note.with_lead_office:
+                return False
         return self.note is None or self.note.editable
 
 
 def state_label(note: ProgressNote | None) -> str | Promise:
     """Where the note is in its workflow, in words ("not reported" for none). State(…).label,
     not the note's get_state_display(): that rebuilds the choices on every call."""
+    if note is not None and note.with_lead_office:
+        return gettext("待牵头办审核")
     return State(note.state).label if note else gettext("未填报")
+
+
+def drafters(county: County) -> dict[int, CountyDepartment]:
+    """The county department that drafts each measure in the county, by the measure's id."""
+    duties = CountyMeasureDepartment.objects.filter(
+        county=county, responsibility=Responsibility.LEAD
+    ).select_related("department")
+    return {duty.measure_id: duty.department for duty in duties}
 
 
 @dataclass
@@ -106,6 +143,7 @@ def notes_queryset():
         "reviewer_status",
         "measure",
         "period",
+        "department",
     ).annotate(evidence_count=evidence_count())
 
 
@@ -137,20 +175,24 @@ def outline() -> Outline:
     )
 
 
-def measure_rows(county: County, period: Period, outline: Outline) -> list[AreaRows]:
+def measure_rows(
+    county: County, period: Period, outline: Outline, writer_ids: set[int] | None = None
+) -> list[AreaRows]:
+    """The rows of the page; ``writer_ids`` as in MeasureRow."""
     # The county, the period and the measures are in hand: the notes join only what else they
     # name. Their own order (period, county, measure) would join those again.
     found = ProgressNote.objects.filter(county=county, period=period).order_by()
     named = found.select_related("status", "bottom_line", "reviewer_status")
     notes = {note.measure_id: note for note in with_people_and_files(list(named))}
-    links, result = RowLinks(county, period), []
+    links, result, drafting = RowLinks(county, period), [], drafters(county)
     for area in outline.areas:
         result.append(AreaRows(area, []))
         for measure in area.measures.all():
             note = notes.get(measure.pk)
             if note is not None:
                 note.county, note.period, note.measure = county, period, measure
-            result[-1].rows.append(links.row(measure, note))
+            row = links.row(measure, note, drafting.get(measure.pk), writer_ids)
+            result[-1].rows.append(row)
     return result
 
 
@@ -218,7 +260,7 @@ def timeline(county: County, measure: Measure) -> list[ProgressNote]:
     """Every period's note on the measure, newest period first, each with all its versions and
     the lead department's opinions."""
     versions = NoteVersion.objects.select_related(
-        "status", "bottom_line", "by", "reply__by"
+        "status", "bottom_line", "by", "reply__by", "department"
     ).order_by("-number")
     return list(
         ProgressNote.objects.filter(county=county, measure=measure)

@@ -54,6 +54,8 @@ class RoundWork:
     overdue: list[Item] = field(default_factory=list)  # nothing written, deadline passed
     returned: list[Item] = field(default_factory=list)
     drafts: list[Item] = field(default_factory=list)
+    # Drafts a county department sent to the lead office for checking (送牵头办审核).
+    checking: list[Item] = field(default_factory=list)
     not_submitted: int = 0  # every measure without a submitted or approved note
 
     @property
@@ -93,16 +95,21 @@ class Todo:
         return [item for work in self.rounds for item in work.drafts]
 
     @property
+    def checking(self) -> list[Item]:
+        return [item for work in self.rounds for item in work.checking]
+
+    @property
     def is_empty(self) -> bool:
-        return not (self.returned or self.overdue or self.drafts)
+        return not (self.returned or self.overdue or self.drafts or self.checking)
 
 
-def todo(counties: list[County], today: datetime.date) -> Todo:
-    """The to-do list of a reporter of ``counties`` (in the order given)."""
+def todo(counties: list[County], today: datetime.date, only: set[int] | None = None) -> Todo:
+    """The to-do list of a reporter of ``counties`` (in the order given); of a county department,
+    ``only`` the measures (ids) its lead office gave it."""
     started = list(periods.in_cadence().filter(starts_on__lte=today).order_by("starts_on"))
     reviewed = periods.reviewed_round(today)
     upcoming = periods.open_round(today)
-    measures = list(Measure.objects.order_by("order"))
+    measures = [m for m in Measure.objects.order_by("order") if only is None or m.pk in only]
     if reviewed is None or not started or not counties:
         return Todo([], _next_deadline(upcoming, counties, {}, len(measures), today))
     reopened = _reopened(counties, started, today)
@@ -152,6 +159,8 @@ def _sort_in(
     if note is None:
         if work.days_overdue is not None:
             work.overdue.append(item)
+    elif note.with_lead_office:
+        work.checking.append(item)
     elif note.state == State.RETURNED:
         work.returned.append(item)
     else:

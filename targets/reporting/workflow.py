@@ -17,6 +17,7 @@ from targets.audit import trail
 from targets.models import (
     BottomLine,
     County,
+    CountyDepartment,
     DepartmentOpinion,
     Evidence,
     Horizon,
@@ -34,7 +35,8 @@ from targets.models import (
     changes,
 )
 from targets.reporting.evidence_files import CheckedFile, megabytes
-from targets.supervision import decision_notices, periods, rulebook
+from targets.supervision import county_check_notices, decision_notices, periods, rulebook
+from targets.units import assigned
 
 NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
 
@@ -68,7 +70,7 @@ class StaleVersion(WorkflowError):
         )
 
 
-def _check_open(period: Period, county: County) -> None:
+def check_open(period: Period, county: County) -> None:
     """Inside the change's transaction: the period as it is now (an admin may have locked it since
     the page loaded it) must be open for the county."""
     now = Period.objects.only("code", "locked").get(pk=period.pk)
@@ -87,7 +89,7 @@ class NoteInput:
     risk_reason: str
 
 
-def _version(note: ProgressNote, event: str, user, comment: str = "") -> None:
+def add_version(note: ProgressNote, event: str, user, comment: str = "") -> None:
     NoteVersion.objects.create(
         note=note,
         number=note.version,
@@ -99,6 +101,7 @@ def _version(note: ProgressNote, event: str, user, comment: str = "") -> None:
         risk_reason=note.risk_reason,
         event=event,
         comment=comment,
+        department=note.department,
         by=user,
     )
 
@@ -110,7 +113,7 @@ def _editing(model, lookup: dict, started_from: int | None, not_editable: str):
     and its fields before the change."""
     try:
         with transaction.atomic():
-            _check_open(lookup["period"], lookup["county"])
+            check_open(lookup["period"], lookup["county"])
             record = model.objects.filter(**lookup).select_for_update(**ROW_ONLY).order_by().first()
             if record is not None and record.version != started_from:
                 raise StaleVersion(record)
@@ -152,16 +155,30 @@ def save_note(
     files: Sequence[CheckedFile] = (),
     uploads=(),
     supersede: Sequence[int] = (),
+    writer: CountyDepartment | None = None,
     request=None,
 ) -> ProgressNote:
     """Save a draft of the note (or submit it). ``started_from`` is the version the form showed
-    (None for a new note); a different current version means someone else saved meanwhile."""
+    (None for a new note); a different current version means someone else saved meanwhile.
+
+    ``writer`` is the county department the user writes for (None: the county's lead office). A
+    department writes only the measures it leads, and its submit sends the note to the lead
+    office for checking (送牵头办审核); the lead office's submit goes to the prefecture."""
     lookup = {"county": county, "measure": measure, "period": period}
     refused = _("已提交的进展不能修改,须等审核人退回后再改。")
     with _editing(ProgressNote, lookup, started_from, refused) as (note, before):
+        note.department = assigned.lead_of(county, measure)
+        if writer is not None:
+            _check_drafter(writer, note)
         for field in NOTE_FIELDS:
             setattr(note, field, getattr(data, field))
-        event = _save(note, user, submit)
+        if writer is not None and submit:
+            note.with_lead_office = True
+            _save(note, user, submit=False)
+            event = "send_for_check"
+        else:
+            note.with_lead_office = note.with_lead_office and not submit
+            event = _save(note, user, submit)
         if files:
             _check_evidence_quota(county, files)
         for checked, upload in zip(files, uploads, strict=True):
@@ -178,12 +195,34 @@ def save_note(
         note.evidence.filter(pk__in=supersede, superseded=False).update(
             superseded=True, superseded_at=timezone.now()
         )
-        _version(note, event, user)
+        add_version(note, event, user)
         changes = trail.diff(before, trail.snapshot(note))
         if files:
             changes["evidence"] = [None, [c.safe_name for c in files]]
         trail.record(f"note.{event}", request=request, actor=user, obj=note, changes=changes)
+        if event == "send_for_check":
+            county_check_notices.tell_lead_office(note=note, sender=user)
     return note
+
+
+def _check_drafter(writer: CountyDepartment, note: ProgressNote) -> None:
+    """Inside the save's transaction: the department must lead the measure now (the lead office
+    may have given it to another since the form was opened), and the note must not be waiting
+    for the lead office's check."""
+    if note.department != writer:
+        raise NotAssigned(
+            _(
+                "%(measure)s 现在不由%(department)s承办,您不能填写;您的修改没有保存。"
+                "如有疑问,请联系本县牵头办。"
+            )
+            % {"measure": note.measure.code, "department": writer.label}
+        )
+    if note.with_lead_office:
+        raise WorkflowError(_("这条进展已送牵头办审核,须等牵头办退回后再改;您的修改没有保存。"))
+
+
+class NotAssigned(WorkflowError):
+    """A county department writing a measure its lead office has not given it."""
 
 
 def _check_evidence_quota(county: County, files: Sequence[CheckedFile]) -> None:
@@ -266,7 +305,7 @@ def review(
                 % {"item": own[0]}
             )
         for item, current in zip(items, locked, strict=True):
-            _check_open(item.period, item.county)
+            check_open(item.period, item.county)
             if current.state != State.SUBMITTED:
                 raise WorkflowError(
                     _("%(item)s 不是待审核状态(可能已被他人处理),本次操作未执行。")
@@ -284,7 +323,7 @@ def review(
                 current.reviewer_status = rating
             current.save()
             if isinstance(current, ProgressNote):
-                _version(current, event, user, comment=current.review_comment)
+                add_version(current, event, user, comment=current.review_comment)
             kind = "note" if isinstance(current, ProgressNote) else "value"
             trail.record(
                 f"{kind}.{event}",
@@ -354,7 +393,7 @@ def reply_to_return(
     if not text:
         raise WorkflowError(_("请填写答复内容。"))
     with transaction.atomic():
-        _check_open(period, county)
+        check_open(period, county)
         note = (
             ProgressNote.objects.filter(county=county, measure=measure, period=period)
             .select_for_update(**ROW_ONLY)

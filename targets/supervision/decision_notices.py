@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from targets.models import IndicatorValue, Notification, ProgressNote
 from targets.supervision import reminders
 from targets.supervision.reminders import named
+from targets.units import assigned
 
 Kind = Notification.Kind
 KINDS = (Kind.RETURNED, Kind.APPROVED)
@@ -51,7 +52,7 @@ def announce(
         (Notification(recipient=user, county_id=county, period_id=period, **common), decided)
         for (county, period), decided in by_round.items()
         for user in reporters.get(county, [])
-    ]
+    ] + _to_drafters(records, common)
     told = Notification.objects.bulk_create([head for head, _decided in heads])
     Notification.objects.bulk_create(
         Notification(
@@ -70,6 +71,34 @@ def announce(
     if told:
         transaction.on_commit(partial(email, [n.pk for n in told]), robust=True)
     return told
+
+
+def _to_drafters(
+    records: Sequence[Decided], common: dict[str, object]
+) -> list[tuple[Notification, list[Decided]]]:
+    """The users of the county departments that drafted notes among ``records``, each told of
+    its own notes (the lead office is told of all of them)."""
+    drafted: dict[tuple[int, int, int], list[Decided]] = {}
+    for record in records:
+        department = getattr(record, "department_id", None)
+        if department is not None:
+            key = (record.county_id, record.period_id, department)
+            drafted.setdefault(key, []).append(record)
+    users = assigned.county_department_users({department for _c, _p, department in drafted})
+    return [
+        (
+            Notification(
+                recipient=user,
+                county_id=county,
+                period_id=period,
+                county_department_id=department,
+                **common,
+            ),
+            decided,
+        )
+        for (county, period, department), decided in drafted.items()
+        for user in users.get(department, [])
+    ]
 
 
 ITEM_RELATED = ("county", "period", "note__measure", "value__indicator")

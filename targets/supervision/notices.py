@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from targets.models import Notification
-from targets.supervision import decision_notices, reminders
+from targets.supervision import county_check_notices, decision_notices, reminders
 from targets.supervision.reminders import named
 
 Kind = Notification.Kind
@@ -32,7 +32,7 @@ def listed(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
     ).order_by("county__code", "pk")
     return (
         notifications.filter(group__isnull=True)
-        .select_related("county", "period", "sender")
+        .select_related("county", "period", "sender", "note__measure")
         .prefetch_related(Prefetch("items", queryset=items))
     )
 
@@ -59,6 +59,14 @@ def entry(n: Notification) -> Entry:
                 (decision_notices.item_name(item), decision_notices.item_link(item))
                 for item in items
             ],
+        )
+    if n.kind in county_check_notices.KINDS:
+        return Entry(
+            n,
+            county_check_notices.describe(n),
+            county_check_notices.link(n),
+            _("去审核") if n.kind == Kind.SENT_FOR_CHECK else _("去修改"),
+            comment=n.message,
         )
     action = _("查看逾期情况") if n.kind == Kind.ESCALATION else _("去填报")
     return Entry(n, reminders.describe(n), reminders.link(n), action)

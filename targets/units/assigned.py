@@ -8,6 +8,8 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from targets.models import (
+    County,
+    CountyDepartment,
     CountyMeasureDepartment,
     Department,
     Measure,
@@ -22,6 +24,19 @@ def measures_of(department: Department) -> QuerySet[Measure]:
     return Measure.objects.filter(
         pk__in=MeasureDepartment.objects.filter(department=department).values("measure")
     )
+
+
+def lead_of(county: County, measure: Measure) -> CountyDepartment | None:
+    """The county department that drafts the measure's note in the county, if its lead office
+    gave the measure to one."""
+    duty = (
+        CountyMeasureDepartment.objects.filter(
+            county=county, measure=measure, responsibility=Responsibility.LEAD
+        )
+        .select_related("department")
+        .first()
+    )
+    return duty.department if duty else None
 
 
 def county_leads(county_ids: Iterable[int]) -> dict[int, dict[int, set[int]]]:

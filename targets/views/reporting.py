@@ -1,5 +1,6 @@
 """A county's reporting: the period's page, the note and value forms, the timeline, evidence."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,13 +15,15 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from targets.accounts.access import (
     access_for,
+    county_for_drafting,
     county_for_user,
     county_measure_for_user,
+    drafting_department_for_user,
     evidence_for_user,
 )
 from targets.audit import trail
 from targets.forms.departments import OpinionForm
-from targets.forms.reporting import NoteForm, ReplyForm, ValueForm
+from targets.forms.reporting import CheckReturnForm, NoteForm, ReplyForm, ValueForm
 from targets.http import HtmxHttpRequest
 from targets.models import (
     Indicator,
@@ -35,10 +38,11 @@ from targets.models import (
     units_prefetch,
 )
 from targets.plan.outline import current_plan
-from targets.reporting import report_page, todo
+from targets.reporting import county_check, report_page, todo
 from targets.reporting.workflow import (
     NOTE_FIELDS,
     VALUE_FIELDS,
+    NotAssigned,
     NoteInput,
     RepliedAlready,
     StaleVersion,
@@ -64,7 +68,9 @@ def report_current(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     if chosen is not None:
         period = chosen
-    elif access_for(request).can_report_for(county):
+    elif access_for(request).can_report_for(county) or county.pk in (
+        access_for(request).department_county_ids
+    ):
         period = todo.round_needing_action(county, today)
     else:
         period = periods.reviewed_round(today)
@@ -85,7 +91,10 @@ def report(request: HtmxHttpRequest, code: str, period: str) -> HttpResponse:
     if period is None:
         raise Http404
     today = timezone.localdate()
-    areas = report_page.measure_rows(county, period, outline)
+    access = access_for(request)
+    lead_office = access.can_report_for(county)
+    writer_ids = None if lead_office else access.county_department_ids
+    areas = report_page.measure_rows(county, period, outline, writer_ids)
     reopened = periods.reopening(period, county, today)
     context = {
         "county": county,
@@ -96,18 +105,20 @@ def report(request: HtmxHttpRequest, code: str, period: str) -> HttpResponse:
         "counts": report_page.counts(areas),
         "indicator_rows": report_page.indicator_rows(county, period, outline.indicators),
         "reopened": reopened,
-        "can_report": access_for(request).can_report_for(county)
+        "can_report": (lead_office or county.pk in access.department_county_ids)
         and (not period.locked or reopened is not None),
+        # Indicator values and their import stay with the county's lead office.
+        "lead_office": lead_office,
     }
     if request.htmx and request.htmx.target == "report-counts":
         return render(request, "reporting/page.html#counts", context)
     return render(request, "reporting/page.html", context)
 
 
-def _note_context(request, county, period, measure, note, form, error=None, **reply):
-    can_report = access_for(request).can_report_for(county) and periods.is_open_for(
-        period, county, timezone.localdate()
-    )
+def _note_context(request, county, period, measure, note, form, error=None, writer=None, **reply):
+    """``writer``: the county department the user writes for (None: the lead office)."""
+    can_report = periods.is_open_for(period, county, timezone.localdate())
+    waiting = note is not None and note.with_lead_office
     returned = latest_return(note) if note and note.state == State.RETURNED else None
     can_reply = can_report and returned is not None
     if note and note.state == State.RETURNED and returned is None:
@@ -129,16 +140,27 @@ def _note_context(request, county, period, measure, note, form, error=None, **re
         "can_reply": can_reply,
         "reply_form": reply.get("reply_form") or ReplyForm(),
         "reply_error": reply.get("reply_error"),
+        "writer": writer,
+        # A department's draft waits for the lead office's check: the department may not
+        # change it meanwhile; the lead office submits it or returns it.
+        "waiting": waiting,
+        "can_edit": can_report and not (writer is not None and waiting),
+        "can_check": can_report and writer is None and waiting,
+        "check_form": reply.get("check_form") or CheckReturnForm(),
+        "check_error": reply.get("check_error"),
+        "check_return": county_check.latest_check_return(note) if note else None,
     }
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> HttpResponse:
-    """The form of one measure's note: a draft saved as often as needed, then submitted."""
-    county = county_for_user(request, code, write=True)
+    """The form of one measure's note: a draft saved as often as needed, then submitted (by a
+    county department: sent to its lead office for checking)."""
+    county = county_for_drafting(request, code)
     period = get_object_or_404(Period, code=period)
     measure = get_object_or_404(Measure, code=measure, plan=current_plan())
+    writer = drafting_department_for_user(request, county, measure)
     current = (
         report_page.notes_queryset()
         .prefetch_related("evidence")  # read here and again for the page
@@ -149,7 +171,7 @@ def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> Http
     if request.method == "GET":
         initial = model_to_dict(current, fields=[*NOTE_FIELDS, "version"]) if current else {}
         form = NoteForm(initial=initial, evidence=evidence)
-        context = _note_context(request, county, period, measure, current, form)
+        context = _note_context(request, county, period, measure, current, form, writer=writer)
         return render(
             request,
             "reporting/note.html#note-editor" if request.htmx else "reporting/note.html",
@@ -177,15 +199,18 @@ def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> Http
                 files=form.checked_files,
                 uploads=data["files"],
                 supersede=data["supersede"],
+                writer=writer,
                 request=request,
             )
         except StaleVersion as stale:
             error, status, current = stale, 409, stale.current
+        except NotAssigned as problem:
+            error, status = problem, 403
         except WorkflowError as problem:
             error = problem
         else:
-            return _note_saved(request, county, period, saved)
-    context = _note_context(request, county, period, measure, current, form, error)
+            return _note_saved(request, county, period, saved, writer)
+    context = _note_context(request, county, period, measure, current, form, error, writer)
     if request.htmx:
         # Show the errors in the form itself, not in place of the measure's row.
         response = render(request, "reporting/note.html#note-form", context)
@@ -197,9 +222,10 @@ def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> Http
 @login_required
 def note_reply(request: HtmxHttpRequest, code: str, period: str, measure: str) -> HttpResponse:
     """The county's reply to the return of a note, shown beside the return's comment."""
-    county = county_for_user(request, code, write=True)
+    county = county_for_drafting(request, code)
     period = get_object_or_404(Period, code=period)
     measure = get_object_or_404(Measure, code=measure, plan=current_plan())
+    writer = drafting_department_for_user(request, county, measure)
     form = ReplyForm(request.POST)
     error, status = None, 400
     if form.is_valid():
@@ -230,32 +256,105 @@ def note_reply(request: HtmxHttpRequest, code: str, period: str, measure: str) -
     if request.htmx:
         # In place (htmx swaps a 200 only): the comment with the reply sent, or the error.
         context = _note_context(
-            request, county, period, measure, current, None, reply_form=form, reply_error=error
+            request,
+            county,
+            period,
+            measure,
+            current,
+            None,
+            writer=writer,
+            reply_form=form,
+            reply_error=error,
         )
         return render(request, "reporting/note.html#return-reply", context)
     evidence = list(current.evidence.all()) if current else []
     initial = model_to_dict(current, fields=[*NOTE_FIELDS, "version"]) if current else {}
     note_form = NoteForm(initial=initial, evidence=evidence)
     context = _note_context(
-        request, county, period, measure, current, note_form, reply_form=form, reply_error=error
+        request,
+        county,
+        period,
+        measure,
+        current,
+        note_form,
+        writer=writer,
+        reply_form=form,
+        reply_error=error,
     )
     return render(request, "reporting/note.html", context, status=status)
 
 
-def _note_saved(request, county, period, saved: ProgressNote) -> HttpResponse:
+@require_POST
+@login_required
+def note_check_return(request: HttpRequest, code: str, period: str, measure: str) -> HttpResponse:
+    """The county lead office returns a note its department sent for checking (内部退回), with a
+    comment, to the department that drafted it."""
+    county = county_for_user(request, code, write=True)
+    period = get_object_or_404(Period, code=period)
+    measure = get_object_or_404(Measure, code=measure, plan=current_plan())
+    form = CheckReturnForm(request.POST)
+    error, status = None, 400
+    if form.is_valid():
+        try:
+            county_check.return_to_department(
+                user=request.user,
+                county=county,
+                measure=measure,
+                period=period,
+                comment=form.cleaned_data["comment"],
+                started_from=form.cleaned_data["version"],
+                request=request,
+            )
+        except StaleVersion as stale:
+            error, status = stale, 409
+        except WorkflowError as problem:
+            error = problem
+        else:
+            messages.success(
+                request,
+                _("已退回承办部门修改:%(measure)s")
+                % {"measure": f"{measure.code} {measure.label}"},
+            )
+            url = reverse("report", args=[county.code, period.code])
+            return redirect(f"{url}#measure-{measure.anchor}")
+    current = (
+        report_page.notes_queryset()
+        .prefetch_related("evidence")
+        .filter(county=county, period=period, measure=measure)
+        .first()
+    )
+    evidence = list(current.evidence.all()) if current else []
+    initial = model_to_dict(current, fields=[*NOTE_FIELDS, "version"]) if current else {}
+    context = _note_context(
+        request,
+        county,
+        period,
+        measure,
+        current,
+        NoteForm(initial=initial, evidence=evidence),
+        check_form=form,
+        check_error=error,
+    )
+    return render(request, "reporting/note.html", context, status=status)
+
+
+def _note_saved(request, county, period, saved: ProgressNote, writer=None) -> HttpResponse:
     if not request.htmx:
         url = reverse("report", args=[county.code, period.code])
         return redirect(f"{url}#measure-{saved.measure.anchor}")
     note = report_page.notes_queryset().get(pk=saved.pk)
     judge = lights.Judge(period, timezone.localdate())
-    row = report_page.RowLinks(county, period).row(saved.measure, note)
+    writer_ids = None if writer is None else {writer.pk}
+    row = report_page.RowLinks(county, period).row(saved.measure, note, note.department, writer_ids)
     row.light = judge.slot(lights.Slot.of(note))
     context = {"county": county, "period": period, "row": row, "can_report": True}
     response = render(request, "reporting/page.html#measure-row", context)
     trigger_client_event(response, REPORT_CHANGED)
     # Once the row is in place, focus returns to it and screen readers hear what was done.
     what = {"measure": f"{saved.measure.code} {saved.measure.label}"}
-    if saved.state == State.SUBMITTED:
+    if saved.with_lead_office and writer is not None:
+        message = _("已送牵头办审核:%(measure)s") % what
+    elif saved.state == State.SUBMITTED:
         message = _("已提交审核:%(measure)s") % what
     else:
         message = _("已保存草稿:%(measure)s") % what

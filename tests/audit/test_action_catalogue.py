@@ -19,7 +19,7 @@ SOURCE = Path(__file__).resolve().parents[2] / "targets"
 CODE = re.compile(r"^[a-z_]+\.[a-z_]+$")
 # The codes made at run time: the f-string's shape, and what it makes.
 PATTERNS = {
-    "note.{}": {"note.save", "note.submit"},
+    "note.{}": {"note.save", "note.submit", "note.send_for_check"},
     "value.{}": {"value.save", "value.submit"},
     "{}.{}": {"note.approve", "note.return", "value.approve", "value.return"},
     "admin.{}": {"admin.add", "admin.change"},
