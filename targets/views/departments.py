@@ -246,8 +246,8 @@ def province_note_review(request: HttpRequest, period: str, measure: str) -> Htt
 @require_GET
 @login_required
 def province_work(request: HttpRequest) -> HttpResponse:
-    """The province-level notes of a round: for a provincial reviewer, every measure's (those
-    waiting first); for a department, its own measures'."""
+    """The province-level notes of a round, in the plan's order: for a provincial reviewer, every
+    measure's; for a department, its own measures'."""
     access = require_province_work(request)
     today = timezone.localdate()
     chosen = Period.objects.filter(code=request.GET.get("period", "")).first()
