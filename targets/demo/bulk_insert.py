@@ -6,8 +6,8 @@ from django.db.models import Model
 
 
 def insert(model: type[Model], rows: list[dict]) -> list[int]:
-    """Insert ``rows`` (column attname: value, every column but the id); returns their ids, in
-    order."""
+    """Insert ``rows`` (column attname: value, for every column but the id and those left at
+    their default); returns their ids, in order."""
     if not rows:
         return []
     if connection.vendor != "postgresql":
@@ -15,6 +15,13 @@ def insert(model: type[Model], rows: list[dict]) -> list[int]:
         return [record.pk for record in made]
     table = model._meta.db_table
     columns = list(rows[0])
+    # COPY writes no column default of the model's own: a field the rows leave out gets it here.
+    defaults = {
+        field.attname: field.get_default()
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.attname not in rows[0] and field.has_default()
+    }
+    columns += list(defaults)
     with connection.cursor() as cursor:
         # Ids from the table's sequence, as the ORM would take them one by one.
         cursor.execute(
@@ -25,7 +32,7 @@ def insert(model: type[Model], rows: list[dict]) -> list[int]:
         names = ", ".join(connection.ops.quote_name(c) for c in ["id", *columns])
         with cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
             for pk, row in zip(ids, rows, strict=True):
-                copy.write_row([pk, *(row[column] for column in columns)])
+                copy.write_row([pk, *(row.get(column, defaults.get(column)) for column in columns)])
     return ids
 
 

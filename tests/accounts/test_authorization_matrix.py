@@ -141,11 +141,12 @@ MATRIX = {
         "/counties/510104/report/2026Q3/measures/T1.1/check-return/",
         everyone(405),
     ),
-    # The county's division of its measures: read by whoever sees the county, set (POST) by its
-    # lead office alone (tests/units/test_county_matrix.py).
+    # The county's division of its measures: read by whoever sees the county and every measure
+    # (a provincial department sees only its own, as on the report page), set (POST) by its lead
+    # office alone (tests/units/test_county_matrix.py).
     "county_matrix": (
         "/counties/510104/matrix/",
-        row(302, 200, 404, 200, 404, 200, 200, 200, 404, 404, county_department=200),
+        row(302, 200, 404, 200, 404, 200, 403, 200, 404, 404, county_department=200),
     ),
     "county_matrix_assign": ("/counties/510104/matrix/T1.1/", everyone(405)),
     "value": (

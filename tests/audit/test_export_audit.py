@@ -14,9 +14,18 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 
 from targets.audit import trail
-from targets.models import AuditRecord, Evidence, Indicator, Measure, Period, TaskArea
+from targets.models import (
+    AuditRecord,
+    Evidence,
+    GeneratedFile,
+    Indicator,
+    Measure,
+    Period,
+    TaskArea,
+)
 from targets.spreadsheets import exports
 from targets.spreadsheets.exports import Column, Table
+from tests.jobs import run_jobs
 from tests.spreadsheets import test_exports
 
 # The round of notes and the reminder the export tests use.
@@ -252,7 +261,7 @@ def test_a_missing_evidence_file_writes_no_record(client_for, reporter, evidence
     assert exported() == []
 
 
-# The briefing's PDF takes a second or two: one download per reader.
+# The briefing's PDF, made by the worker: one download per reader, recorded with the file's size.
 
 
 @pytest.mark.parametrize(
@@ -266,15 +275,20 @@ def test_the_briefing_pdf_is_recorded_with_its_period_scope_and_size(
     request, client_for, round_, persona, filters
 ):
     user = request.getfixturevalue(persona)
-    response = client_for(user).get(
-        "/province/briefing.pdf", {"period": "2026Q3"}, REMOTE_ADDR=ADDRESS
-    )
-    assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
+    client = client_for(user)
+    assert client.post("/province/briefing/pdf/", {"period": "2026Q3"}).status_code == 302
+    assert exported() == []  # asking for the file is not yet a download
+    run_jobs()
+    made = GeneratedFile.objects.get(kind="briefing")
+    response = client.get(f"/province/briefing/files/{made.pk}.pdf", REMOTE_ADDR=ADDRESS)
+    content = body(response)
+    for close in response._resource_closers:  # the archived file, as the server closes it
+        close()
+    assert content.startswith(b"%PDF")
     record = the_record("download.briefing", user)
     assert (record.object_type, record.object_repr) == ("targets.Period", "2026年第三季度")
     assert record.object_id == str(Period.objects.get(code="2026Q3").pk)
-    assert record.changes == {"format": "pdf", "filters": filters, "size": len(response.content)}
+    assert record.changes == {"format": "pdf", "filters": filters, "size": len(content)}
 
 
 def test_the_briefing_page_itself_is_not_a_download(client_for, provincial_reviewer):
@@ -295,7 +309,7 @@ OUTSIDERS = [
     "/review/reminders/?export=xlsx",
     "/audit/export.csv",
     "/plan/workbook.xlsx",
-    "/province/briefing.pdf?period=2026Q3",
+    "/province/briefing/files/1.pdf",
 ]
 
 
@@ -341,7 +355,7 @@ def test_another_prefecture_s_reviewer_exports_only_their_own_counties(
 def test_the_wrong_method_gets_no_file_and_no_record(client_for, provincial_reviewer, round_):
     client = client_for(provincial_reviewer)
     assert client.post("/province/notes/?export=csv").status_code == 405
-    assert client.post("/province/briefing.pdf?period=2026Q3").status_code == 405
+    assert client.post("/province/briefing/files/1.pdf").status_code == 405
     assert exported() == []
 
 

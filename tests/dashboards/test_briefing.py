@@ -608,7 +608,7 @@ def test_the_prefecture_reviewer_sees_their_prefecture_only(
     assert '<tbody class="briefing__total"><tr><th scope="row">合计</th>' in html
 
 
-@pytest.mark.parametrize("persona", ["provincial_reviewer", "department_user", "admin_user"])
+@pytest.mark.parametrize("persona", ["provincial_reviewer", "admin_user"])
 def test_province_wide_readers_see_the_whole_province(client_for, persona, request, round_):
     response = client_for(request.getfixturevalue(persona)).get(PAGE)
     assert response.status_code == 200
