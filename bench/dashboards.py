@@ -8,7 +8,7 @@ Run against a PostgreSQL database filled by `seed_demo --scale sichuan` (see ben
 
 Each page is requested through Django's test client in this process (no network, no browser),
 so the time is the server's: views, queries and templates. Prints median and p95 over the runs,
-and the number of SQL queries of one request: first counted afresh every time
+the size of the page's HTML, and the number of SQL queries of one request: first counted afresh every time
 (DASHBOARD_CACHE_SECONDS=0), then as served, with the overview and the grids kept in the shared
 cache.
 """
@@ -38,6 +38,7 @@ PAGES = {
     "province overview": "/province/?period=2026Q3",
     "province overview, filtered": "/province/?period=2026Q3&region=chengdu-plain&task_area=T2",
     "183-county grid": "/province/measures/T1.1/?period=2026Q3",
+    "task area grid": "/province/task-areas/T1/?period=2026Q3",
     "indicator page": "/province/indicators/D01/",
     "county report page": "/counties/510104/report/2026Q3/",
     "late and silent view": "/review/late/?period=2026Q3",
@@ -71,7 +72,7 @@ def measure(client: Client) -> None:
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         print(
             f"{name:32} median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
-            f"queries {len(queries.captured_queries)}"
+            f"queries {len(queries.captured_queries)}  HTML {len(response.content) / 1000:,.0f} KB"
         )
 
 

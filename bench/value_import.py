@@ -32,7 +32,7 @@ from openpyxl import Workbook
 from targets.models import County, Indicator, IndicatorValue, Period, Plan, Role
 from targets.reporting import value_import
 
-INDICATORS = int(os.environ.get("INDICATORS", 22))  # × 183 counties = 4,026 rows
+INDICATORS = int(os.environ.get("INDICATORS", "22"))  # × 183 counties = 4,026 rows
 BAD_ROWS = 300
 
 

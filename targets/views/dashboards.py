@@ -1,6 +1,7 @@
 """The province's dashboards: the overview with its cuts and drill-down, and a measure's grid
 across the counties. Progress figures come from approved notes only."""
 
+import itertools
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,7 @@ from targets.audit import trail
 from targets.caching import shared_pages
 from targets.dashboards import figures, indicator_page
 from targets.forms.dashboards import DashboardFilterForm, GoalsFilterForm
+from targets.geography import pages
 from targets.http import HtmxHttpRequest
 from targets.models import (
     BoundaryMap,
@@ -42,6 +44,13 @@ from targets.supervision import lights, periods, rulebook
 def _applied(filters: dict, scope, **more) -> dict:
     """The filters that chose an export's rows: the form's, with the period it fell back to."""
     return {**filters, "period": scope.period, **more}
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The query of the page the user is on, for the pager's links to add their page to."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _scope(request: HttpRequest, form_class=DashboardFilterForm, *, measures_only=False):
@@ -199,35 +208,38 @@ def grid(request: HttpRequest, measure: str) -> HttpResponse:
         Measure.objects.select_related("task_area").prefetch_related(units_prefetch()),
     )
 
-    def grouped() -> list:
+    def grouped(counties) -> list:
         judge = lights.Judge(scope.period, timezone.localdate())
-        counties = _county_lights(request, filters, scope, judge)
-        return figures.measure_grid(measure, judge, scope.counties, counties)
+        county_lights = _county_lights(request, filters, scope, judge)
+        return figures.measure_grid(measure, judge, counties, county_lights)
 
     fmt = exports.requested(request)
     if fmt:
-        table = export_tables.measure_grid(measure, scope.period, grouped())
+        table = export_tables.measure_grid(measure, scope.period, grouped(scope.counties))
         record = trail.Export("export.grid", request, _applied(filters, scope), measure)
         return exports.response(table, fmt, record)
     boundaries = BoundaryMap.objects.first()  # the latest upload
 
     def context() -> dict:
-        groups = grouped()
+        page, counties = pages.county_page(scope.counties, request.GET.get("page"))
+        groups = grouped(counties)
         return {
             "form": form,
             "period": scope.period,
             "rounds": rounds,
             "measure": measure,
             "groups": groups,
+            "page": page,
             "boundaries": boundaries,
             "map_chart": figures.map_chart(groups, boundaries) if boundaries else None,
             "today": replica.as_of(),
             "query": request.GET.urlencode(),
+            "page_query": _without_page(request),
         }
 
     audience = shared_pages.audience_of(access_for(request))
     content = shared_pages.page_part(
-        request, "dashboards/grid.html#content", audience, context, filters=form.fields
+        request, "dashboards/grid.html#content", audience, context, filters=[*form.fields, "page"]
     )
     page = {
         "content": content,
@@ -263,15 +275,13 @@ def notes(request: HttpRequest) -> HttpResponse:
         record = trail.Export("export.notes", request, chosen)
         return exports.response(export_tables.notes(scope.period, every), fmt, record)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "period": scope.period,
         "rounds": rounds,
         "page": page,
         "rows": [(note, judge.slot(lights.Slot.of(note))) for note in page.object_list],
-        "query": query.urlencode(),
+        "query": _without_page(request),
         "status": StatusOption.objects.filter(code=status).first(),
         "state": State(state).label if state in State.values else None,
     }
@@ -286,14 +296,15 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
     form, filters, scope, rounds = _scope(request)
     area = get_object_or_404(TaskArea, code=code)
     judge = lights.Judge(scope.period, timezone.localdate())
-    measures, groups = figures.task_area_grid(
-        area, judge, scope.counties, None if scope.all_measures else scope.measures
-    )
+    chosen = None if scope.all_measures else scope.measures
     fmt = exports.requested(request)
     if fmt:
+        measures, groups = figures.task_area_grid(area, judge, scope.counties, chosen)
         table = export_tables.task_area_grid(area, scope.period, measures, groups)
         record = trail.Export("export.task_area_grid", request, _applied(filters, scope), area)
         return exports.response(table, fmt, record)
+    page, counties = pages.county_page(scope.counties, request.GET.get("page"))
+    measures, groups = figures.task_area_grid(area, judge, counties, chosen)
     context = {
         "form": form,
         "period": scope.period,
@@ -301,6 +312,8 @@ def task_area_grid(request: HttpRequest, code: str) -> HttpResponse:
         "area": area,
         "measures": measures,
         "groups": groups,
+        "page": page,
+        "page_query": _without_page(request),
         "statuses": StatusOption.objects.all(),
         "query": request.GET.urlencode(),
     }
@@ -326,13 +339,24 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         chosen = {**filters, "period": None}
         record = trail.Export("export.indicator", request, chosen, indicator)
         return exports.response(export_tables.indicator_ranking(indicator, groups), fmt, record)
+    # The ranking a page of counties at a time, each under its county type's heading.
+    page = pages.rows_page(
+        [(county_type, row) for county_type, rows in groups for row in rows],
+        request.GET.get("page"),
+    )
+    shown = [
+        (county_type, [row for _type, row in rows])
+        for county_type, rows in itertools.groupby(page.object_list, key=lambda pair: pair[0])
+    ]
     context = {
         "indicator": indicator,
         "line": line,
         "pace": indicator_page.province_pace(indicator, line.points, limits),
         "chart": indicator_page.chart_data(line),
         "latest_period": line.points[-1].label if line.points else None,
-        "groups": groups,
+        "groups": shown,
+        "page": page,
+        "page_query": _without_page(request),
         "thresholds": limits,
     }
     return render(request, "dashboards/indicator.html", context)

@@ -20,6 +20,7 @@ from targets.accounts.access import require_reviewer
 from targets.audit import trail
 from targets.caching import shared_pages
 from targets.forms.supervision import LateFilterForm, ReminderLogFilterForm, RemindForm
+from targets.geography import pages
 from targets.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from targets.models import Notification, Prefecture
 from targets.spreadsheets import export_tables, exports
@@ -54,7 +55,11 @@ def _late_context(request: HttpRequest, filters: dict, rounds, counties) -> dict
     if filters.get("show") != "all":
         rows = [row for row in rows if row.has_problem]
     sort = filters.get("sort") or "light"
+    rows = late_view.sorted_rows(rows, sort)
+    # Sorting again starts at the first page; the pager keeps the sort.
     query = request.GET.copy()
+    query.pop("page", None)
+    page_query = query.urlencode()
     query.pop("sort", None)
     return {
         "period": period,
@@ -62,10 +67,12 @@ def _late_context(request: HttpRequest, filters: dict, rounds, counties) -> dict
         "today": today,
         "as_of": timezone.now(),
         "stale_periods": stale_periods,
-        "rows": late_view.sorted_rows(rows, sort),
+        "rows": rows,
+        "page": pages.rows_page(rows, request.GET.get("page")),
         "sort": sort,
         "sorts": {key: label for key, (label, _key) in late_view.SORTS.items()},
         "query": query.urlencode(),
+        "page_query": page_query,
     }
 
 
@@ -98,7 +105,7 @@ def late(request: HtmxHttpRequest) -> HttpResponse:
         "supervision/late.html#late-table",
         shared_pages.audience_of(access),
         context,
-        filters=form.fields,
+        filters=[*form.fields, "page"],
     )
     if request.htmx:
         return HttpResponse(table)
