@@ -42,6 +42,7 @@ PAGES = {
     "indicator page": "/province/indicators/D01/",
     "county report page": "/counties/510104/report/2026Q3/",
     "late and silent view": "/review/late/?period=2026Q3",
+    "briefing page": "/province/briefing/?period=2026Q3",
 }
 
 

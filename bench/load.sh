@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The load benchmark: gunicorn (deploy/gunicorn.conf.py) and PostgreSQL with the Sichuan-scale
-# data (bench/README.md), 50 locust users for 5 minutes: county reporters saving and submitting
-# notes, provincial reviewers reading dashboards. Prints p50/p95/p99 per page, throughput, each
-# page's median against the minimal view's, and whether the notes saved equal the saves answered
-# as successful.
+# The load benchmark: gunicorn (deploy/gunicorn.conf.py), the task worker and PostgreSQL with
+# the Sichuan-scale data (bench/README.md), 50 locust users for 5 minutes: county reporters saving
+# and submitting notes, provincial reviewers reading dashboards and the briefing page. Prints
+# p50/p95/p99 per page, throughput, each page's median against the minimal view's, and whether
+# the notes saved equal the saves answered as successful.
 #   FAULT=postgres  restarts PostgreSQL 90 s into the run
 #   FAULT=worker    kills a gunicorn worker (SIGKILL) 90 s into the run
 #   STEADY=1        counts only from the moment all users have signed in
@@ -29,7 +29,10 @@ rm -f "$LOAD_MEDIANS"
 GUNICORN_BIND=127.0.0.1:$PORT .venv/bin/gunicorn -c deploy/gunicorn.conf.py plenum.wsgi \
     >"$OUT/gunicorn.log" 2>&1 &
 gunicorn=$!
-trap 'kill "$gunicorn" 2>/dev/null || true' EXIT
+# The task worker beside the app servers, as deployed (reminders' emails, PDFs, exports).
+.venv/bin/python manage.py run_worker --no-reload >"$OUT/worker.log" 2>&1 &
+worker=$!
+trap 'kill "$gunicorn" "$worker" 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.5; done
 
 fault=""

@@ -138,6 +138,10 @@ class Reviewer(SignedIn):
     def late(self) -> None:
         self.client.get(f"/review/late/?period={PERIOD}", name="late view")
 
+    @task(1)
+    def briefing(self) -> None:
+        self.client.get(f"/province/briefing/?period={PERIOD}", name="briefing page")
+
 
 class DepartmentUser(SignedIn):
     """A provincial department (loaddept01…, made by load_setup.py): the cut by department, its
