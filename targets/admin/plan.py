@@ -9,6 +9,7 @@ from targets.admin.units import MeasureDepartmentInline
 from targets.models import (
     BottomLine,
     Clause,
+    CountyTarget,
     Goal,
     Horizon,
     Indicator,
@@ -196,3 +197,24 @@ class IndicatorAdmin(AuditedAdmin):
                     reason=form.cleaned_data.get("target_reason", ""),
                     request=request,
                 )
+
+
+@admin.register(CountyTarget)
+class CountyTargetAdmin(RoleGated, admin.ModelAdmin):
+    """Every version of the counties' own targets, read-only: they are set by the workbook of
+    /plan/county-targets/, which checks them and records the import."""
+
+    list_display = ["indicator", "county", "year", "version", "value", "reason", "set_by", "set_at"]
+    list_filter = ["indicator", "year"]
+    list_select_related = ["indicator", "county", "set_by"]
+    search_fields = ["county__name", "county__code", "indicator__code"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

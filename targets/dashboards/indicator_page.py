@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from targets.models import County, Indicator, IndicatorValue, Period, State
+from targets.plan import county_targets
 from targets.supervision import pace
 
 # Where the province's line comes from.
@@ -156,9 +157,12 @@ def pace_of(
     base_value,
     latest: TrendPoint | None,
     thresholds: pace.PaceThresholds,
+    targets: tuple | None = None,
 ) -> pace.IndicatorPace:
+    """The pace from the base to the latest value, against ``targets`` (for 2027 and 2035) where
+    given, else the province's targets in force."""
     latest_time = latest.time if latest else None
-    t27, t35 = _targets(indicator)
+    t27, t35 = targets if targets is not None else _targets(indicator)
     chosen = pace.target_for(int(latest_time) if latest_time else pace.INTERIM_YEAR, t27, t35)
     if chosen is None and t35 is not None:
         chosen = (pace.FINAL_YEAR, t35)  # no 2027 target set: judge against 2035
@@ -193,6 +197,8 @@ class CountyRow:
     latest: TrendPoint | None
     pace: pace.IndicatorPace
     rank: int | None = None
+    # Judged against the county's own targets (目标分解), not the province's.
+    own_target: bool = False
 
 
 def county_rows(
@@ -210,6 +216,8 @@ def county_rows(
     )
     series = {county: list(rows) for county, rows in groupby(values, key=lambda v: v.county_id)}
     higher = indicator.direction == Indicator.Direction.HIGHER
+    province = _targets(indicator)
+    own_targets = county_targets.for_pace(indicator, counties)
     rows = []
     for county in counties.select_related("county_type", "prefecture").order_by("code"):
         own = series.get(county.pk, [])
@@ -221,13 +229,13 @@ def county_rows(
             else None
         )
         base_time = period_time(first.period.ends_on) if first else None
-        rows.append(
-            CountyRow(
-                county,
-                latest,
-                pace_of(indicator, base_time, first.value if first else None, latest, thresholds),
-            )
+        mine = own_targets.get(county.pk, (None, None))
+        targets = tuple(o if o is not None else p for o, p in zip(mine, province, strict=True))
+        judged = pace_of(
+            indicator, base_time, first.value if first else None, latest, thresholds, targets
         )
+        chosen = {pace.INTERIM_YEAR: mine[0], pace.FINAL_YEAR: mine[1]}.get(judged.target_year or 0)
+        rows.append(CountyRow(county, latest, judged, own_target=chosen is not None))
 
     def order(row: CountyRow):
         ratio = row.pace.ratio if row.pace.ratio is not None else float("-inf")

@@ -1,8 +1,6 @@
 """Lists of counties a page at a time: Sichuan's 183 fit on one page, while a national scope
 (2,883 county units) takes 15 pages of about 200 KB of HTML each instead of one of 2.7 MB."""
 
-from typing import Any
-
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 

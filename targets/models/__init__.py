@@ -18,6 +18,7 @@ from targets.models.jobs import GeneratedFile, WorkerHeartbeat
 from targets.models.plan import (
     BottomLine,
     Clause,
+    CountyTarget,
     Goal,
     Horizon,
     Indicator,
@@ -65,6 +66,7 @@ __all__ = [
     "County",
     "CountyDepartment",
     "CountyMeasureDepartment",
+    "CountyTarget",
     "CountyType",
     "Department",
     "DepartmentEvidence",

@@ -296,3 +296,46 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.horizon} v{self.version}: {self.value}"
+
+
+class CountyTarget(models.Model):
+    """One version of a county's own target for a county-level indicator (目标分解): for 2027, the
+    Decision's interim year, or for any other year of the plan. Revisions add versions, never
+    edit; the pace of the county is judged against the version in force where one is set."""
+
+    county = models.ForeignKey(
+        "targets.County",
+        on_delete=models.CASCADE,
+        related_name="indicator_targets",
+        verbose_name=_("县(市、区)"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="county_targets", verbose_name=_("指标")
+    )
+    year = models.PositiveSmallIntegerField(_("目标年份"))
+    version = models.PositiveSmallIntegerField(_("版本"))
+    value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=4)
+    reason = models.TextField(_("调整理由"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("设定人"),
+    )
+    set_at = models.DateTimeField(_("设定时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator", "county", "year", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "county", "year", "version"],
+                name="county_target_version_unique",
+            )
+        ]
+        verbose_name = _("分县目标值版本")
+        verbose_name_plural = _("分县目标值版本")
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.indicator_id} {self.year} v{self.version}: {self.value}"

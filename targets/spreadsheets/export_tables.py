@@ -176,6 +176,8 @@ def indicator_ranking(indicator, groups) -> Table:
         Column(_("周期")),
         Column(_("进度判断")),
         Column("R", "decimal"),
+        Column(_("对照目标")),
+        Column(_("目标值"), "decimal"),
     ]
 
     def lines():
@@ -192,6 +194,8 @@ def indicator_ranking(indicator, groups) -> Table:
                     row.latest.period if row.latest else "",
                     row.pace.label,
                     round(ratio, 4) if ratio is not None else None,
+                    _("本县目标") if row.own_target else _("全省目标"),
+                    row.pace.target_value,
                 ]
 
     return Table(_stamp(indicator.code), indicator.code, columns, lines())

@@ -218,6 +218,14 @@ MATRIX = {
         row(302, *[403] * 6, 200, 403, 403, county_department=403),
     ),
     "plan_import": ("/plan/import/", row(302, *[403] * 6, 200, 403, 403, county_department=403)),
+    "county_targets_export": (
+        "/plan/county-targets.xlsx",
+        row(302, *[403] * 6, 200, 403, 403, county_department=403),
+    ),
+    "county_targets": (
+        "/plan/county-targets/",
+        row(302, *[403] * 6, 200, 403, 403, county_department=403),
+    ),
     "late": (
         "/review/late/",
         row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403, county_department=403),
@@ -297,6 +305,7 @@ GET_ONLY = [
     "briefing_file",
     "notifications",
     "practice",
+    "county_targets_export",
 ]
 
 SYSTEM = row(302, *[403] * 6, 200, 403, 403, county_department=403)
@@ -312,6 +321,7 @@ ADMIN_MATRIX = {
     "targets.measure": SYSTEM,
     "targets.bottomline": SYSTEM,
     "targets.indicator": SYSTEM,
+    "targets.countytarget": SYSTEM,
     "targets.region": SYSTEM,
     "targets.prefecture": SYSTEM,
     "targets.countytype": SYSTEM,
