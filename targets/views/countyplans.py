@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,7 +110,10 @@ def _saved(
         messages.success(request, message)
         url = reverse("county_plan", args=[county.code, year])
         return redirect(f"{url}#{anchor}")
-    response = render(request, f"{PAGE}#tasks", _context(request, county, year))
+    context = _context(request, county, year)
+    response = render(request, f"{PAGE}#tasks", context)
+    # The list's actions (the submit button counts the tasks) follow out of band.
+    response.content += render_to_string(f"{PAGE}#actions", context, request).encode()
     response = reswap(retarget(response, "#plan-tasks"), "outerHTML")
     return trigger_client_event(
         response, ANNOUNCE, {"message": message, "focus": anchor}, after="settle"
