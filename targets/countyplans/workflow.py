@@ -190,7 +190,11 @@ def token(task_list: TaskList | None) -> str:
 
 
 def _add_version(
-    task_list: TaskList, event: str, user: User, reason: str = "", content: Sequence = ()
+    task_list: TaskList,
+    event: str,
+    user: User,
+    reason: str = "",
+    content: Sequence[dict[str, object]] = (),
 ) -> TaskListVersion:
     return TaskListVersion.objects.create(
         task_list=task_list,

@@ -3,8 +3,10 @@ as the county needs), the reviewer's decision, a change's reason and the Excel u
 
 import datetime
 from dataclasses import dataclass, field
+from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -79,7 +81,7 @@ class TaskForm(forms.Form):
             self.rows += [MilestoneRow() for _n in range(BLANK_MILESTONE_ROWS)]
 
     def _posted_rows(self) -> list[MilestoneRow]:
-        data = self.data
+        data = cast(QueryDict, self.data)  # a bound form of this app is bound to a request's POST
         titles = data.getlist("milestone_title")
         dates = data.getlist("milestone_due_on")
         weights = data.getlist("milestone_weight")

@@ -5,7 +5,7 @@ template, the import and the ledger (台账); and the counties' standing for rev
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -254,7 +254,7 @@ def plan_review(request: AuthenticatedHtmxRequest, code: str, year: int) -> Http
     approve = request.POST.get("action") == "approve"
     try:
         if not form.is_valid():
-            raise PlanError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise PlanError(" ".join(str(e) for errors in form.errors.values() for e in errors))
         workflow.review(
             user=request.user,
             county=county,
@@ -282,7 +282,7 @@ def plan_change(request: AuthenticatedHtmxRequest, code: str, year: int) -> Http
     form = ChangeForm(request.POST)
     try:
         if not form.is_valid():
-            raise PlanError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise PlanError(" ".join(str(e) for errors in form.errors.values() for e in errors))
         workflow.open_change(
             user=request.user,
             county=county,
@@ -323,7 +323,7 @@ def plan_version(request: HttpRequest, code: str, year: int, number: int) -> Htt
 
 @require_GET
 @login_required
-def plan_template(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def plan_template(request: HttpRequest, code: str, year: int) -> FileResponse:
     """The .xlsx to fill in: the county's list as it is, one row per milestone."""
     county = county_plan_for_user(request, code, year, write=True)
     task_list = _task_list(county, year)
@@ -375,7 +375,7 @@ def plan_import(request: AuthenticatedHtmxRequest, code: str, year: int) -> Http
 
 @require_GET
 @login_required
-def plan_ledger(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def plan_ledger(request: HttpRequest, code: str, year: int) -> FileResponse:
     """The list in force (the last approved) as the county's ledger (台账), in Excel."""
     county = county_plan_for_user(request, code, year)
     task_list = _task_list(county, year)
