@@ -14,3 +14,7 @@ class AuthenticatedHttpRequest(HttpRequest):
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+class AuthenticatedHtmxRequest(AuthenticatedHttpRequest):
+    htmx: HtmxDetails

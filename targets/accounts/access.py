@@ -27,6 +27,8 @@ from targets.models import (
     Responsibility,
     Role,
 )
+from targets.models.countyplans import FIRST_YEAR as PLAN_FIRST_YEAR
+from targets.models.countyplans import LAST_YEAR as PLAN_LAST_YEAR
 from targets.models.localized import in_language
 from targets.models.practice import PracticeQuerySet
 
@@ -479,3 +481,19 @@ def department_evidence_for_user(request: HttpRequest, pk: int) -> DepartmentEvi
     ):
         raise Http404
     return evidence
+
+
+def county_plan_for_user(
+    request: HttpRequest, code: str, year: int, *, write: bool = False
+) -> County:
+    """The county of a task list (年度任务清单) of ``year``, if the user may see the county (and
+    edit its list, with ``write``: its lead office); 404 for a year outside the plan's span."""
+    if not PLAN_FIRST_YEAR <= year <= PLAN_LAST_YEAR:
+        raise Http404
+    return county_for_user(request, code, write=write)
+
+
+def require_plan_review(request: HttpRequest, county: County) -> Access:
+    """Who returns or approves a county's task list: its prefecture's reviewer or a provincial
+    one, never for a county they report for."""
+    return _require(request, lambda access: access.reviews and access.can_review(county))

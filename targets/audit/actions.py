@@ -82,6 +82,19 @@ GROUPS = (
         },
     ),
     Group(
+        "county_plans",
+        pgettext_lazy("audited action", "年度任务清单"),
+        {
+            "countyplan.task_save": pgettext_lazy("audited action", "保存年度任务清单中的任务"),
+            "countyplan.task_delete": pgettext_lazy("audited action", "删除年度任务清单中的任务"),
+            "countyplan.import": pgettext_lazy("audited action", "从Excel导入年度任务清单"),
+            "countyplan.submit": pgettext_lazy("audited action", "提交年度任务清单"),
+            "countyplan.approve": pgettext_lazy("audited action", "审核通过年度任务清单"),
+            "countyplan.return": pgettext_lazy("audited action", "退回年度任务清单"),
+            "countyplan.change": pgettext_lazy("audited action", "发起年度任务清单变更"),
+        },
+    ),
+    Group(
         "practice",
         pgettext_lazy("audited action", "典型经验"),
         {
@@ -129,6 +142,8 @@ GROUPS = (
             "export.briefing_annex": pgettext_lazy("audited action", "导出通报附表"),
             "download.evidence": pgettext_lazy("audited action", "下载佐证材料"),
             "export.practice": pgettext_lazy("audited action", "导出典型经验"),
+            "export.countyplan_template": pgettext_lazy("audited action", "导出年度任务清单模板"),
+            "export.countyplan_ledger": pgettext_lazy("audited action", "导出年度任务清单台账"),
             "download.department_evidence": pgettext_lazy("audited action", "下载部门佐证材料"),
         },
     ),

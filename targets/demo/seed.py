@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from targets.audit import trail
 from targets.demo import bulk_insert, province_work, synthetic_divisions
+from targets.demo import countyplans as demo_countyplans
 from targets.demo import units as demo_units
 from targets.models import (
     AccountSecurity,
@@ -179,6 +180,9 @@ def seed_demo(*, reports: bool = True) -> list[str]:
         }
         reviewer = get_user_model().objects.get(username="province")
         province_work.seed_province_work(DEMO_PERIOD, departments, reviewer)
+        demo_countyplans.seed_task_lists(
+            _demo_author(), get_user_model().objects.get(username="chengdu")
+        )
     trail.record("demo.seed", actor_name="system")
     return [username for username, *_rest in ACCOUNTS]
 

@@ -6,6 +6,7 @@ from targets.models.access import (
     SecuritySettings,
 )
 from targets.models.audit import AuditArchive, AuditRecord
+from targets.models.countyplans import Milestone, PlanYear, Task, TaskList, TaskListVersion
 from targets.models.department_work import (
     Contribution,
     DepartmentEvidence,
@@ -82,12 +83,14 @@ __all__ = [
     "Measure",
     "MeasureDepartment",
     "MeasureUnits",
+    "Milestone",
     "NoteVersion",
     "Notification",
     "PasswordHistory",
     "Period",
     "PeriodReopening",
     "Plan",
+    "PlanYear",
     "Practice",
     "Prefecture",
     "ProgressNote",
@@ -102,7 +105,10 @@ __all__ = [
     "State",
     "StatusOption",
     "SupervisionRules",
+    "Task",
     "TaskArea",
+    "TaskList",
+    "TaskListVersion",
     "WorkerHeartbeat",
     "units_by_measure",
     "units_prefetch",

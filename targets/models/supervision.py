@@ -185,6 +185,8 @@ class Notification(models.Model):
         PROVINCE_DUE = "province_due", _("省级层面推进情况催报")
         SENT_FOR_CHECK = "sent_for_check", _("部门送牵头办审核")
         CHECK_RETURNED = "check_returned", _("牵头办内部退回")
+        PLAN_RETURNED = "plan_returned", _("年度任务清单退回通知")
+        PLAN_APPROVED = "plan_approved", _("年度任务清单审核通过通知")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -252,6 +254,15 @@ class Notification(models.Model):
         verbose_name=_("指标值"),
     )
     record_version = models.PositiveIntegerField(_("审核后的版本"), null=True, blank=True)
+    # The task list a decision on it is about (年度任务清单), with ``record_version``.
+    task_list = models.ForeignKey(
+        "targets.TaskList",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("年度任务清单"),
+    )
     # The file the worker made that a "file ready" notification leads to.
     generated_file = models.ForeignKey(
         "targets.GeneratedFile",

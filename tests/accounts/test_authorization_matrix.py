@@ -149,6 +149,52 @@ MATRIX = {
         row(302, 200, 404, 200, 404, 200, 403, 200, 404, 404, county_department=200),
     ),
     "county_matrix_assign": ("/counties/510104/matrix/T1.1/", everyone(405)),
+    # The county's task list of a year: read by whoever sees the county and every measure, edited
+    # by its lead office alone, reviewed (POST) by its prefecture's and the provincial reviewers
+    # (tests/countyplans/).
+    "county_plan": (
+        "/counties/510104/plan/2026/",
+        row(302, 200, 404, 200, 404, 200, 403, 200, 404, 404, county_department=200),
+    ),
+    "county_plan_task_new": (
+        "/counties/510104/plan/2026/tasks/new/",
+        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404, county_department=403),
+    ),
+    # No such task: 404 to the lead office; the others as for a new task.
+    "county_plan_task": (
+        "/counties/510104/plan/2026/tasks/0/",
+        row(302, 404, 404, 403, 404, 403, 403, 403, 404, 404, county_department=403),
+    ),
+    "county_plan_task_delete": ("/counties/510104/plan/2026/tasks/0/delete/", everyone(405)),
+    "county_plan_submit": ("/counties/510104/plan/2026/submit/", everyone(405)),
+    "county_plan_review": ("/counties/510104/plan/2026/review/", everyone(405)),
+    "county_plan_change": ("/counties/510104/plan/2026/change/", everyone(405)),
+    # No version and no approved list yet: 404 to whoever sees the county's list.
+    "county_plan_version": (
+        "/counties/510104/plan/2026/versions/1/",
+        row(302, 404, 404, 404, 404, 404, 403, 404, 404, 404, county_department=404),
+    ),
+    "county_plan_ledger": (
+        "/counties/510104/plan/2026/ledger.xlsx",
+        row(302, 404, 404, 404, 404, 404, 403, 404, 404, 404, county_department=404),
+    ),
+    "county_plan_template": (
+        "/counties/510104/plan/2026/template.xlsx",
+        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404, county_department=403),
+    ),
+    "county_plan_import": (
+        "/counties/510104/plan/2026/import/",
+        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404, county_department=403),
+    ),
+    # A year outside the Decision's span is not found.
+    "county_plan_other_year": (
+        "/counties/510104/plan/1999/",
+        row(302, 404, 404, 404, 404, 404, 404, 404, 404, 404, county_department=404),
+    ),
+    "plan_standing": (
+        "/plans/2026/",
+        row(302, 403, 403, 200, 200, 200, 403, 200, 403, 403, county_department=403),
+    ),
     "value": (
         "/counties/510104/report/2026Q3/indicators/D01/",
         row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404, county_department=403),
@@ -276,6 +322,11 @@ MATRIX = {
     "notification_open": ("/notifications/1/open/", everyone(405)),
 }
 GET_ONLY = [
+    "county_plan",
+    "county_plan_version",
+    "county_plan_ledger",
+    "county_plan_template",
+    "plan_standing",
     "province_work",
     "department_evidence",
     "two_factor",
@@ -342,6 +393,7 @@ ADMIN_MATRIX = {
     "axes.accessfailurelog": SECURITY,
     "django_tasks_database.dbtaskresult": SYSTEM,
     "targets.workerheartbeat": SYSTEM,
+    "targets.planyear": SYSTEM,
 }
 
 
@@ -356,7 +408,7 @@ def pattern_names(patterns, namespace=""):
 
 
 # Entries that are a second path of a URL named already (a case of it worth stating).
-SECOND_PATHS = {"note_not_assigned"}
+SECOND_PATHS = {"note_not_assigned", "county_plan_other_year"}
 
 
 def test_every_url_has_an_entry():
