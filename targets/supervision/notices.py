@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from targets.models import Notification
+from targets.models import GeneratedFile, Notification
 from targets.supervision import county_check_notices, decision_notices, reminders
 from targets.supervision.reminders import named
 
@@ -32,7 +33,7 @@ def listed(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
     ).order_by("county__code", "pk")
     return (
         notifications.filter(group__isnull=True)
-        .select_related("county", "period", "sender", "note__measure")
+        .select_related("county", "period", "sender", "note__measure", "generated_file")
         .prefetch_related(Prefetch("items", queryset=items))
     )
 
@@ -68,8 +69,20 @@ def entry(n: Notification) -> Entry:
             _("去审核") if n.kind == Kind.SENT_FOR_CHECK else _("去修改"),
             comment=n.message,
         )
+    if n.kind == Kind.FILE_READY and n.generated_file is not None:
+        return Entry(n, _file_ready(n.generated_file), reverse("my_files"), _("去下载"))
     action = _("查看逾期情况") if n.kind == Kind.ESCALATION else _("去填报")
     return Entry(n, reminders.describe(n), reminders.link(n), action)
+
+
+def _file_ready(generated: GeneratedFile) -> str:
+    if generated.expired:
+        return _("您申请的“%(kind)s”已生成,已过期删除。") % {"kind": generated.get_kind_display()}
+    until = formats.date_format(timezone.localtime(generated.expires_at), "DATETIME_FORMAT")
+    return _("您申请的“%(kind)s”已生成,可在“我的文件”中下载,%(until)s前有效。") % {
+        "kind": generated.get_kind_display(),
+        "until": until,
+    }
 
 
 def _report_of(n: Notification) -> str:
