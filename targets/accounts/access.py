@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from targets.models import (
+    EXPORT_KINDS,
     County,
     CountyDepartment,
     CountyMeasureDepartment,
     Department,
     DepartmentEvidence,
     Evidence,
+    GeneratedFile,
     Measure,
     MeasureDepartment,
     Period,
@@ -374,6 +376,13 @@ def evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     ):
         raise Http404
     return evidence
+
+
+def generated_file_for_user(request: HttpRequest, pk: int) -> GeneratedFile:
+    """An export the worker made: its asker's alone (anyone else's is not found)."""
+    return get_object_or_404(
+        GeneratedFile, pk=pk, kind__in=EXPORT_KINDS, requested_by_id=request.user.pk
+    )
 
 
 def require_audit_view(request: HttpRequest) -> Access:

@@ -128,6 +128,8 @@ GROUPS = (
             "download.evidence": pgettext_lazy("audited action", "下载佐证材料"),
             "export.practice": pgettext_lazy("audited action", "导出典型经验"),
             "download.department_evidence": pgettext_lazy("audited action", "下载部门佐证材料"),
+            "review_export.request": pgettext_lazy("audited action", "申请后台导出审核队列"),
+            "download.export": pgettext_lazy("audited action", "下载后台生成的导出文件"),
         },
     ),
     Group(

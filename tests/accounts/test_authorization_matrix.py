@@ -264,6 +264,11 @@ MATRIX = {
     ),
     "opinion": ("/counties/510104/report/2026Q3/measures/T1.1/opinion/", everyone(405)),
     "notifications": ("/notifications/", row(302, *[200] * 9, county_department=200)),
+    # The whole review queue's export, made by the worker: asked for with a POST.
+    "review_export": ("/review/export/", everyone(405)),
+    # Each user's own files: anyone signed in has a list; no such file is 404 to all.
+    "my_files": ("/files/", row(302, *[200] * 9, county_department=200)),
+    "my_file": ("/files/1/", row(302, *[404] * 9, county_department=404)),
     "notifications_read_all": ("/notifications/read/", everyone(405)),
     "notification_open": ("/notifications/1/open/", everyone(405)),
 }
@@ -297,6 +302,8 @@ GET_ONLY = [
     "briefing_file",
     "notifications",
     "practice",
+    "my_files",
+    "my_file",
 ]
 
 SYSTEM = row(302, *[403] * 6, 200, 403, 403, county_department=403)
