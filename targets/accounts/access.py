@@ -218,6 +218,11 @@ class Access:
         return Kind.PROVINCIAL_REVIEWER in self.kinds
 
     @property
+    def reads_bulk_data(self) -> bool:
+        """The rounds' bulk data files: the provincial reviewers and the system admin."""
+        return Kind.PROVINCIAL_REVIEWER in self.kinds or self.is_system_admin
+
+    @property
     def is_department(self) -> bool:
         """A provincial department's user (省直部门)."""
         return Kind.DEPARTMENT in self.kinds
@@ -382,6 +387,21 @@ def generated_file_for_user(request: HttpRequest, pk: int) -> GeneratedFile:
     """An export the worker made: its asker's alone (anyone else's is not found)."""
     return get_object_or_404(
         GeneratedFile, pk=pk, kind__in=EXPORT_KINDS, requested_by_id=request.user.pk
+    )
+
+
+def require_bulk_data(request: HttpRequest) -> Access:
+    return _require(request, lambda access: access.reads_bulk_data)
+
+
+def bulk_file_for_user(request: HttpRequest, pk: int) -> GeneratedFile:
+    """A round's bulk data file, made, for those who read them."""
+    require_bulk_data(request)
+    return get_object_or_404(
+        GeneratedFile.objects.select_related("period"),
+        pk=pk,
+        kind=GeneratedFile.Kind.BULK_DATA,
+        state=GeneratedFile.State.READY,
     )
 
 

@@ -269,6 +269,16 @@ MATRIX = {
     # Each user's own files: anyone signed in has a list; no such file is 404 to all.
     "my_files": ("/files/", row(302, *[200] * 9, county_department=200)),
     "my_file": ("/files/1/", row(302, *[404] * 9, county_department=404)),
+    # The rounds' bulk data files: the provincial reviewers and the system admin.
+    "bulk_data": (
+        "/province/data-files/",
+        row(302, 403, 403, 403, 403, 200, 403, 200, 403, 403, county_department=403),
+    ),
+    "bulk_data_make": ("/province/data-files/make/", everyone(405)),
+    "bulk_data_file": (
+        "/province/data-files/1.zip",
+        row(302, 403, 403, 403, 403, 404, 403, 404, 403, 403, county_department=403),
+    ),
     "notifications_read_all": ("/notifications/read/", everyone(405)),
     "notification_open": ("/notifications/1/open/", everyone(405)),
 }
@@ -304,6 +314,8 @@ GET_ONLY = [
     "practice",
     "my_files",
     "my_file",
+    "bulk_data",
+    "bulk_data_file",
 ]
 
 SYSTEM = row(302, *[403] * 6, 200, 403, 403, county_department=403)
