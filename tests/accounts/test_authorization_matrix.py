@@ -351,6 +351,9 @@ ADMIN_MATRIX = {
     "axes.accessfailurelog": SECURITY,
     "django_tasks_database.dbtaskresult": SYSTEM,
     "targets.workerheartbeat": SYSTEM,
+    "targets.generatedfile": SYSTEM,
+    "targets.provincenote": SYSTEM,
+    "targets.contribution": SYSTEM,
 }
 
 
