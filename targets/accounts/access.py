@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from targets.models import (
+    EXPORT_KINDS,
     County,
     CountyDepartment,
     CountyMeasureDepartment,
     Department,
     DepartmentEvidence,
     Evidence,
+    GeneratedFile,
     Measure,
     MeasureDepartment,
     Period,
@@ -218,6 +220,11 @@ class Access:
         return Kind.PROVINCIAL_REVIEWER in self.kinds
 
     @property
+    def reads_bulk_data(self) -> bool:
+        """The rounds' bulk data files: the provincial reviewers and the system admin."""
+        return Kind.PROVINCIAL_REVIEWER in self.kinds or self.is_system_admin
+
+    @property
     def is_department(self) -> bool:
         """A provincial department's user (省直部门)."""
         return Kind.DEPARTMENT in self.kinds
@@ -376,6 +383,28 @@ def evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     ):
         raise Http404
     return evidence
+
+
+def generated_file_for_user(request: HttpRequest, pk: int) -> GeneratedFile:
+    """An export the worker made: its asker's alone (anyone else's is not found)."""
+    return get_object_or_404(
+        GeneratedFile, pk=pk, kind__in=EXPORT_KINDS, requested_by_id=request.user.pk
+    )
+
+
+def require_bulk_data(request: HttpRequest) -> Access:
+    return _require(request, lambda access: access.reads_bulk_data)
+
+
+def bulk_file_for_user(request: HttpRequest, pk: int) -> GeneratedFile:
+    """A round's bulk data file, made, for those who read them."""
+    require_bulk_data(request)
+    return get_object_or_404(
+        GeneratedFile.objects.select_related("period"),
+        pk=pk,
+        kind=GeneratedFile.Kind.BULK_DATA,
+        state=GeneratedFile.State.READY,
+    )
 
 
 def require_audit_view(request: HttpRequest) -> Access:

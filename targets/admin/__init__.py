@@ -4,6 +4,7 @@ registers every model admin (Django's autodiscovery imports ``targets.admin``)."
 from targets.admin import (  # noqa: F401
     accounts,
     countyplans,
+    department_work,
     geography,
     jobs,
     plan,

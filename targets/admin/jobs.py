@@ -1,6 +1,6 @@
 """The task worker's jobs, read-only for the system admin: queued, running, failed and retried
 (a job run again after a failure, or handed over from a worker that died), with the workers'
-heartbeats."""
+heartbeats and the files they made (kind, state, who asked, when, size, expiry)."""
 
 from django.contrib import admin
 from django.db.models import Q
@@ -9,7 +9,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from targets.admin.base import RoleGated
-from targets.models import Role, WorkerHeartbeat
+from targets.models import GeneratedFile, Role, WorkerHeartbeat
 
 
 class RetriedFilter(admin.SimpleListFilter):
@@ -47,3 +47,26 @@ class WorkerHeartbeatAdmin(RoleGated, admin.ModelAdmin):
     editors = frozenset()
     viewers = frozenset({Role.Kind.SYSTEM_ADMIN})
     list_display = ("host", "pid", "worker_id", "started_at", "seen_at")
+
+
+@admin.register(GeneratedFile)
+class GeneratedFileAdmin(RoleGated, admin.ModelAdmin):
+    editors = frozenset()
+    viewers = frozenset({Role.Kind.SYSTEM_ADMIN})
+    list_display = (
+        "__str__",
+        "kind",
+        "state",
+        "requested_by",
+        "requested_at",
+        "period",
+        "fmt",
+        "size",
+        "rows",
+        "attempts",
+        "finished_at",
+        "expires_at",
+    )
+    list_filter = ("kind", "state")
+    list_select_related = ("requested_by", "period")
+    date_hierarchy = "requested_at"

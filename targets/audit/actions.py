@@ -145,6 +145,10 @@ GROUPS = (
             "export.countyplan_template": pgettext_lazy("audited action", "导出年度任务清单模板"),
             "export.countyplan_ledger": pgettext_lazy("audited action", "导出年度任务清单台账"),
             "download.department_evidence": pgettext_lazy("audited action", "下载部门佐证材料"),
+            "review_export.request": pgettext_lazy("audited action", "申请后台导出审核队列"),
+            "download.export": pgettext_lazy("audited action", "下载后台生成的导出文件"),
+            "bulk_data.request": pgettext_lazy("audited action", "申请生成批量数据文件"),
+            "download.bulk_data": pgettext_lazy("audited action", "下载批量数据文件"),
         },
     ),
     Group(

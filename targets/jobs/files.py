@@ -1,7 +1,8 @@
 """The files the worker writes for users: each job claims its GeneratedFile, writes the file under
 MEDIA_ROOT/generated/ (to a temporary name, then renamed, so that a file is either whole or not
 there), and records its size and sha256. A job run again after its worker was killed finds a file
-already made and does nothing; one killed halfway starts the file afresh."""
+already made and does nothing; one killed halfway starts the file afresh. An export's asker is
+told in the app, in the transaction that marks the file ready: once, however often the job runs."""
 
 import datetime
 import hashlib
@@ -15,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from targets.models import GeneratedFile
+from targets.models import EXPORT_KINDS, GeneratedFile, Notification
 
 State = GeneratedFile.State
 
@@ -52,11 +53,28 @@ def write(generated: GeneratedFile, name: str, fill: Callable[[BinaryIO], int | 
     generated.rows = rows
     generated.state = State.READY
     generated.finished_at = timezone.now()
-    if generated.kind != GeneratedFile.Kind.BRIEFING:
-        generated.expires_at = generated.finished_at + datetime.timedelta(
-            hours=settings.EXPORT_KEEP_HOURS
-        )
-    generated.save()
+    with transaction.atomic():
+        if generated.kind in EXPORT_KINDS:
+            generated.expires_at = generated.finished_at + datetime.timedelta(
+                hours=settings.EXPORT_KEEP_HOURS
+            )
+            _tell_owner(generated)
+        generated.save()
+
+
+def _tell_owner(generated: GeneratedFile) -> None:
+    """The asker's notification that the file is ready (one per file: a unique constraint)."""
+    if generated.requested_by_id is None:
+        return
+    Notification.objects.get_or_create(
+        generated_file=generated,
+        defaults={
+            "recipient_id": generated.requested_by_id,
+            "kind": Notification.Kind.FILE_READY,
+            "period": generated.period,
+            "sent_on": timezone.localdate(),
+        },
+    )
 
 
 def failed(file_id: int) -> None:
@@ -70,12 +88,14 @@ def back_in_queue(file_id: int) -> None:
 
 
 def remove_expired(now: datetime.datetime) -> int:
-    """Delete the exports past their time, files and rows (their notifications go with them)."""
-    expired = GeneratedFile.objects.filter(expires_at__lt=now)
+    """Delete the files of the exports past their time; their rows stay, marked expired, so that
+    the asker's list and notification say what became of them. How many were removed."""
+    expired = GeneratedFile.objects.filter(expires_at__lte=now, state=State.READY)
     count = 0
-    for generated in expired:
+    for generated in expired.iterator():
         if generated.file:
             generated.file.delete(save=False)
-        generated.delete()
+        generated.state = State.EXPIRED
+        generated.save(update_fields=["file", "state"])
         count += 1
     return count

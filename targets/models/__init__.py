@@ -15,7 +15,7 @@ from targets.models.department_work import (
     ProvinceNoteVersion,
 )
 from targets.models.geography import BoundaryMap, County, CountyType, Prefecture, Region
-from targets.models.jobs import GeneratedFile, WorkerHeartbeat
+from targets.models.jobs import EXPORT_KINDS, GeneratedFile, WorkerHeartbeat
 from targets.models.plan import (
     BottomLine,
     Clause,
@@ -56,6 +56,7 @@ from targets.models.units import (
 
 __all__ = [
     "ADMIN_KINDS",
+    "EXPORT_KINDS",
     "REPORTED",
     "AccountSecurity",
     "AuditArchive",

@@ -1,9 +1,10 @@
 """What the task worker makes and how it is seen: the files it writes for users (a briefing's PDF,
-a large export) and the heartbeat of each worker process."""
+a large export, a round's bulk data file) and the heartbeat of each worker process."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from targets.models.progress import Period
@@ -12,17 +13,21 @@ from targets.models.progress import Period
 class GeneratedFile(models.Model):
     """A file a user (or the daily run) asked for and the worker made: kept as it was made, with
     its sha256. A briefing's PDF is archived for good and read by everyone of the same scope
-    (``audience``); an export is the asker's alone and is removed when it expires."""
+    (``audience``); an export is the asker's alone, and its file is removed when it expires (the
+    row stays, so that the asker's list says so); a round's bulk data file (its approved data, for
+    the province's reviewers and a later API) is one per round, made again in place when asked."""
 
     class Kind(models.TextChoices):
         BRIEFING = "briefing", _("进展通报(PDF)")
         REVIEW_QUEUE = "review_queue", _("待审核记录导出")
+        BULK_DATA = "bulk_data", _("批量数据文件")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("生成中")
         READY = "ready", _("已生成")
         FAILED = "failed", _("生成失败")
+        EXPIRED = "expired", _("已过期")
 
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
@@ -69,6 +74,11 @@ class GeneratedFile(models.Model):
                 condition=Q(requested_by__isnull=True),
                 name="one_archived_briefing_per_round",
             ),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(kind="bulk_data"),
+                name="one_bulk_data_file_per_round",
+            ),
         ]
         indexes = [models.Index(fields=["kind", "period", "audience"])]
 
@@ -78,6 +88,28 @@ class GeneratedFile(models.Model):
     @property
     def pending(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def expired(self) -> bool:
+        """Past its time, whether or not the daily run has removed its file yet."""
+        return self.state == self.State.EXPIRED or (
+            self.expires_at is not None and self.expires_at <= timezone.now()
+        )
+
+    @property
+    def downloadable(self) -> bool:
+        return self.state == self.State.READY and not self.expired
+
+    @property
+    def shown_state(self) -> str:
+        """The state as the asker's list says it: a ready file past its time reads 已过期."""
+        if self.state == self.State.READY and self.expired:
+            return str(self.State.EXPIRED.label)
+        return str(self.get_state_display())
+
+
+# The files that are their asker's alone: told when ready, and downloadable until they expire.
+EXPORT_KINDS = (GeneratedFile.Kind.REVIEW_QUEUE,)
 
 
 class WorkerHeartbeat(models.Model):

@@ -63,7 +63,8 @@ def waiting_rounds(counties: QuerySet[County], chosen: str = "") -> QuerySet[Per
     return Period.objects.filter((waiting | Q(code=chosen)) if chosen else waiting)
 
 
-def _filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, QuerySet]:
+def filtered(counties: QuerySet[County], filters: dict) -> tuple[QuerySet, QuerySet]:
+    """The submitted notes and values of these counties that the filters select."""
     notes = _within(ProgressNote.objects.filter(state=State.SUBMITTED), counties)
     values = _within(IndicatorValue.objects.filter(state=State.SUBMITTED), counties)
     if filters.get("period"):
@@ -161,7 +162,7 @@ def queue_page(counties: QuerySet[County], filters: dict, number) -> Page:
     page shows of it (items_on)."""
     size = filters.get("per_page") or PAGE_SIZE
     # Django's paginator needs only count() and slicing; the stubs ask for a whole sequence.
-    keys = _QueueKeys(*_filtered(counties, filters))
+    keys = _QueueKeys(*filtered(counties, filters))
     return Paginator(keys, size).get_page(number)  # type: ignore[arg-type]
 
 
@@ -229,15 +230,6 @@ def _files_of(notes: list[ProgressNote]) -> dict[int, list[Evidence]]:
         for file in found:
             files.setdefault(file.note_id, []).append(file)
     return files
-
-
-def all_items(counties: QuerySet[County], filters: dict, today: datetime.date) -> list[QueueItem]:
-    """Every item the filters select, in the queue's order (for export)."""
-    notes, values = _filtered(counties, filters)
-    items = [QueueItem("note", n) for n in notes.select_related(*NOTE_RELATED)]
-    items += [QueueItem("value", v) for v in values.select_related(*VALUE_RELATED)]
-    items.sort(key=lambda i: (i.record.submitted_at, i.kind, i.record.pk))
-    return _lit(items, today)
 
 
 def records_for(keys: list[str], counties: QuerySet[County]) -> list:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from targets.audit import wording
-from targets.models import MeasureUnits, ProgressNote, units_by_measure
+from targets.models import MeasureUnits, units_by_measure
 from targets.spreadsheets.exports import Column, Table
 
 
@@ -277,8 +277,9 @@ def notes(period, rows) -> Table:
     return Table(_stamp(f"notes-{period.code}"), round_name, columns, lines())
 
 
-def review_queue(items) -> Table:
-    """``items``: QueueItems, all those the filters select (not only the page on screen)."""
+def review_queue(rows) -> Table:
+    """``rows``: the queue's items as flat rows in these columns, all those the filters select
+    (not only the page on screen), as ``review.queue_export`` reads them."""
     columns = [
         Column(_("类型")),
         Column(_("县(市、区)代码")),
@@ -293,34 +294,11 @@ def review_queue(items) -> Table:
         Column(_("数值"), "decimal"),
         Column(_("预警")),
         Column(_("预警原因")),
+        Column(_("部门意见")),
         Column(_("提交时间"), "datetime"),
         Column(_("提交人")),
     ]
-
-    units = units_by_measure()
-
-    def lines():
-        for item in items:
-            record = item.record
-            note = isinstance(record, ProgressNote)
-            subject = record.measure if note else record.indicator
-            yield [
-                _("进展") if note else _("指标值"),
-                record.county.code,
-                record.county.label,
-                record.county.prefecture.label,
-                record.period.label,
-                f"{subject.code} {subject.label}",
-                *(_units(units, record.measure_id) if note else ("", "")),
-                record.status.label if note else "",
-                record.percent if note else None,
-                None if note else record.value,
-                *_light(item.light),
-                record.submitted_at,
-                record.updated_by.get_full_name() or record.updated_by.get_username(),
-            ]
-
-    return Table(_stamp("review"), _("待审核"), columns, lines())
+    return Table(_stamp("review"), _("待审核"), columns, rows)
 
 
 def late(period, rows, stale_periods: int) -> Table:

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from targets.countyplans import notices as plan_notices
-from targets.models import Notification
+from targets.models import GeneratedFile, Notification
 from targets.supervision import county_check_notices, decision_notices, reminders
 from targets.supervision.reminders import named
 
@@ -33,7 +34,9 @@ def listed(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
     ).order_by("county__code", "pk")
     return (
         notifications.filter(group__isnull=True)
-        .select_related("county", "period", "sender", "note__measure", *plan_notices.RELATED)
+        .select_related(
+            "county", "period", "sender", "note__measure", "generated_file", *plan_notices.RELATED
+        )
         .prefetch_related(Prefetch("items", queryset=items))
     )
 
@@ -77,8 +80,20 @@ def entry(n: Notification) -> Entry:
             _("去修改") if n.kind == Kind.PLAN_RETURNED else _("查看"),
             comment=n.message,
         )
+    if n.kind == Kind.FILE_READY and n.generated_file is not None:
+        return Entry(n, _file_ready(n.generated_file), reverse("my_files"), _("去下载"))
     action = _("查看逾期情况") if n.kind == Kind.ESCALATION else _("去填报")
     return Entry(n, reminders.describe(n), reminders.link(n), action)
+
+
+def _file_ready(generated: GeneratedFile) -> str:
+    if generated.expired:
+        return _("您申请的“%(kind)s”已生成,已过期删除。") % {"kind": generated.get_kind_display()}
+    until = formats.date_format(timezone.localtime(generated.expires_at), "DATETIME_FORMAT")
+    return _("您申请的“%(kind)s”已生成,可在“我的文件”中下载,%(until)s前有效。") % {
+        "kind": generated.get_kind_display(),
+        "until": until,
+    }
 
 
 def _report_of(n: Notification) -> str:

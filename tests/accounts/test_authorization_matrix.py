@@ -318,6 +318,21 @@ MATRIX = {
     ),
     "opinion": ("/counties/510104/report/2026Q3/measures/T1.1/opinion/", everyone(405)),
     "notifications": ("/notifications/", row(302, *[200] * 9, county_department=200)),
+    # The whole review queue's export, made by the worker: asked for with a POST.
+    "review_export": ("/review/export/", everyone(405)),
+    # Each user's own files: anyone signed in has a list; no such file is 404 to all.
+    "my_files": ("/files/", row(302, *[200] * 9, county_department=200)),
+    "my_file": ("/files/1/", row(302, *[404] * 9, county_department=404)),
+    # The rounds' bulk data files: the provincial reviewers and the system admin.
+    "bulk_data": (
+        "/province/data-files/",
+        row(302, 403, 403, 403, 403, 200, 403, 200, 403, 403, county_department=403),
+    ),
+    "bulk_data_make": ("/province/data-files/make/", everyone(405)),
+    "bulk_data_file": (
+        "/province/data-files/1.zip",
+        row(302, 403, 403, 403, 403, 404, 403, 404, 403, 403, county_department=403),
+    ),
     "notifications_read_all": ("/notifications/read/", everyone(405)),
     "notification_open": ("/notifications/1/open/", everyone(405)),
 }
@@ -357,6 +372,10 @@ GET_ONLY = [
     "notifications",
     "practice",
     "county_targets_export",
+    "my_files",
+    "my_file",
+    "bulk_data",
+    "bulk_data_file",
 ]
 
 SYSTEM = row(302, *[403] * 6, 200, 403, 403, county_department=403)
@@ -394,6 +413,9 @@ ADMIN_MATRIX = {
     "django_tasks_database.dbtaskresult": SYSTEM,
     "targets.workerheartbeat": SYSTEM,
     "targets.planyear": SYSTEM,
+    "targets.generatedfile": SYSTEM,
+    "targets.provincenote": SYSTEM,
+    "targets.contribution": SYSTEM,
 }
 
 
