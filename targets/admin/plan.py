@@ -204,11 +204,19 @@ class CountyTargetAdmin(RoleGated, admin.ModelAdmin):
     """Every version of the counties' own targets, read-only: they are set by the workbook of
     /plan/county-targets/, which checks them and records the import."""
 
-    list_display = ["indicator", "county", "year", "version", "value", "reason", "set_by", "set_at"]
+    list_display = readonly_fields = (
+        "indicator",
+        "county",
+        "year",
+        "version",
+        "value",
+        "reason",
+        "set_by",
+        "set_at",
+    )
     list_filter = ["indicator", "year"]
     list_select_related = ["indicator", "county", "set_by"]
     search_fields = ["county__name", "county__code", "indicator__code"]
-    readonly_fields = list_display
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -33,7 +33,8 @@ def test_the_grid_shows_a_page_of_counties_and_the_pager_keeps_the_filters(
         county_codes(second.context["groups"]),
     )
     assert (len(on_first), len(on_second)) == (100, 83)
-    assert on_first == sorted(on_first) and on_first[-1] < on_second[0]
+    assert on_first == sorted(on_first)
+    assert on_first[-1] < on_second[0]
     assert "第1页,共2页" in first.text
     assert "第2页,共2页" in second.text
     assert 'href="?period=2026Q3&amp;page=2"' in first.text
