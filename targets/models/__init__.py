@@ -5,6 +5,7 @@ from targets.models.access import (
     Role,
     SecuritySettings,
 )
+from targets.models.applicability import Exemption, MeasureScope, ScopeOverride
 from targets.models.audit import AuditArchive, AuditRecord
 from targets.models.department_work import (
     Contribution,
@@ -70,6 +71,7 @@ __all__ = [
     "DepartmentEvidence",
     "DepartmentOpinion",
     "Evidence",
+    "Exemption",
     "GeneratedFile",
     "Goal",
     "Horizon",
@@ -79,6 +81,7 @@ __all__ = [
     "Integration",
     "Measure",
     "MeasureDepartment",
+    "MeasureScope",
     "MeasureUnits",
     "NoteVersion",
     "Notification",
@@ -96,6 +99,7 @@ __all__ = [
     "Responsibility",
     "ReturnReply",
     "Role",
+    "ScopeOverride",
     "SecuritySettings",
     "State",
     "StatusOption",

@@ -185,6 +185,8 @@ class Notification(models.Model):
         PROVINCE_DUE = "province_due", _("省级层面推进情况催报")
         SENT_FOR_CHECK = "sent_for_check", _("部门送牵头办审核")
         CHECK_RETURNED = "check_returned", _("牵头办内部退回")
+        EXEMPTION_APPROVED = "na_approved", _("同意不适用申请")
+        EXEMPTION_REFUSED = "na_refused", _("不同意不适用申请")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -252,6 +254,15 @@ class Notification(models.Model):
         verbose_name=_("指标值"),
     )
     record_version = models.PositiveIntegerField(_("审核后的版本"), null=True, blank=True)
+    # The request to declare a measure 不适用 that a decision told of.
+    exemption = models.ForeignKey(
+        "targets.Exemption",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("不适用申请"),
+    )
     # The file the worker made that a "file ready" notification leads to.
     generated_file = models.ForeignKey(
         "targets.GeneratedFile",
