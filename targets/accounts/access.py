@@ -18,6 +18,7 @@ from targets.models import (
     Department,
     DepartmentEvidence,
     Evidence,
+    Exemption,
     Measure,
     MeasureDepartment,
     Period,
@@ -479,3 +480,17 @@ def department_evidence_for_user(request: HttpRequest, pk: int) -> DepartmentEvi
     ):
         raise Http404
     return evidence
+
+
+def exemption_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Exemption:
+    """A county's request to declare a measure 不适用, for the reviewers who see its county (and
+    decide it, with ``write``: its prefecture's reviewers and the provincial ones)."""
+    access = require_reviewer(request)
+    exemption = get_object_or_404(
+        Exemption.objects.select_related("county__prefecture", "measure"), pk=pk
+    )
+    if not access.can_see_county(exemption.county):
+        raise Http404
+    if write and not access.can_review(exemption.county):
+        raise PermissionDenied
+    return exemption

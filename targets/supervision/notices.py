@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from targets.applicability import notices as exemption_notices
 from targets.models import Notification
 from targets.supervision import county_check_notices, decision_notices, reminders
 from targets.supervision.reminders import named
@@ -32,7 +33,7 @@ def listed(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
     ).order_by("county__code", "pk")
     return (
         notifications.filter(group__isnull=True)
-        .select_related("county", "period", "sender", "note__measure")
+        .select_related("county", "period", "sender", "note__measure", *exemption_notices.RELATED)
         .prefetch_related(Prefetch("items", queryset=items))
     )
 
@@ -66,6 +67,14 @@ def entry(n: Notification) -> Entry:
             county_check_notices.describe(n),
             county_check_notices.link(n),
             _("去审核") if n.kind == Kind.SENT_FOR_CHECK else _("去修改"),
+            comment=n.message,
+        )
+    if n.kind in exemption_notices.KINDS:
+        return Entry(
+            n,
+            exemption_notices.describe(n),
+            exemption_notices.link(n),
+            _("查看"),
             comment=n.message,
         )
     action = _("查看逾期情况") if n.kind == Kind.ESCALATION else _("去填报")
