@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from targets.views import (
     account,
+    applicability,
     audit,
     briefing,
     bulk_data,
@@ -117,6 +118,17 @@ urlpatterns = [
         name="opinion",
     ),
     path("counties/<str:code>/measures/<str:measure>/", reporting.timeline, name="timeline"),
+    path(
+        "counties/<str:code>/measures/<str:measure>/not-applicable/",
+        applicability.exemption_ask,
+        name="exemption_ask",
+    ),
+    path("review/not-applicable/", applicability.exemptions, name="exemptions"),
+    path(
+        "review/not-applicable/<int:pk>/",
+        applicability.exemption_decide,
+        name="exemption_decide",
+    ),
     path(
         "counties/<str:code>/report/<str:period>/measures/<str:measure>/practice/",
         practice.practice_mark,

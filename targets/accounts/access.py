@@ -19,6 +19,7 @@ from targets.models import (
     Department,
     DepartmentEvidence,
     Evidence,
+    Exemption,
     GeneratedFile,
     Measure,
     MeasureDepartment,
@@ -526,3 +527,17 @@ def require_plan_review(request: HttpRequest, county: County) -> Access:
     """Who returns or approves a county's task list: its prefecture's reviewer or a provincial
     one, never for a county they report for."""
     return _require(request, lambda access: access.reviews and access.can_review(county))
+
+
+def exemption_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Exemption:
+    """A county's request to declare a measure 不适用, for the reviewers who see its county (and
+    decide it, with ``write``: its prefecture's reviewers and the provincial ones)."""
+    access = require_reviewer(request)
+    exemption = get_object_or_404(
+        Exemption.objects.select_related("county__prefecture", "measure"), pk=pk
+    )
+    if not access.can_see_county(exemption.county):
+        raise Http404
+    if write and not access.can_review(exemption.county):
+        raise PermissionDenied
+    return exemption

@@ -3,6 +3,7 @@ registers every model admin (Django's autodiscovery imports ``targets.admin``)."
 
 from targets.admin import (  # noqa: F401
     accounts,
+    applicability,
     countyplans,
     department_work,
     geography,

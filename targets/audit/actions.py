@@ -95,6 +95,15 @@ GROUPS = (
         },
     ),
     Group(
+        "applicability",
+        pgettext_lazy("audited action", "举措适用范围"),
+        {
+            "exemption.ask": pgettext_lazy("audited action", "申请举措不适用"),
+            "exemption.approve": pgettext_lazy("audited action", "同意不适用申请"),
+            "exemption.refuse": pgettext_lazy("audited action", "不同意不适用申请"),
+        },
+    ),
+    Group(
         "practice",
         pgettext_lazy("audited action", "典型经验"),
         {

@@ -1,6 +1,7 @@
 """Every receiver that starts a new generation of the shared page cache. They listen to the
 domain: the saves and deletions of the records the pages show besides notes and values (the plan,
-the divisions, the periods, the statuses, the departments and the measures they answer for), and the changes the domain announces itself
+the divisions, the periods, the statuses, the departments and the measures they answer for, which
+measures apply where), and the changes the domain announces itself
 (targets.models.changes). Nothing in the domain calls the cache.
 
 Notes and values start a new generation when they are reviewed; a county's own saves reach the
@@ -18,17 +19,20 @@ from targets.models import (
     County,
     CountyType,
     Department,
+    Exemption,
     Goal,
     Indicator,
     IndicatorTarget,
     Integration,
     Measure,
     MeasureDepartment,
+    MeasureScope,
     Period,
     PeriodReopening,
     Plan,
     Prefecture,
     Region,
+    ScopeOverride,
     StatusOption,
     TaskArea,
     changes,
@@ -54,6 +58,10 @@ SHOWN = [
     Period,
     PeriodReopening,
     StatusOption,
+    # Which measures apply where: a slot that stops applying is no longer due, counted or lit.
+    MeasureScope,
+    ScopeOverride,
+    Exemption,
 ]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Q, QuerySet, When
 
+from targets.applicability import rules as applicability
 from targets.models import (
     County,
     Department,
@@ -32,7 +33,7 @@ class MeasureFigures:
     """One measure of the round across the counties in scope."""
 
     measure: Measure
-    slots: int  # the counties in scope: one note each is due
+    slots: int  # the counties in scope that the measure applies to: one note each is due
     by_state: Counter = field(default_factory=Counter)
     lights: Counter = field(default_factory=Counter)  # county × measure lights by colour
     percent_total: int = 0  # of the approved notes
@@ -154,21 +155,29 @@ def measure_figures(
     """The round's figures of each measure across the counties (``all_counties``: every county
     of the province, whose notes then need no filter), by measure pk."""
     measures = Measure.objects.filter(pk__in=measure_ids).select_related("task_area")
-    slots = counties.count()
-    found = {m.pk: MeasureFigures(m, slots) for m in measures}
+    counted_counties = counties.count()
+    found = {m.pk: MeasureFigures(m, counted_counties) for m in measures}
     if not found:
         return found
+    # A county that a measure does not apply to owes no note on it.
+    off = applicability.inapplicable(counties, Measure.objects.filter(pk__in=list(found)))
+    for measure_id, left_out in off.count_by_measure().items():
+        found[measure_id].slots -= left_out
     labels = {s.pk: s.label for s in StatusOption.objects.all()}
     notes = ProgressNote.objects.filter(period=judge.period, measure__in=list(found))
     if not all_counties:
         notes = notes.filter(county__in=counties)
-    rows = notes.order_by().values_list(
-        "measure_id",
-        "state",
-        "status_id",
-        "percent",
-        Case(When(state=State.RETURNED, then="reviewed_at")),
-        "bottom_line_id",
+    rows = (
+        off.excluding(notes)
+        .order_by()
+        .values_list(
+            "measure_id",
+            "state",
+            "status_id",
+            "percent",
+            Case(When(state=State.RETURNED, then="reviewed_at")),
+            "bottom_line_id",
+        )
     )
     counted: Counter = Counter()
     for measure_id, state, status_id, percent, reviewed_at, bottom_line in rows:
@@ -183,7 +192,7 @@ def measure_figures(
         figures.lights[light.colour] += 1
     nothing = judge.slot(Slot()).colour  # a county with no note on the measure
     for measure_id, figures in found.items():
-        unreported = slots - counted[measure_id]
+        unreported = figures.slots - counted[measure_id]
         if unreported:
             figures.lights[nothing] += unreported
     return found

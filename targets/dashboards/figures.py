@@ -11,6 +11,8 @@ from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from targets.applicability import rules as applicability
+from targets.applicability.rules import Inapplicable, Verdict
 from targets.models import (
     REPORTED,
     BottomLine,
@@ -41,15 +43,34 @@ class Scope:
     # Whether the scope is every county (measure): the notes then need no filter on it.
     all_counties: bool = False
     all_measures: bool = False
+    _off: Inapplicable | None = field(default=None, repr=False)
+
+    @property
+    def off(self) -> Inapplicable:
+        """The county × measure slots of the scope that do not apply: never due, never counted."""
+        if self._off is None:
+            self._off = applicability.inapplicable(self.counties, self.measures)
+        return self._off
 
     @property
     def notes(self) -> QuerySet[ProgressNote]:
+        """The round's notes of the scope, on the slots that apply."""
         notes = ProgressNote.objects.filter(period=self.period)
         if not self.all_counties:
             notes = notes.filter(county__in=self.counties)
         if not self.all_measures:
             notes = notes.filter(measure__in=self.measures)
-        return notes
+        return self.off.excluding(notes)
+
+    def left_out_by(self, *fields: str) -> Counter:
+        """How many slots that do not apply fall under each value of the measures' ``fields``
+        (a task area, an integration): what the sizes of those slices leave out."""
+        per_measure = self.off.count_by_measure()
+        found: Counter = Counter()
+        if per_measure:
+            for pk, *key in self.measures.values_list("pk", *fields).order_by():
+                found[key[0] if len(key) == 1 else tuple(key)] += per_measure.get(pk, 0)
+        return found
 
 
 @dataclass
@@ -80,7 +101,7 @@ def completeness_and_statuses(
     scope: Scope,
 ) -> tuple[Completeness, list[tuple[StatusOption, int]]]:
     """The round's notes by state, and the approved ones by status, from one grouped query."""
-    slots = scope.counties.count() * scope.measures.count()
+    slots = scope.counties.count() * scope.measures.count() - len(scope.off)
     by_state: dict[str, int] = {}
     approved: dict[int, int] = {}
     rows = scope.notes.values_list("state", "status").annotate(n=Count("id")).order_by()
@@ -189,7 +210,14 @@ def by_unit(scope: Scope, level: str) -> list[UnitRow]:
         units = [(p.pk, p.code, p.label) for p in Prefecture.objects.filter(pk__in=sizes)]
     else:
         units = [(c.pk, c.code, c.label) for c in scope.counties.order_by("code")]
-    return [_row(code, label, sizes[pk] * measures, numbers.get(pk)) for pk, code, label in units]
+    left_out: Counter = Counter()
+    if len(scope.off):
+        for pk, unit in scope.counties.values_list("pk", county_key).order_by():
+            left_out[unit] += scope.off.count_of(pk)
+    return [
+        _row(code, label, sizes[pk] * measures - left_out[pk], numbers.get(pk))
+        for pk, code, label in units
+    ]
 
 
 def attach_lights(rows: list[UnitRow], scope: Scope, level: str, county_lights: dict) -> None:
@@ -226,8 +254,14 @@ def by_task_area(scope: Scope) -> list[UnitRow]:
     numbers = _grouped(scope, "measure__task_area")
     counties = scope.counties.count()
     sizes = dict(scope.measures.values_list("task_area").annotate(n=Count("id")).order_by())
+    left_out = scope.left_out_by("task_area")
     return [
-        _row(area.code, area.label, sizes.get(area.pk, 0) * counties, numbers.get(area.pk))
+        _row(
+            area.code,
+            area.label,
+            sizes.get(area.pk, 0) * counties - left_out[area.pk],
+            numbers.get(area.pk),
+        )
         for area in TaskArea.objects.filter(pk__in=sizes).order_by("order")
     ]
 
@@ -236,8 +270,11 @@ def by_integration(scope: Scope) -> list[UnitRow]:
     numbers = _grouped(scope, "measure__integrations")
     counties = scope.counties.count()
     sizes = dict(scope.measures.values_list("integrations").annotate(n=Count("id")).order_by())
+    left_out = scope.left_out_by("integrations")
     return [
-        _row(i.code, i.name_label, sizes.get(i.pk, 0) * counties, numbers.get(i.pk))
+        _row(
+            i.code, i.name_label, sizes.get(i.pk, 0) * counties - left_out[i.pk], numbers.get(i.pk)
+        )
         for i in Integration.objects.filter(pk__in=sizes).order_by("order")
     ]
 
@@ -262,6 +299,7 @@ def crosstab(scope: Scope) -> tuple[list[Integration], list[tuple[TaskArea, list
         .annotate(n=Count("id"))
         .order_by()
     }
+    left_out = scope.left_out_by("task_area", "integrations")
     integrations = list(Integration.objects.order_by("order"))
     table = []
     for area in TaskArea.objects.order_by("order"):
@@ -273,7 +311,7 @@ def crosstab(scope: Scope) -> tuple[list[Integration], list[tuple[TaskArea, list
                     _row(
                         (area.pk, integration.pk),
                         "",
-                        size * counties,
+                        size * counties - left_out[(area.pk, integration.pk)],
                         numbers.get((area.pk, integration.pk)),
                     )
                     if size
@@ -326,10 +364,21 @@ class GridCell:
     timeline_url: str
     light: Light  # the county's on the measure
     county_light: CountyLight  # the county's on every measure of the scope
+    # Why the measure does not apply to the county (its cell then shows 不适用, unlit); None
+    # where it applies.
+    not_applicable: Verdict | None = None
 
     @property
     def approved(self) -> bool:
         return self.note is not None and self.note.state == State.APPROVED
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """A task-area grid's cell of a measure that does not apply to the county."""
+
+    verdict: Verdict
+    not_applicable: bool = True
 
 
 def measure_grid(
@@ -354,8 +403,10 @@ def measure_grid(
         .order_by()
     )
     timeline = links.each("timeline", links.EACH, measure.code)
+    off = applicability.inapplicable(counties, Measure.objects.filter(pk=measure.pk))
     groups: dict = {}
     for county in counties.select_related("prefecture").order_by("code"):
+        slot = (county.pk, measure.pk)
         cell = GridCell(
             county,
             notes.get(county.pk),
@@ -363,6 +414,7 @@ def measure_grid(
             timeline(county.code),
             judge.slot(Slot.of(notes.get(county.pk))),
             county_lights[county.pk],
+            off.verdict(*slot) if slot in off else None,
         )
         groups.setdefault(county.prefecture, []).append(cell)
     return list(groups.items())
@@ -374,7 +426,9 @@ def map_chart(groups, boundaries) -> dict:
     areas = []
     for _prefecture, cells in groups:
         for cell in cells:
-            if cell.approved:
+            if cell.not_applicable is not None:
+                label, colour = str(applicability.NOT_APPLICABLE), "#e5e7eb"
+            elif cell.approved:
                 label, colour = cell.note.status.label, cell.note.status.color
             elif cell.note is not None and cell.note.state == State.SUBMITTED:
                 label, colour = str(_("待审核")), "#c8d7ee"
@@ -416,9 +470,18 @@ def task_area_grid(
         .select_related("status")
         .order_by()
     }
+    off = applicability.inapplicable(counties, chosen)
     groups: dict = {}
     for county in counties.select_related("prefecture").order_by("code"):
-        row = [notes.get((county.pk, measure.pk)) for measure in columns]
-        light = judge.county(judge.slot(Slot.of(note)) for note in row)
+        row: list[ProgressNote | NotApplicable | None] = []
+        slot_lights = []
+        for measure in columns:
+            slot = (county.pk, measure.pk)
+            if slot in off:
+                row.append(NotApplicable(off.verdict(*slot)))
+            else:
+                row.append(notes.get(slot))
+                slot_lights.append(judge.slot(Slot.of(notes.get(slot))))
+        light = judge.county(slot_lights)
         groups.setdefault(county.prefecture, []).append((county, light, row))
     return columns, list(groups.items())

@@ -21,6 +21,7 @@ from targets.models import (
     County,
     CountyDepartment,
     Department,
+    Exemption,
     Indicator,
     IndicatorValue,
     Measure,
@@ -171,6 +172,7 @@ def seed_demo(*, reports: bool = True) -> list[str]:
     if plan is not None and reports:
         _demo_reports()
         _demo_practice()
+        _demo_exemptions()
         departments = {
             role.department.code: role.user
             for role in Role.objects.filter(
@@ -255,6 +257,43 @@ def _demo_practice() -> None:
             updated_by=curator,
         )
         case.integrations.set(note.measure.integrations.all())
+
+
+# (county, measure, reason, approved): 锦江区, a central district, has no county seat (县城) to
+# build; 青羊区's request waits for 成都's reviewer.
+DEMO_EXEMPTIONS = [
+    ("510104", "T1.2", "【演示数据】本区为中心城区,没有县城建设任务。", True),
+    ("510105", "T1.2", "【演示数据】本区为中心城区,没有县城发展空间需要拓展。", False),
+]
+
+
+def _demo_exemptions() -> None:
+    """Requests to declare a measure 不适用: one approved by 成都's demo reviewer and one
+    waiting, labelled demo (again: idempotent)."""
+    if Exemption.objects.filter(is_demo=True).exists():
+        return
+    reviewer = get_user_model().objects.get(username="chengdu")
+    asker = _demo_author()
+    now = timezone.now()
+    for county, measure, reason, approved in DEMO_EXEMPTIONS:
+        Exemption.objects.create(
+            county=County.objects.get(code=county),
+            measure=Measure.objects.get(code=measure),
+            reason=reason,
+            requested_by=asker,
+            is_demo=True,
+            **(
+                {
+                    "state": Exemption.State.APPROVED,
+                    "decided_by": reviewer,
+                    "decided_at": now,
+                    "comment": "【演示数据】同意。",
+                    "version": 2,
+                }
+                if approved
+                else {}
+            ),
+        )
 
 
 def _demo_author():

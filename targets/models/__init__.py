@@ -5,6 +5,7 @@ from targets.models.access import (
     Role,
     SecuritySettings,
 )
+from targets.models.applicability import Exemption, MeasureScope, ScopeOverride
 from targets.models.audit import AuditArchive, AuditRecord
 from targets.models.countyplans import Milestone, PlanYear, Task, TaskList, TaskListVersion
 from targets.models.department_work import (
@@ -74,6 +75,7 @@ __all__ = [
     "DepartmentEvidence",
     "DepartmentOpinion",
     "Evidence",
+    "Exemption",
     "GeneratedFile",
     "Goal",
     "Horizon",
@@ -83,6 +85,7 @@ __all__ = [
     "Integration",
     "Measure",
     "MeasureDepartment",
+    "MeasureScope",
     "MeasureUnits",
     "Milestone",
     "NoteVersion",
@@ -102,6 +105,7 @@ __all__ = [
     "Responsibility",
     "ReturnReply",
     "Role",
+    "ScopeOverride",
     "SecuritySettings",
     "State",
     "StatusOption",

@@ -187,6 +187,8 @@ class Notification(models.Model):
         CHECK_RETURNED = "check_returned", _("牵头办内部退回")
         PLAN_RETURNED = "plan_returned", _("年度任务清单退回通知")
         PLAN_APPROVED = "plan_approved", _("年度任务清单审核通过通知")
+        EXEMPTION_APPROVED = "na_approved", _("同意不适用申请")
+        EXEMPTION_REFUSED = "na_refused", _("不同意不适用申请")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -262,6 +264,15 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("年度任务清单"),
+    )
+    # The request to declare a measure 不适用 that a decision told of.
+    exemption = models.ForeignKey(
+        "targets.Exemption",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("不适用申请"),
     )
     # The file the worker made that a "file ready" notification leads to.
     generated_file = models.ForeignKey(

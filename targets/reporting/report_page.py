@@ -9,12 +9,15 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
+from targets.applicability import rules as applicability
+from targets.applicability.rules import Verdict
 from targets.models import (
     County,
     CountyDepartment,
     CountyMeasureDepartment,
     DepartmentOpinion,
     Evidence,
+    Exemption,
     Indicator,
     IndicatorValue,
     Measure,
@@ -66,19 +69,37 @@ class MeasureRow:
     drafter: CountyDepartment | None = None
     # The county departments the viewer writes for; None for the lead office (every measure).
     writer_ids: set[int] | None = None
+    # Why the measure does not apply to the county (None: it applies), and the county's latest
+    # request to declare it 不适用.
+    not_applicable: Verdict | None = None
+    exemption: Exemption | None = None
 
     @property
     def state(self) -> str:
+        if self.not_applicable is not None:
+            return "na"
         return self.note.state if self.note else "missing"
 
     @property
     def state_label(self) -> str | Promise:
+        if self.not_applicable is not None:
+            return self.not_applicable.label
         return state_label(self.note)
+
+    @property
+    def may_ask_exemption(self) -> bool:
+        """Whether the county may ask to declare the measure 不适用: it applies, and no request
+        of its waits for the prefecture."""
+        pending = self.exemption is not None and self.exemption.state == Exemption.State.PENDING
+        return self.not_applicable is None and not pending
 
     @property
     def open_to_edit(self) -> bool:
         """Whether the viewer may write the note now: the lead office any open note; a county
-        department only its own measures' notes, and not while they wait for the lead office."""
+        department only its own measures' notes, and not while they wait for the lead office.
+        A measure that does not apply to the county is not written."""
+        if self.not_applicable is not None:
+            return False
         if self.writer_ids is not None:
             if self.drafter is None or self.drafter.pk not in self.writer_ids:
                 return False
@@ -111,8 +132,9 @@ class AreaRows:
 
 @dataclass
 class ReportCounts:
-    total: int = 0
+    total: int = 0  # the measures that apply to the county
     by_state: Counter = field(default_factory=Counter)
+    not_applicable: int = 0
 
     @property
     def missing(self) -> int:
@@ -185,6 +207,8 @@ def measure_rows(
     named = found.select_related("status", "bottom_line", "reviewer_status")
     notes = {note.measure_id: note for note in with_people_and_files(list(named))}
     links, result, drafting = RowLinks(county, period), [], drafters(county)
+    off = applicability.inapplicable(County.objects.filter(pk=county.pk))
+    asked = latest_exemptions(county)
     for area in outline.areas:
         result.append(AreaRows(area, []))
         for measure in area.measures.all():
@@ -192,8 +216,20 @@ def measure_rows(
             if note is not None:
                 note.county, note.period, note.measure = county, period, measure
             row = links.row(measure, note, drafting.get(measure.pk), writer_ids)
+            if (county.pk, measure.pk) in off:
+                row.not_applicable = off.verdict(county.pk, measure.pk)
+            row.exemption = asked.get(measure.pk)
             result[-1].rows.append(row)
     return result
+
+
+def latest_exemptions(county: County) -> dict[int, Exemption]:
+    """The county's latest request to declare each measure 不适用, by the measure's id."""
+    found: dict[int, Exemption] = {}
+    requests = Exemption.objects.filter(county=county).select_related("decided_by")
+    for exemption in requests.order_by("requested_at", "pk"):
+        found[exemption.measure_id] = exemption
+    return found
 
 
 def with_people_and_files(notes: list[ProgressNote]) -> list[ProgressNote]:
@@ -222,17 +258,20 @@ def with_people_and_files(notes: list[ProgressNote]) -> list[ProgressNote]:
 
 def light_rows(areas: list[AreaRows], judge: Judge) -> CountyLight:
     """Light each measure's row; returns the county's light (by the county rule)."""
-    for area in areas:
-        for row in area.rows:
-            row.light = judge.slot(Slot.of(row.note))
-    # Each row's light was set just above.
-    return judge.county(row.light for area in areas for row in area.rows)  # type: ignore[misc]
+    lit = [row for area in areas for row in area.rows if row.not_applicable is None]
+    for row in lit:
+        row.light = judge.slot(Slot.of(row.note))
+    # Each row's light was set just above; a measure that does not apply is not lit.
+    return judge.county(row.light for row in lit)  # type: ignore[misc]
 
 
 def counts(areas: list[AreaRows]) -> ReportCounts:
     result = ReportCounts()
     for area in areas:
         for row in area.rows:
+            if row.not_applicable is not None:
+                result.not_applicable += 1
+                continue
             result.total += 1
             result.by_state[row.state] += 1
     return result
@@ -275,3 +314,16 @@ def timeline(county: County, measure: Measure) -> list[ProgressNote]:
         )
         .order_by("-period__starts_on")
     )
+
+
+def one_row(county: County, period: Period, measure: Measure, judge: Judge) -> MeasureRow:
+    """The lead office's row of one measure, lit, as the page shows it (after a change in place)."""
+    note = notes_queryset().filter(county=county, period=period, measure=measure).first()
+    row = RowLinks(county, period).row(measure, note, drafters(county).get(measure.pk))
+    verdict = applicability.verdict(county, measure)
+    if verdict.applies:
+        row.light = judge.slot(Slot.of(note))
+    else:
+        row.not_applicable = verdict
+    row.exemption = latest_exemptions(county).get(measure.pk)
+    return row

@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from targets.applicability import rules as applicability
 from targets.models import (
     REPORTED,
     County,
@@ -111,7 +112,10 @@ def todo(counties: list[County], today: datetime.date, only: set[int] | None = N
     upcoming = periods.open_round(today)
     measures = [m for m in Measure.objects.order_by("order") if only is None or m.pk in only]
     if reviewed is None or not started or not counties:
-        return Todo([], _next_deadline(upcoming, counties, {}, len(measures), today))
+        due = {c.pk: len(measures) for c in counties}
+        return Todo([], _next_deadline(upcoming, counties, {}, due, today))
+    # A measure that does not apply to a county is nothing to do there.
+    off = applicability.inapplicable(County.objects.filter(pk__in=[c.pk for c in counties]))
     reopened = _reopened(counties, started, today)
     notes = _notes(counties, started)
     note_url = links.each("note", links.EACH, links.EACH, links.EACH)
@@ -123,11 +127,13 @@ def todo(counties: list[County], today: datetime.date, only: set[int] | None = N
             if _counts(period, own, until, since=reviewed.deadline):
                 work = RoundWork(county, period, _days_overdue(period, today), until)
                 for measure in measures:
-                    _sort_in(work, measure, own.get(measure.pk), note_url)
+                    if (county.pk, measure.pk) not in off:
+                        _sort_in(work, measure, own.get(measure.pk), note_url)
                 rounds.append(work)
     rounds.sort(key=lambda work: work.period.starts_on)
     open_counts = {(w.county.pk, w.period.pk): w.not_submitted for w in rounds}
-    return Todo(rounds, _next_deadline(upcoming, counties, open_counts, len(measures), today))
+    due = {c.pk: len([m for m in measures if (c.pk, m.pk) not in off]) for c in counties}
+    return Todo(rounds, _next_deadline(upcoming, counties, open_counts, due, today))
 
 
 def _counts(
@@ -211,7 +217,7 @@ def _next_deadline(
     upcoming: Period | None,
     counties: list[County],
     open_counts: dict[tuple[int, int], int],
-    measures: int,
+    due: dict[int, int],
     today: datetime.date,
 ) -> NextDeadline | None:
     """The round being reported, with the measures each county has not submitted in it (all of
@@ -222,7 +228,7 @@ def _next_deadline(
     for county in counties:
         count = open_counts.get((county.pk, upcoming.pk))
         if count is None and upcoming.starts_on > today and not upcoming.locked:
-            count = measures
+            count = due.get(county.pk, 0)
         if count is not None:
             pending.append((county, count))
     return NextDeadline(upcoming, (upcoming.deadline - today).days, pending)

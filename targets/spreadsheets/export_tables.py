@@ -108,6 +108,9 @@ def measure_grid(measure, period, groups) -> Table:
         for prefecture, cells in groups:
             for cell in cells:
                 note = cell.note
+                if cell.not_applicable is not None:
+                    yield _not_applicable_line(cell, prefecture, round_name)
+                    continue
                 yield [
                     cell.county.code,
                     cell.county.label,
@@ -126,7 +129,30 @@ def measure_grid(measure, period, groups) -> Table:
     return Table(_stamp(f"{measure.code}-{period.code}"), measure.code, columns, lines())
 
 
+def _not_applicable_line(cell, prefecture, round_name) -> list:
+    """A county the measure does not apply to: 不适用 in the round's column, why in the
+    light's reason, nothing lit."""
+    verdict = cell.not_applicable
+    return [
+        cell.county.code,
+        cell.county.label,
+        prefecture.label,
+        round_name,
+        verdict.label,
+        "",
+        f"{verdict.source_label}{_(':')}{verdict.reason}",
+        "",
+        None,
+        cell.last_saved,
+        "",
+        cell.county_light.red,
+        cell.county_light.yellow,
+    ]
+
+
 def _note_cell(note) -> str:
+    if getattr(note, "not_applicable", False):
+        return str(_("不适用"))
     if note and note.state == "approved":
         return f"{note.status.label} {note.percent}%"
     if note and note.state == "submitted":

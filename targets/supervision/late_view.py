@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from targets.applicability import rules as applicability
 from targets.models import REPORTED, County, Measure, Notification, Period, ProgressNote, State
 from targets.supervision import lights, reminders
 
@@ -18,7 +19,7 @@ from targets.supervision import lights, reminders
 class LateRow:
     county: County
     light: lights.CountyLight
-    slots: int
+    slots: int  # the measures that apply to the county
     reported: int
     returned: int  # returns not answered
     oldest_return_days: int | None
@@ -88,6 +89,9 @@ def late_rows(
     notes = (
         ProgressNote.objects.filter(measure__in=measures) if chosen else ProgressNote.objects.all()
     )
+    # A measure that does not apply to a county is not due there: neither counted nor chased.
+    off = applicability.inapplicable(counties, measures)
+    notes = off.excluding(notes)
     round_notes = notes.filter(period=period, county__in=counties)
     this_round: dict[int, RoundCounts] = {
         row["county"]: row
@@ -124,17 +128,18 @@ def late_rows(
     rows = []
     for county in counties.select_related("prefecture", "county_type"):
         numbers = this_round.get(county.pk, NO_NOTES)
+        due = slots - off.count_of(county.pk)
         oldest = numbers.get("oldest_return")
         submitted = last_submitted.get(county.pk)
         rows.append(
             LateRow(
                 county=county,
                 light=county_lights[county.pk],
-                slots=slots,
+                slots=due,
                 reported=numbers.get("reported", 0),
                 returned=numbers.get("returned", 0),
                 oldest_return_days=(today - timezone.localdate(oldest)).days if oldest else None,
-                stale=slots - covered.get(county.pk, 0),
+                stale=due - covered.get(county.pk, 0),
                 last_submitted=submitted,
                 days_since=(today - timezone.localdate(submitted)).days if submitted else None,
                 last_reminder=last_reminder.get(county.pk),

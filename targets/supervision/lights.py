@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from targets.applicability import rules as applicability
 from targets.models import (
     REPORTED,
     County,
@@ -361,7 +362,8 @@ def county_lights(
     measures: QuerySet[Measure],
     notes: QuerySet[ProgressNote] | None = None,
 ) -> dict[int, CountyLight]:
-    """Each county's light, from one query over the round's notes (and three small ones).
+    """Each county's light, from one query over the round's notes (and a few small ones), on
+    the slots that apply to it.
     ``notes``: the round's notes of these counties and measures, where the caller has them (a
     dashboard's scope needs no filter when it is the whole province)."""
     labels = {s.pk: s.label for s in StatusOption.objects.all()}
@@ -371,13 +373,19 @@ def county_lights(
         )
     # Only a return's moment is read: converting every note's review time would cost more. In
     # no order: the notes' own (period, county, measure) would join three tables to sort them.
-    rows = notes.order_by().values_list(
-        "county_id",
-        "state",
-        "status_id",
-        "percent",
-        Case(When(state=State.RETURNED, then="reviewed_at")),
-        "bottom_line_id",
+    # Slots that do not apply are not lit: left out of the notes and of the slots unreported.
+    off = applicability.inapplicable(counties, measures)
+    rows = (
+        off.excluding(notes)
+        .order_by()
+        .values_list(
+            "county_id",
+            "state",
+            "status_id",
+            "percent",
+            Case(When(state=State.RETURNED, then="reviewed_at")),
+            "bottom_line_id",
+        )
     )
     by_county: dict[int, CountySummary] = {}
     for county_id, state, status_id, percent, reviewed_at, bottom_line in rows:
@@ -391,7 +399,8 @@ def county_lights(
     result: dict[int, CountyLight] = {}
     for county_id in counties.values_list("pk", flat=True):
         summary = by_county.get(county_id, none)
-        result[county_id] = judge.summarise(summary, unreported=slots - summary.size)
+        unreported = slots - off.count_of(county_id) - summary.size
+        result[county_id] = judge.summarise(summary, unreported=unreported)
     return result
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from targets.applicability import notices as exemption_notices
 from targets.countyplans import notices as plan_notices
 from targets.models import GeneratedFile, Notification
 from targets.supervision import county_check_notices, decision_notices, reminders
@@ -35,7 +36,13 @@ def listed(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
     return (
         notifications.filter(group__isnull=True)
         .select_related(
-            "county", "period", "sender", "note__measure", "generated_file", *plan_notices.RELATED
+            "county",
+            "period",
+            "sender",
+            "note__measure",
+            "generated_file",
+            *plan_notices.RELATED,
+            *exemption_notices.RELATED,
         )
         .prefetch_related(Prefetch("items", queryset=items))
     )
@@ -82,6 +89,14 @@ def entry(n: Notification) -> Entry:
         )
     if n.kind == Kind.FILE_READY and n.generated_file is not None:
         return Entry(n, _file_ready(n.generated_file), reverse("my_files"), _("去下载"))
+    if n.kind in exemption_notices.KINDS:
+        return Entry(
+            n,
+            exemption_notices.describe(n),
+            exemption_notices.link(n),
+            _("查看"),
+            comment=n.message,
+        )
     action = _("查看逾期情况") if n.kind == Kind.ESCALATION else _("去填报")
     return Entry(n, reminders.describe(n), reminders.link(n), action)
 

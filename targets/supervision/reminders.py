@@ -33,6 +33,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from targets.applicability import rules as applicability
 from targets.audit import trail
 from targets.jobs.retries import retrying
 from targets.models import (
@@ -70,15 +71,18 @@ def kind_for(days: int, rules: Rules) -> str | None:
 
 
 def pending_measures(period: Period, counties: QuerySet[County]) -> dict[int, list[Measure]]:
-    """The measures each county has not submitted this round; counties with none are left out."""
+    """The measures each county has not submitted this round, of those that apply to it;
+    counties with none are left out."""
     measures = list(Measure.objects.order_by("order"))
+    off = applicability.inapplicable(counties)
     done: dict[int, set[int]] = {}
     reported = ProgressNote.objects.filter(period=period, county__in=counties, state__in=REPORTED)
     for county_id, measure_id in reported.values_list("county_id", "measure_id"):
         done.setdefault(county_id, set()).add(measure_id)
     pending: dict[int, list[Measure]] = {}
     for county_id in counties.values_list("pk", flat=True):
-        missing = [m for m in measures if m.pk not in done.get(county_id, set())]
+        settled = done.get(county_id, set()) | off.measures_of(county_id)
+        missing = [m for m in measures if m.pk not in settled]
         if missing:
             pending[county_id] = missing
     return pending

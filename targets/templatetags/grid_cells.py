@@ -27,6 +27,19 @@ def grid_tile(context, cell: GridCell) -> SafeString:
     """The county's tile. Its one colour is its light on the measure (with the light's shape and
     character); the approved status, or the step of the round, is in words only."""
     note = cell.note
+    if cell.not_applicable is not None:
+        return format_html(
+            '<li class="tile tile--na">\n'
+            '  <a href="{}" title="{}">\n'
+            '    <span class="tile__name">{}</span>\n'
+            '    <span class="tile__value">{}</span>\n'
+            "  </a>\n"
+            "</li>",
+            cell.timeline_url,
+            f"{cell.county.label}{gettext(':')}{cell.not_applicable.reason}",
+            cell.county.label,
+            cell.not_applicable.label,
+        )
     if cell.approved:  # and so has its note
         step, value = "approved", f"{note.status.label} {note.percent}%"  # type: ignore[union-attr]
     elif note is not None and note.state == State.SUBMITTED:
@@ -55,6 +68,8 @@ def grid_tile(context, cell: GridCell) -> SafeString:
 def grid_row(context, cell: GridCell, prefecture, now) -> SafeString:
     note = cell.note
     status: str
+    if cell.not_applicable is not None:
+        return _not_applicable_row(cell, prefecture)
     if cell.approved:  # and so has its note
         status = format_html(
             '<span class="status status--{}">{}</span>',
@@ -92,6 +107,27 @@ def grid_row(context, cell: GridCell, prefecture, now) -> SafeString:
         percent,
         days_before(cell.last_saved, now) if cell.last_saved else "—",
         rating,
+        cell.county_light.red,
+        cell.county_light.yellow,
+    )
+
+
+def _not_applicable_row(cell: GridCell, prefecture) -> SafeString:
+    """A county the measure does not apply to: 不适用 and why, no light, nothing due."""
+    verdict = cell.not_applicable
+    return format_html(
+        "<tr>\n"
+        '  <th scope="row"><a href="{}">{}</a></th>\n'
+        "  <td>{}</td>\n"
+        '  <td><span class="state state--na">{}</span></td>\n'
+        '  <td colspan="4">{}</td>\n'
+        '  <td class="num">{} / {}</td>\n'
+        "</tr>",
+        cell.timeline_url,
+        cell.county.label,
+        prefecture.label,
+        verdict.label if verdict else "",
+        f"{verdict.source_label}{gettext(':')}{verdict.reason}" if verdict else "",
         cell.county_light.red,
         cell.county_light.yellow,
     )

@@ -347,7 +347,14 @@ def _note_saved(request, county, period, saved: ProgressNote, writer=None) -> Ht
     writer_ids = None if writer is None else {writer.pk}
     row = report_page.RowLinks(county, period).row(saved.measure, note, note.department, writer_ids)
     row.light = judge.slot(lights.Slot.of(note))
-    context = {"county": county, "period": period, "row": row, "can_report": True}
+    row.exemption = report_page.latest_exemptions(county).get(saved.measure_id)
+    context = {
+        "county": county,
+        "period": period,
+        "row": row,
+        "can_report": True,
+        "lead_office": writer is None,
+    }
     response = render(request, "reporting/page.html#measure-row", context)
     trigger_client_event(response, REPORT_CHANGED)
     # Once the row is in place, focus returns to it and screen readers hear what was done.

@@ -317,6 +317,17 @@ MATRIX = {
         row(302, 403, 403, 403, 403, 200, 200, 200, 403, 403, county_department=403),
     ),
     "opinion": ("/counties/510104/report/2026Q3/measures/T1.1/opinion/", everyone(405)),
+    # Measures that apply: the county's lead office asks (others who see the county may not);
+    # the reviewers list their counties' requests and decide them (by POST).
+    "exemption_ask": (
+        "/counties/510104/measures/T1.2/not-applicable/",
+        row(302, 200, 404, 403, 404, 403, 403, 403, 404, 404, county_department=403),
+    ),
+    "exemptions": (
+        "/review/not-applicable/",
+        row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403, county_department=403),
+    ),
+    "exemption_decide": ("/review/not-applicable/1/", everyone(405)),
     "notifications": ("/notifications/", row(302, *[200] * 9, county_department=200)),
     # The whole review queue's export, made by the worker: asked for with a POST.
     "review_export": ("/review/export/", everyone(405)),
@@ -376,6 +387,7 @@ GET_ONLY = [
     "my_file",
     "bulk_data",
     "bulk_data_file",
+    "exemptions",
 ]
 
 SYSTEM = row(302, *[403] * 6, 200, 403, 403, county_department=403)
@@ -416,6 +428,8 @@ ADMIN_MATRIX = {
     "targets.generatedfile": SYSTEM,
     "targets.provincenote": SYSTEM,
     "targets.contribution": SYSTEM,
+    "targets.measurescope": SYSTEM,
+    "targets.scopeoverride": SYSTEM,
 }
 
 

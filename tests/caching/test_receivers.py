@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from targets.accounts.access import Access
+from targets.applicability.requests import ask, decide
 from targets.demo.seed import seed_demo
 from targets.models import County, Measure, Period, Role, State
 from targets.reporting import workflow
@@ -182,3 +184,21 @@ def test_nothing_is_kept_while_a_change_to_the_rules_reaches_every_process(provi
     clock.shift(datetime.timedelta(seconds=rulebook.CACHE_SECONDS + 1))
     County.objects.filter(code="510105").update(name="青羊区")
     kept(province, CHENGDU)
+
+
+def test_a_decision_that_a_measure_does_not_apply_shows_at_once(
+    province, reporter, prefecture_reviewer
+):
+    """锦江区 owes T1.2 no more: the kept late view is counted afresh."""
+    county, measure = County.objects.get(code="510104"), Measure.objects.get(code="T1.2")
+    asked = ask(user=reporter, county=county, measure=measure, reason="本区没有县城")
+    kept(province, LATE)
+    decide(
+        user=prefecture_reviewer,
+        access=Access.of(prefecture_reviewer),
+        exemption=asked,
+        approve=True,
+        comment="",
+        started_from=asked.version,
+    )
+    assert "改名未经信号的青羊区" in province.get(LATE).text
