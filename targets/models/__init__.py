@@ -28,6 +28,12 @@ from targets.models.plan import (
     TaskArea,
 )
 from targets.models.practice import Practice
+from targets.models.problems import (
+    Problem,
+    ProblemEvent,
+    ProblemEvidence,
+    ProblemState,
+)
 from targets.models.progress import (
     REPORTED,
     Evidence,
@@ -88,6 +94,10 @@ __all__ = [
     "Plan",
     "Practice",
     "Prefecture",
+    "Problem",
+    "ProblemEvent",
+    "ProblemEvidence",
+    "ProblemState",
     "ProgressNote",
     "ProvinceNote",
     "ProvinceNoteVersion",

@@ -185,6 +185,8 @@ class Notification(models.Model):
         PROVINCE_DUE = "province_due", _("省级层面推进情况催报")
         SENT_FOR_CHECK = "sent_for_check", _("部门送牵头办审核")
         CHECK_RETURNED = "check_returned", _("牵头办内部退回")
+        PROBLEM_DUE = "problem_due", _("整改到期提醒")
+        PROBLEM_OVERDUE = "problem_overdue", _("逾期未整改告知审核人")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -295,6 +297,18 @@ class Notification(models.Model):
                 fields=["recipient", "period", "county"],
                 condition=Q(kind="escalation"),
                 name="one_escalation_per_round",
+            ),
+            # A rectification reminder (问题整改) names no round: one a day per county, and the
+            # reviewers' one a day in all.
+            models.UniqueConstraint(
+                fields=["recipient", "county", "kind", "sent_on"],
+                condition=Q(kind="problem_due"),
+                name="one_problem_reminder_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "sent_on"],
+                condition=Q(kind="problem_overdue"),
+                name="one_problem_digest_a_day",
             ),
             # A decision is told once: one item per person for the version it made.
             models.UniqueConstraint(
