@@ -91,6 +91,17 @@ GROUPS = (
         },
     ),
     Group(
+        "problems",
+        pgettext_lazy("audited action", "问题整改"),
+        {
+            "problem.raise": pgettext_lazy("audited action", "列入问题清单"),
+            "problem.edit": pgettext_lazy("audited action", "修改问题"),
+            "problem.report": pgettext_lazy("audited action", "报送整改情况"),
+            "problem.close": pgettext_lazy("audited action", "整改销号"),
+            "problem.return": pgettext_lazy("audited action", "退回重新整改"),
+        },
+    ),
+    Group(
         "plan_data",
         pgettext_lazy("audited action", "规划与基础数据"),
         {
@@ -128,6 +139,8 @@ GROUPS = (
             "download.evidence": pgettext_lazy("audited action", "下载佐证材料"),
             "export.practice": pgettext_lazy("audited action", "导出典型经验"),
             "download.department_evidence": pgettext_lazy("audited action", "下载部门佐证材料"),
+            "export.problems": pgettext_lazy("audited action", "导出问题清单"),
+            "download.problem_evidence": pgettext_lazy("audited action", "下载整改佐证材料"),
         },
     ),
     Group(
