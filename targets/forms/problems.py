@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from targets.forms.fields import ALL, MultipleFileField, by_code
 from targets.forms.record_choice import RecordChoiceField
 from targets.forms.reporting import evidence_help
-from targets.models import County, CountyDepartment, Measure, ProblemState
+from targets.models import CountyDepartment, Measure, ProblemState
 from targets.plan.outline import current_plan
 from targets.problems.rectification import ProblemInput
 from targets.reporting.evidence_files import EvidenceFileError, check_upload
@@ -42,7 +42,7 @@ class ProblemForm(forms.Form):
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, county: County, **kwargs):
+    def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = CountyDepartment.objects.filter(
             county=county, is_active=True
