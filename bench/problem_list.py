@@ -71,6 +71,8 @@ def fill() -> None:
                 "description": f"【演示数据】问题 {number}",
                 "deadline": today + datetime.timedelta(days=randomness.randint(-200, 165)),
                 "state": state,
+                "rectification": "",
+                "verify_comment": "",
                 "raised_by_id": author.pk,
                 "raised_at": now,
                 "updated_by_id": author.pk,
