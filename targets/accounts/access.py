@@ -26,6 +26,8 @@ from targets.models import (
     Period,
     Practice,
     Prefecture,
+    Problem,
+    ProblemEvidence,
     Region,
     Responsibility,
     Role,
@@ -34,6 +36,7 @@ from targets.models.countyplans import FIRST_YEAR as PLAN_FIRST_YEAR
 from targets.models.countyplans import LAST_YEAR as PLAN_LAST_YEAR
 from targets.models.localized import in_language
 from targets.models.practice import PracticeQuerySet
+from targets.models.problems import ProblemQuerySet
 
 Kind = Role.Kind
 PROVINCE_WIDE = {Kind.PROVINCIAL_REVIEWER, Kind.DEPARTMENT, Kind.SYSTEM_ADMIN}
@@ -541,3 +544,62 @@ def exemption_for_user(request: HttpRequest, pk: int, *, write: bool = False) ->
     if write and not access.can_review(exemption.county):
         raise PermissionDenied
     return exemption
+
+
+def visible_problems(access: Access) -> ProblemQuerySet:
+    """The problems the user may see: those of the counties they see, and for a provincial
+    department's user those on the measures it leads or cooperates on."""
+    problems = Problem.objects.filter(county__in=access.visible_counties())
+    if access.measure_ids is not None:
+        problems = problems.filter(measure_id__in=access.measure_ids)
+    return problems
+
+
+def require_problem_view(request: HttpRequest) -> Access:
+    """For the problem list (问题清单): whoever reads the plan, each their own scope's."""
+    return require_plan_view(request)
+
+
+def may_edit_problem(access: Access, problem: Problem) -> bool:
+    """The county's lead office, and the reviewers of its prefecture and of the province."""
+    return access.can_report_for(problem.county) or may_verify_problem(access, problem)
+
+
+def may_rectify_problem(access: Access, problem: Problem) -> bool:
+    """The county's lead office, and the users of the county department that owns it."""
+    return access.can_report_for(problem.county) or (
+        problem.owner_id is not None and problem.owner_id in access.county_department_ids
+    )
+
+
+def may_verify_problem(access: Access, problem: Problem) -> bool:
+    """A reviewer of the county's prefecture or of the province (never the county's own)."""
+    return access.reviews and access.can_review(problem.county)
+
+
+def require_problem_reviewer(request: HttpRequest, county: County) -> Access:
+    """Who raises a problem in ``county`` on review: its prefecture's reviewer or a provincial
+    one."""
+    return _require(request, lambda access: access.reviews and access.can_review(county))
+
+
+def problem_for_user(
+    request: HttpRequest, pk: int, allowed: Callable[[Access, Problem], bool] | None = None
+) -> Problem:
+    """A problem, if the user may see it (404), and take the step ``allowed`` says (403)."""
+    access = require_problem_view(request)
+    problem = get_object_or_404(
+        visible_problems(access).select_related("county__prefecture", "measure", "owner"), pk=pk
+    )
+    if allowed is not None and not allowed(access, problem):
+        raise PermissionDenied
+    return problem
+
+
+def problem_evidence_for_user(request: HttpRequest, pk: int) -> ProblemEvidence:
+    """A rectification file, for whoever may see its problem."""
+    access = require_problem_view(request)
+    evidence = get_object_or_404(ProblemEvidence.objects.select_related("problem"), pk=pk)
+    if not visible_problems(access).filter(pk=evidence.problem_id).exists():
+        raise Http404
+    return evidence

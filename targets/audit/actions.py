@@ -113,6 +113,17 @@ GROUPS = (
         },
     ),
     Group(
+        "problems",
+        pgettext_lazy("audited action", "问题整改"),
+        {
+            "problem.raise": pgettext_lazy("audited action", "列入问题清单"),
+            "problem.edit": pgettext_lazy("audited action", "修改问题"),
+            "problem.report": pgettext_lazy("audited action", "报送整改情况"),
+            "problem.close": pgettext_lazy("audited action", "整改销号"),
+            "problem.return": pgettext_lazy("audited action", "退回重新整改"),
+        },
+    ),
+    Group(
         "plan_data",
         pgettext_lazy("audited action", "规划与基础数据"),
         {
@@ -158,6 +169,8 @@ GROUPS = (
             "download.export": pgettext_lazy("audited action", "下载后台生成的导出文件"),
             "bulk_data.request": pgettext_lazy("audited action", "申请生成批量数据文件"),
             "download.bulk_data": pgettext_lazy("audited action", "下载批量数据文件"),
+            "export.problems": pgettext_lazy("audited action", "导出问题清单"),
+            "download.problem_evidence": pgettext_lazy("audited action", "下载整改佐证材料"),
         },
     ),
     Group(

@@ -35,6 +35,7 @@ from targets.models import (
     Notification,
     Period,
     Prefecture,
+    ProblemState,
     Region,
     State,
     StatusOption,
@@ -66,6 +67,7 @@ KEY_LABELS = {
     "username": gettext_lazy("账号"),
     "address": gettext_lazy("地址"),
     "version": gettext_lazy("版本"),
+    "problems": gettext_lazy("发出整改提醒"),
 }
 # The filters an export records, by name: their labels, and the records their codes name or the
 # words their values stand for.
@@ -94,6 +96,8 @@ FILTER_LABELS = {
     "object": gettext_lazy("对象"),
     "start": gettext_lazy("起始日期"),
     "end": gettext_lazy("截止日期"),
+    "measure": gettext_lazy("举措"),
+    "overdue": gettext_lazy("仅看逾期未整改"),
 }
 BY_CODE: dict[str, type[models.Model]] = {
     "period": Period,
@@ -114,7 +118,8 @@ FILTER_WORDS: dict[str, dict] = {
         "pilot": gettext_lazy("试点示范县"),
     },
     "horizon": dict(Horizon.choices),
-    "state": dict(State.choices),
+    # A note's states, and a problem's (the problem list's filter; "returned" reads as a note's).
+    "state": dict(ProblemState.choices) | dict(State.choices),
     "kind": dict(Notification.Kind.choices),
     "show": {"problems": gettext_lazy("有问题的县"), "all": gettext_lazy("全部县")},
     "sort": {

@@ -1,7 +1,8 @@
 """The progress briefing (进展通报) of a round, written as an official document: completeness by
 prefecture with the total of the scope, the county types summarised and their counties ranked
 within each type (approved figures only), the counties most in need of attention, bottom-line
-flags, indicators off pace in plain words (the figures in a note), and highlights quoted from
+flags, indicators off pace in plain words (the figures in a note), the rectification of the
+problem list by prefecture (问题整改, as of the day it is made), and highlights quoted from
 approved notes.
 
 What goes in, and what does not: the document is meant to be read and circulated, so it stays
@@ -15,7 +16,7 @@ in a sentence instead of listing every county as unclassified."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from plenum import replica
@@ -28,9 +29,13 @@ from targets.models import (
     Period,
     Practice,
     Prefecture,
+    Problem,
+    ProblemState,
     ProgressNote,
     State,
 )
+from targets.models.localized import in_language
+from targets.models.problems import OPEN
 from targets.supervision import lights, pace
 
 OFF_PACE = (pace.ACCELERATION_NEEDED, pace.LIMITED, pace.DETERIORATION)
@@ -151,6 +156,60 @@ class OffPace:
         return _("不进反退:最新值比基期离目标更远。")
 
 
+@dataclass(frozen=True)
+class Rectification:
+    """The problem list of a prefecture (or of the whole scope): how many problems were raised,
+    how many are closed, await verification, are still owed, and owed past their deadline."""
+
+    label: str
+    raised: int
+    closed: int
+    reported: int
+    owed: int
+    overdue: int
+
+
+def _rectification(
+    counties: QuerySet[County], today: datetime.date, total_label: str
+) -> list[Rectification]:
+    """By prefecture, in code order, then the total; empty when the scope has no problems."""
+    rows = (
+        Problem.objects.filter(county__in=counties)
+        .values(
+            "county__prefecture__code", "county__prefecture__name", "county__prefecture__name_en"
+        )
+        .annotate(
+            raised=Count("pk"),
+            closed=Count("pk", filter=Q(state=ProblemState.CLOSED)),
+            reported=Count("pk", filter=Q(state=ProblemState.REPORTED)),
+            owed=Count("pk", filter=Q(state__in=OPEN)),
+            overdue=Count("pk", filter=Q(state__in=OPEN, deadline__lt=today)),
+        )
+        .order_by("county__prefecture__code")
+    )
+    found = [
+        Rectification(
+            in_language(row["county__prefecture__name"], row["county__prefecture__name_en"]),
+            row["raised"],
+            row["closed"],
+            row["reported"],
+            row["owed"],
+            row["overdue"],
+        )
+        for row in rows
+    ]
+    if not found:
+        return []
+    total = Rectification(
+        total_label,
+        *(
+            sum(getattr(r, name) for r in found)
+            for name in ("raised", "closed", "reported", "owed", "overdue")
+        ),
+    )
+    return [*found, total]
+
+
 @dataclass
 class Briefing:
     period: Period
@@ -168,6 +227,7 @@ class Briefing:
     off_pace: list[OffPace]
     curated: list[Practice]  # the round's curated cases (典型经验), before the automatic picks
     highlights: list[ProgressNote]
+    rectification: list[Rectification]  # by prefecture, then the total; empty: no problems
     thresholds: pace.PaceThresholds  # the limits of R, stated in the notes
 
     @property
@@ -281,5 +341,6 @@ def build(
             .exclude(pk__in=[case.note_id for case in curated if case.note_id])
             .order_by("-percent", "county__code", "measure__order")[: HIGHLIGHTS - len(curated)]
         ),
+        rectification=_rectification(counties, today, _("全省") if whole_province else _("合计")),
         thresholds=indicator_page.thresholds(),
     )

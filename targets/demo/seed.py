@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from targets.audit import trail
-from targets.demo import bulk_insert, province_work, synthetic_divisions
+from targets.demo import bulk_insert, demo_problems, province_work, synthetic_divisions
 from targets.demo import countyplans as demo_countyplans
 from targets.demo import units as demo_units
 from targets.models import (
@@ -173,6 +173,7 @@ def seed_demo(*, reports: bool = True) -> list[str]:
         _demo_reports()
         _demo_practice()
         _demo_exemptions()
+        demo_problems.seed_problems(DEMO_PERIOD, _demo_author())
         departments = {
             role.department.code: role.user
             for role in Role.objects.filter(
@@ -191,6 +192,10 @@ def seed_demo(*, reports: bool = True) -> list[str]:
 
 DEMO_PERIOD = "2026Q3"
 DEMO_NARRATIVE = "【演示数据】本期推进情况为系统生成的演示内容,不是真实填报。"
+DEMO_PROBLEMS = "【演示数据】项目用地指标尚未落实。\n【演示数据】配套资金到位率偏低。"
+DEMO_NEXT_STEPS = "【演示数据】下一阶段将加快推进重点项目,按期完成年度任务。"
+# The statuses whose demo notes name problems: the work that is behind names what holds it up.
+DEMO_STATUSES_WITH_PROBLEMS = {"behind", "at_risk", "not_started"}
 
 
 @dataclass(frozen=True)
@@ -408,6 +413,8 @@ class _NoteMaker:
             "status_id": self.statuses[code],
             "percent": percent,
             "narrative": DEMO_NARRATIVE,
+            "problems": DEMO_PROBLEMS if code in DEMO_STATUSES_WITH_PROBLEMS else "",
+            "next_steps": DEMO_NEXT_STEPS,
             "risk_reason": "",
             "submitted_at": self.now if state != State.DRAFT else None,
             "reviewed_by_id": self.reviewer.pk if reviewed else None,
@@ -426,6 +433,8 @@ class _NoteMaker:
             "status_id": note["status_id"],
             "percent": note["percent"],
             "narrative": note["narrative"],
+            "problems": note["problems"],
+            "next_steps": note["next_steps"],
             "bottom_line_id": None,
             "risk_reason": "",
             # A returned note's one version is its return, so that its form shows the comment

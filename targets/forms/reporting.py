@@ -53,6 +53,19 @@ class NoteForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    problems = forms.CharField(
+        label=_("存在问题"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行写一个问题;提交后可逐条列入问题清单,限期整改。"),
+    )
+    next_steps = forms.CharField(
+        label=_("下步打算"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     # A field, not Form.files: the form's metaclass moves it to base_fields.
     files = MultipleFileField(  # type: ignore[assignment]
         label=_("佐证材料"),

@@ -31,6 +31,12 @@ from targets.models.plan import (
     TaskArea,
 )
 from targets.models.practice import Practice
+from targets.models.problems import (
+    Problem,
+    ProblemEvent,
+    ProblemEvidence,
+    ProblemState,
+)
 from targets.models.progress import (
     REPORTED,
     Evidence,
@@ -97,6 +103,10 @@ __all__ = [
     "PlanYear",
     "Practice",
     "Prefecture",
+    "Problem",
+    "ProblemEvent",
+    "ProblemEvidence",
+    "ProblemState",
     "ProgressNote",
     "ProvinceNote",
     "ProvinceNoteVersion",

@@ -179,6 +179,10 @@ class ProgressNote(Reviewable):
         verbose_name=_("底线风险"),
     )
     risk_reason = models.TextField(_("风险说明"), blank=True, max_length=2000)
+    # The standard pair of Chinese reporting (存在问题 / 下步打算): what stands in the way, one
+    # problem a line (each can be put on the problem list), and what comes next.
+    problems = models.TextField(_("存在问题"), blank=True, default="", max_length=2000)
+    next_steps = models.TextField(_("下步打算"), blank=True, default="", max_length=2000)
     reviewer_status = models.ForeignKey(
         StatusOption,
         on_delete=models.PROTECT,
@@ -261,6 +265,8 @@ class NoteVersion(models.Model):
         "targets.BottomLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     risk_reason = models.TextField(_("风险说明"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True, default="")
+    next_steps = models.TextField(_("下步打算"), blank=True, default="")
     event = models.CharField(_("操作"), max_length=20)
     comment = models.TextField(_("审核意见"), blank=True)
     # The county department that drafted the note at this version (after a reassignment: the

@@ -189,6 +189,8 @@ class Notification(models.Model):
         PLAN_APPROVED = "plan_approved", _("年度任务清单审核通过通知")
         EXEMPTION_APPROVED = "na_approved", _("同意不适用申请")
         EXEMPTION_REFUSED = "na_refused", _("不同意不适用申请")
+        PROBLEM_DUE = "problem_due", _("整改到期提醒")
+        PROBLEM_OVERDUE = "problem_overdue", _("逾期未整改告知审核人")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -317,6 +319,18 @@ class Notification(models.Model):
                 fields=["recipient", "period", "county"],
                 condition=Q(kind="escalation"),
                 name="one_escalation_per_round",
+            ),
+            # A rectification reminder (问题整改) names no round: one a day per county, and the
+            # reviewers' one a day in all.
+            models.UniqueConstraint(
+                fields=["recipient", "county", "kind", "sent_on"],
+                condition=Q(kind="problem_due"),
+                name="one_problem_reminder_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "sent_on"],
+                condition=Q(kind="problem_overdue"),
+                name="one_problem_digest_a_day",
             ),
             # A decision is told once: one item per person for the version it made.
             models.UniqueConstraint(

@@ -27,6 +27,7 @@ from targets.models import (
     MeasureDepartment,
     NoteVersion,
     Period,
+    ProblemEvidence,
     ProgressNote,
     Responsibility,
     ReturnReply,
@@ -38,7 +39,15 @@ from targets.reporting.evidence_files import CheckedFile, megabytes
 from targets.supervision import county_check_notices, decision_notices, periods, rulebook
 from targets.units import assigned
 
-NOTE_FIELDS = ["status", "percent", "narrative", "bottom_line", "risk_reason"]
+NOTE_FIELDS = [
+    "status",
+    "percent",
+    "narrative",
+    "bottom_line",
+    "risk_reason",
+    "problems",
+    "next_steps",
+]
 
 
 class LockOptions(TypedDict):
@@ -87,6 +96,8 @@ class NoteInput:
     narrative: str
     bottom_line: BottomLine | None
     risk_reason: str
+    problems: str = ""
+    next_steps: str = ""
 
 
 def add_version(note: ProgressNote, event: str, user, comment: str = "") -> None:
@@ -99,6 +110,8 @@ def add_version(note: ProgressNote, event: str, user, comment: str = "") -> None
         narrative=note.narrative,
         bottom_line=note.bottom_line,
         risk_reason=note.risk_reason,
+        problems=note.problems,
+        next_steps=note.next_steps,
         event=event,
         comment=comment,
         department=note.department,
@@ -180,7 +193,7 @@ def save_note(
             note.with_lead_office = note.with_lead_office and not submit
             event = _save(note, user, submit)
         if files:
-            _check_evidence_quota(county, files)
+            check_evidence_quota(county, files)
         for checked, upload in zip(files, uploads, strict=True):
             upload.name = f"evidence.{checked.extension}"  # stored under a generated name
             Evidence.objects.create(
@@ -225,12 +238,17 @@ class NotAssigned(WorkflowError):
     """A county department writing a measure its lead office has not given it."""
 
 
-def _check_evidence_quota(county: County, files: Sequence[CheckedFile]) -> None:
-    """WorkflowError when the files would take the county's evidence (superseded files included:
-    they stay on disk) over the quota the admins set. The county's row is locked meanwhile, so
-    that two uploads at the same moment cannot both fit in the last of the room."""
+def check_evidence_quota(county: County, files: Sequence[CheckedFile]) -> None:
+    """WorkflowError when the files would take the county's evidence (superseded files and the
+    problems' rectification files included: they stay on disk) over the quota the admins set.
+    The county's row is locked meanwhile, so that two uploads at the same moment cannot both fit
+    in the last of the room."""
     County.objects.select_for_update(no_key=True).filter(pk=county.pk).first()
     used = Evidence.objects.filter(note__county=county).aggregate(total=Sum("size"))["total"] or 0
+    used += (
+        ProblemEvidence.objects.filter(problem__county=county).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
     adding = sum(checked.size for checked in files)
     quota = rulebook.current().evidence_quota_mb * 1024 * 1024
     if used + adding > quota:

@@ -52,6 +52,8 @@ NOTE_FIELDS = (
     "updated_by__last_name",
     "opinion",
     "opinion_department",
+    "problems",
+    "next_steps",
 )
 VALUE_FIELDS = (
     "submitted_at",
@@ -153,6 +155,8 @@ def _note_rows(
         last,
         opinion,
         opinion_department,
+        problems,
+        next_steps,
     ) in found.iterator(chunk_size=CHUNK):
         period = names.periods[period_id]
         judge = judges.get(period_id)
@@ -184,6 +188,8 @@ def _note_rows(
                 said,
                 submitted_at,
                 _who(username, first, last),
+                problems,
+                next_steps,
             ],
         )
 
@@ -218,5 +224,7 @@ def _value_rows(values: QuerySet, names: _Names) -> Iterator[tuple[tuple, list]]
                 "",
                 submitted_at,
                 _who(username, first, last),
+                "",
+                "",
             ],
         )

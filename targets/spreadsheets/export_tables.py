@@ -280,6 +280,8 @@ def notes(period, rows) -> Table:
         Column(_("预警")),
         Column(_("预警原因")),
         Column(_("进展情况")),
+        Column(_("存在问题")),
+        Column(_("下步打算")),
     ]
 
     units = units_by_measure()
@@ -298,6 +300,8 @@ def notes(period, rows) -> Table:
                 note.percent,
                 *_light(light),
                 note.narrative,
+                note.problems,
+                note.next_steps,
             ]
 
     return Table(_stamp(f"notes-{period.code}"), round_name, columns, lines())
@@ -323,6 +327,8 @@ def review_queue(rows) -> Table:
         Column(_("部门意见")),
         Column(_("提交时间"), "datetime"),
         Column(_("提交人")),
+        Column(_("存在问题")),
+        Column(_("下步打算")),
     ]
     return Table(_stamp("review"), _("待审核"), columns, rows)
 
@@ -489,3 +495,51 @@ def practice(cases) -> Table:
             ]
 
     return Table(_stamp("practice"), _("典型经验"), columns, lines())
+
+
+def problems(rows) -> Table:
+    """The problem list as the page shows it: ``rows`` are (problem, light) pairs."""
+    columns = [
+        Column(_("县(市、区)代码")),
+        Column(_("县(市、区)")),
+        Column(_("市州")),
+        Column(_("举措")),
+        Column(_("问题描述")),
+        Column(_("来源")),
+        Column(_("发现周期")),
+        Column(_("整改责任单位")),
+        Column(_("整改时限"), "date"),
+        Column(_("整改状态")),
+        Column(_("预警")),
+        Column(_("预警原因")),
+        Column(_("整改情况")),
+        Column(_("核实意见")),
+        Column(_("提出人")),
+        Column(_("提出时间"), "datetime"),
+        Column(_("演示数据")),
+    ]
+
+    def lines():
+        yes, no = _("是"), _("否")
+        for problem, light in rows:
+            by = problem.raised_by
+            yield [
+                problem.county.code,
+                problem.county.label,
+                problem.county.prefecture.label,
+                f"{problem.measure.code} {problem.measure.label}",
+                problem.description,
+                problem.get_source_display(),
+                problem.period.label if problem.period else "",
+                problem.owner.label if problem.owner else _("县牵头办"),
+                problem.deadline,
+                problem.get_state_display(),
+                *_light(light),
+                problem.rectification,
+                problem.verify_comment,
+                by.get_full_name() or by.get_username(),
+                problem.raised_at,
+                yes if problem.is_demo else no,
+            ]
+
+    return Table(_stamp("problems"), _("问题清单"), columns, lines())

@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from targets.applicability import notices as exemption_notices
 from targets.countyplans import notices as plan_notices
 from targets.models import GeneratedFile, Notification
-from targets.supervision import county_check_notices, decision_notices, reminders
+from targets.supervision import (
+    county_check_notices,
+    decision_notices,
+    problem_reminders,
+    reminders,
+)
 from targets.supervision.reminders import named
 
 Kind = Notification.Kind
@@ -97,6 +102,8 @@ def entry(n: Notification) -> Entry:
             _("查看"),
             comment=n.message,
         )
+    if n.kind in problem_reminders.KINDS:
+        return Entry(n, problem_reminders.describe(n), problem_reminders.link(n), _("查看问题清单"))
     action = _("查看逾期情况") if n.kind == Kind.ESCALATION else _("去填报")
     return Entry(n, reminders.describe(n), reminders.link(n), action)
 

@@ -205,6 +205,8 @@ def _move_notes(
             narrative=note.narrative,
             bottom_line_id=note.bottom_line_id,
             risk_reason=note.risk_reason,
+            problems=note.problems,
+            next_steps=note.next_steps,
             event="reassign",
             department=lead,
             by=user,

@@ -20,6 +20,7 @@ from targets.accounts.access import (
     measure_for_user,
     require_measure_view,
     require_province_view,
+    visible_problems,
 )
 from targets.audit import trail
 from targets.caching import shared_pages
@@ -97,7 +98,14 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     )
     if request.htmx:
         return HttpResponse(shared("dashboards/overview.html#results"))
-    page = {"content": shared("dashboards/overview.html#content"), "period": scope.period}
+    page = {
+        "content": shared("dashboards/overview.html#content"),
+        "period": scope.period,
+        # Outside the shared cache: it changes with the day and with every rectification.
+        "overdue_problems": visible_problems(access_for(request))
+        .overdue(timezone.localdate())
+        .count(),
+    }
     return render(request, "dashboards/overview.html", page)
 
 

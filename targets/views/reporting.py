@@ -38,6 +38,7 @@ from targets.models import (
     units_prefetch,
 )
 from targets.plan.outline import current_plan
+from targets.problems import note_problems
 from targets.reporting import county_check, report_page, todo
 from targets.reporting.workflow import (
     NOTE_FIELDS,
@@ -149,6 +150,7 @@ def _note_context(request, county, period, measure, note, form, error=None, writ
         "check_form": reply.get("check_form") or CheckReturnForm(),
         "check_error": reply.get("check_error"),
         "check_return": county_check.latest_check_return(note) if note else None,
+        "problem_lines": note_problems.lines_of(note) if note else [],
     }
 
 
@@ -188,12 +190,7 @@ def note(request: HtmxHttpRequest, code: str, period: str, measure: str) -> Http
                 county=county,
                 measure=measure,
                 period=period,
-                data=NoteInput(
-                    *(
-                        data[f]
-                        for f in ("status", "percent", "narrative", "bottom_line", "risk_reason")
-                    )
-                ),
+                data=NoteInput(**{field: data[field] for field in NOTE_FIELDS}),
                 started_from=data["version"],
                 submit=request.POST.get("action") == "submit",
                 files=form.checked_files,

@@ -328,6 +328,28 @@ MATRIX = {
         row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403, county_department=403),
     ),
     "exemption_decide": ("/review/not-applicable/1/", everyone(405)),
+    # Problems (问题清单): every plan reader sees the problems of their scope (a provincial
+    # department those on its measures: T1.1 is the lead's and the cooperating department's);
+    # the reviewers of the county raise them; the steps (POST) are tests/problems/test_problems.py's.
+    "problems": (
+        "/problems/",
+        row(302, 200, 200, 200, 200, 200, 200, 200, 403, 403, county_department=200),
+    ),
+    "problem": (
+        "/problems/{problem}/",
+        row(302, 200, 404, 200, 404, 200, 200, 200, 403, 403, county_department=200),
+    ),
+    "problem_evidence": (
+        "/problems/evidence/{problem_evidence}/",
+        row(302, 200, 404, 200, 404, 200, 200, 200, 403, 403, county_department=200),
+    ),
+    "problem_new": (
+        "/counties/510104/problems/new/",
+        row(302, 403, 404, 200, 404, 200, 403, 403, 404, 404, county_department=403),
+    ),
+    "problem_raise": ("/counties/510104/report/2026Q3/measures/T1.1/problems/", everyone(405)),
+    "problem_rectify": ("/problems/{problem}/rectify/", everyone(405)),
+    "problem_verify": ("/problems/{problem}/verify/", everyone(405)),
     "notifications": ("/notifications/", row(302, *[200] * 9, county_department=200)),
     # The whole review queue's export, made by the worker: asked for with a POST.
     "review_export": ("/review/export/", everyone(405)),
@@ -388,6 +410,8 @@ GET_ONLY = [
     "bulk_data",
     "bulk_data_file",
     "exemptions",
+    "problems",
+    "problem_evidence",
 ]
 
 SYSTEM = row(302, *[403] * 6, 200, 403, 403, county_department=403)
@@ -553,6 +577,37 @@ def department_evidence(tmp_path, settings, department_user):
 
 
 @pytest.fixture
+def problem_evidence(tmp_path, settings, reporter, prefecture_reviewer):
+    """A problem of 锦江区 on T1.1 with one rectification file, for its page and the download."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from targets.models import Measure, Problem, ProblemEvidence
+
+    settings.MEDIA_ROOT = tmp_path
+    problem = Problem.objects.create(
+        county=reporter.roles.get().county,
+        measure=Measure.objects.get(code="T1.1"),
+        source=Problem.Source.REVIEW,
+        description="问题",
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+        raised_by=prefecture_reviewer,
+        updated_by=prefecture_reviewer,
+    )
+    return ProblemEvidence.objects.create(
+        problem=problem,
+        file=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x"),
+        name="e.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=reporter,
+    )
+
+
+@pytest.fixture
 def cut_department(db):
     """A department of the cut by department that none of the personas belongs to: 省财政厅,
     cooperating on T2.1."""
@@ -572,11 +627,23 @@ def cut_department(db):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_get(
-    as_persona, persona, name, demo, evidence, department_evidence, cut_department, curated_case
+    as_persona,
+    persona,
+    name,
+    demo,
+    evidence,
+    department_evidence,
+    cut_department,
+    curated_case,
+    problem_evidence,
 ):
     path, expected = MATRIX[name]
     path = path.format(
-        evidence=evidence.pk, department_evidence=department_evidence.pk, case=curated_case.pk
+        evidence=evidence.pk,
+        department_evidence=department_evidence.pk,
+        case=curated_case.pk,
+        problem=problem_evidence.problem_id,
+        problem_evidence=problem_evidence.pk,
     )
     response = as_persona(persona).get(path)
     response.close()
@@ -599,6 +666,8 @@ def test_admin_lists(as_persona, persona, label):
 @pytest.mark.parametrize("name", GET_ONLY)
 def test_wrong_method(as_persona, name):
     client = as_persona("provincial_reviewer")
-    path = MATRIX[name][0].format(evidence=0, department_evidence=0, case=0)
+    path = MATRIX[name][0].format(
+        evidence=0, department_evidence=0, case=0, problem=0, problem_evidence=0
+    )
     assert client.post(path).status_code == 405
     assert client.delete(path).status_code == 405

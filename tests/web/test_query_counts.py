@@ -38,6 +38,7 @@ PAGES = [
     ("provincial_reviewer", "/province/indicators/D01/"),
     ("provincial_reviewer", "/province/goals/"),
     ("provincial_reviewer", "/province/pace/"),
+    ("provincial_reviewer", "/problems/"),
     ("provincial_reviewer", "/province/briefing/?period=2026Q3"),
     ("provincial_reviewer", "/review/"),
     ("provincial_reviewer", "/review/late/?period=2026Q3&show=all"),

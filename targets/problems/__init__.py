@@ -1,0 +1,1 @@
+"""Problems and their rectification (问题清单 / 整改): raising, rectifying, verifying, the lists."""
