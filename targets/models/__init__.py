@@ -15,6 +15,7 @@ from targets.models.department_work import (
 )
 from targets.models.geography import BoundaryMap, County, CountyType, Prefecture, Region
 from targets.models.jobs import GeneratedFile, WorkerHeartbeat
+from targets.models.orders import OrderEvidence, OrderStep, SupervisionOrder
 from targets.models.plan import (
     BottomLine,
     Clause,
@@ -82,6 +83,8 @@ __all__ = [
     "MeasureUnits",
     "NoteVersion",
     "Notification",
+    "OrderEvidence",
+    "OrderStep",
     "PasswordHistory",
     "Period",
     "PeriodReopening",
@@ -99,6 +102,7 @@ __all__ = [
     "SecuritySettings",
     "State",
     "StatusOption",
+    "SupervisionOrder",
     "SupervisionRules",
     "TaskArea",
     "WorkerHeartbeat",
