@@ -32,7 +32,9 @@ def listed(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
     ).order_by("county__code", "pk")
     return (
         notifications.filter(group__isnull=True)
-        .select_related("county", "period", "sender", "note__measure")
+        .select_related(
+            "county", "period", "sender", "note__measure", "order__county", "order__department"
+        )
         .prefetch_related(Prefetch("items", queryset=items))
     )
 

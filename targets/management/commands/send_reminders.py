@@ -3,15 +3,17 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from targets.orders import escalation
 from targets.supervision.reminders import send_due_reminders
 
 
 class Command(BaseCommand):
     help = (
         "Send the day's reminders (催办) to county reporters (the lead offices) and to the county "
-        "departments holding measures still due, and to reviewers of counties long overdue, in "
-        "the app and by email (sent by the task worker). Meant for a daily timer; running it "
-        "again on the same day sends nothing twice."
+        "departments holding measures still due, and to reviewers of counties long overdue; "
+        "reminds the recipients of supervision orders to sign for or answer them and tells the "
+        "superior scope of late orders; in the app and by email (sent by the task worker). "
+        "Meant for a daily timer; running it again on the same day sends nothing twice."
     )
 
     def add_arguments(self, parser) -> None:
@@ -28,4 +30,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{today}: {len(result.sent)} reminders sent ({result.to_email} to be emailed); "
             f"{result.already} had already been sent today."
+        )
+        orders = escalation.run(today)
+        self.stdout.write(
+            f"{today}: supervision orders: {len(orders.reminded)} reminders, "
+            f"{len(orders.escalated)} escalations sent."
         )
