@@ -15,7 +15,7 @@ in a sentence instead of listing every county as unclassified."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from plenum import replica
@@ -30,7 +30,9 @@ from targets.models import (
     Prefecture,
     ProgressNote,
     State,
+    SupervisionOrder,
 )
+from targets.orders import listing
 from targets.supervision import lights, pace
 
 OFF_PACE = (pace.ACCELERATION_NEEDED, pace.LIMITED, pace.DETERIORATION)
@@ -169,6 +171,7 @@ class Briefing:
     curated: list[Practice]  # the round's curated cases (典型经验), before the automatic picks
     highlights: list[ProgressNote]
     thresholds: pace.PaceThresholds  # the limits of R, stated in the notes
+    orders: listing.RoundOrders | None = None  # supervision orders (督办单) of the scope
 
     @property
     def title(self) -> str:
@@ -282,4 +285,16 @@ def build(
             .order_by("-percent", "county__code", "measure__order")[: HIGHLIGHTS - len(curated)]
         ),
         thresholds=indicator_page.thresholds(),
+        orders=_orders(period, today, counties, whole_province),
     )
+
+
+def _orders(
+    period: Period, today: datetime.date, counties: QuerySet[County], whole_province: bool
+) -> listing.RoundOrders:
+    """The orders to the briefing's counties (and to the provincial departments, in the
+    province's briefing) over the round."""
+    to_counties = Q(county__in=counties)
+    chosen = to_counties | Q(department__isnull=False) if whole_province else to_counties
+    orders = SupervisionOrder.objects.filter(chosen)
+    return listing.in_round(orders, period.starts_on, period.ends_on, today)

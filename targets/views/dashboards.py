@@ -19,6 +19,7 @@ from targets.accounts.access import (
     measure_for_user,
     require_measure_view,
     require_province_view,
+    visible_orders,
 )
 from targets.audit import trail
 from targets.caching import shared_pages
@@ -34,6 +35,7 @@ from targets.models import (
     TaskArea,
     units_prefetch,
 )
+from targets.orders import listing
 from targets.plan import outline
 from targets.spreadsheets import export_tables, exports
 from targets.supervision import lights, periods, rulebook
@@ -88,7 +90,12 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     )
     if request.htmx:
         return HttpResponse(shared("dashboards/overview.html#results"))
-    page = {"content": shared("dashboards/overview.html#content"), "period": scope.period}
+    page = {
+        "content": shared("dashboards/overview.html#content"),
+        "period": scope.period,
+        # Outside the shared cache: an order's step shows at once.
+        "orders_tally": listing.tally(visible_orders(access_for(request)), timezone.localdate()),
+    }
     return render(request, "dashboards/overview.html", page)
 
 
