@@ -15,6 +15,7 @@ from django.utils import timezone
 from targets.audit import trail
 from targets.demo import bulk_insert, province_work, synthetic_divisions
 from targets.demo import units as demo_units
+from targets.demo.orders import seed_demo_orders
 from targets.models import (
     AccountSecurity,
     County,
@@ -170,6 +171,7 @@ def seed_demo(*, reports: bool = True) -> list[str]:
     if plan is not None and reports:
         _demo_reports()
         _demo_practice()
+        seed_demo_orders()
         departments = {
             role.department.code: role.user
             for role in Role.objects.filter(
