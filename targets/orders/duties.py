@@ -18,7 +18,7 @@ Level = SupervisionOrder.Level
 
 def levels_for(access: Access) -> list[str]:
     """The levels of order the user may issue, the higher first."""
-    levels = []
+    levels: list[str] = []
     if Kind.PROVINCIAL_REVIEWER in access.kinds:
         levels.append(Level.PROVINCE)
     if Kind.PREFECTURE_REVIEWER in access.kinds and access.prefecture_ids:
@@ -78,7 +78,7 @@ def recipients(order: SupervisionOrder) -> list[User]:
     """Who signs for and answers the order."""
     if order.county_id is not None:
         return _users(Role.objects.filter(kind=Kind.COUNTY_REPORTER, county_id=order.county_id))
-    return _users(Role.objects.filter(kind=Kind.DEPARTMENT, department_id=order.department_id))
+    return _users(Role.objects.filter(kind=Kind.DEPARTMENT, department=order.department))
 
 
 def verifiers(order: SupervisionOrder) -> list[User]:
@@ -86,9 +86,7 @@ def verifiers(order: SupervisionOrder) -> list[User]:
     if order.level == Level.PROVINCE:
         return _users(Role.objects.filter(kind=Kind.PROVINCIAL_REVIEWER))
     return _users(
-        Role.objects.filter(
-            kind=Kind.PREFECTURE_REVIEWER, prefecture_id=order.issuing_prefecture_id
-        )
+        Role.objects.filter(kind=Kind.PREFECTURE_REVIEWER, prefecture=order.issuing_prefecture)
     )
 
 
