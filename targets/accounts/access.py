@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -31,10 +31,12 @@ from targets.models import (
     Region,
     Responsibility,
     Role,
+    SupervisionOrder,
 )
 from targets.models.countyplans import FIRST_YEAR as PLAN_FIRST_YEAR
 from targets.models.countyplans import LAST_YEAR as PLAN_LAST_YEAR
 from targets.models.localized import in_language
+from targets.models.orders import OrderQuerySet
 from targets.models.practice import PracticeQuerySet
 from targets.models.problems import ProblemQuerySet
 
@@ -603,3 +605,35 @@ def problem_evidence_for_user(request: HttpRequest, pk: int) -> ProblemEvidence:
     if not visible_problems(access).filter(pk=evidence.problem_id).exists():
         raise Http404
     return evidence
+
+
+def visible_orders(access: Access) -> OrderQuerySet:
+    """The supervision orders the user may see: the provincial reviewers and the system admin all
+    of them; a prefecture's reviewer those to its counties and those it issued; a county (its
+    lead office and its departments) those to it; a provincial department those to it."""
+    orders = SupervisionOrder.objects.all()
+    if Kind.PROVINCIAL_REVIEWER in access.kinds or access.is_system_admin:
+        return orders
+    return orders.filter(
+        Q(county_id__in=access.county_ids | access.department_county_ids)
+        | Q(county__prefecture_id__in=access.prefecture_ids)
+        | Q(issuing_prefecture_id__in=access.prefecture_ids)
+        | Q(department_id__in=access.department_ids)
+    )
+
+
+def require_order_view(request: HttpRequest) -> Access:
+    """For the supervision orders (督办单): whoever reads the plan, each their own scope's."""
+    return require_plan_view(request)
+
+
+def require_order_issuer(request: HttpRequest) -> Access:
+    """Who issues orders: the prefecture reviewers (市级) and the provincial reviewers (省级)."""
+    return _require(request, lambda access: access.reviews)
+
+
+def order_for_user(request: HttpRequest, pk: int) -> SupervisionOrder:
+    """A supervision order, if the user may see it; else 404. What they may do with it is the
+    order's rules' to say (targets.orders.duties), 403 with the reason."""
+    access = require_order_view(request)
+    return get_object_or_404(visible_orders(access).for_pages(), pk=pk)

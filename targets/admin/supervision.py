@@ -55,6 +55,7 @@ class SupervisionRulesAdmin(SingletonAdmin):
         ),
         (_("佐证材料"), {"fields": ["evidence_quota_mb"]}),
         (_("部门意见"), {"fields": ["approval_waits_for_opinion"]}),
+        (_("督办单"), {"fields": ["order_number_format", "order_sign_days"]}),
     ]
 
     def the_row(self):

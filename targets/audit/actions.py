@@ -124,6 +124,18 @@ GROUPS = (
         },
     ),
     Group(
+        "orders",
+        pgettext_lazy("audited action", "督办单"),
+        {
+            "order.issue": pgettext_lazy("audited action", "下达督办单"),
+            "order.sign": pgettext_lazy("audited action", "签收督办单"),
+            "order.answer": pgettext_lazy("audited action", "报送督办单整改情况"),
+            "order.return": pgettext_lazy("audited action", "退回重办督办单"),
+            "order.close": pgettext_lazy("audited action", "办结督办单"),
+            "order.remind": pgettext_lazy("audited action", "自动发送督办单提醒和逾期告知"),
+        },
+    ),
+    Group(
         "plan_data",
         pgettext_lazy("audited action", "规划与基础数据"),
         {
@@ -161,6 +173,8 @@ GROUPS = (
             "briefing.request": pgettext_lazy("audited action", "申请生成简报PDF"),
             "export.briefing_annex": pgettext_lazy("audited action", "导出通报附表"),
             "download.evidence": pgettext_lazy("audited action", "下载佐证材料"),
+            "download.order": pgettext_lazy("audited action", "下载督办单PDF"),
+            "download.order_evidence": pgettext_lazy("audited action", "下载督办佐证材料"),
             "export.practice": pgettext_lazy("audited action", "导出典型经验"),
             "export.countyplan_template": pgettext_lazy("audited action", "导出年度任务清单模板"),
             "export.countyplan_ledger": pgettext_lazy("audited action", "导出年度任务清单台账"),

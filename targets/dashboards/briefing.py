@@ -33,9 +33,11 @@ from targets.models import (
     ProblemState,
     ProgressNote,
     State,
+    SupervisionOrder,
 )
 from targets.models.localized import in_language
 from targets.models.problems import OPEN
+from targets.orders import listing
 from targets.supervision import lights, pace
 
 OFF_PACE = (pace.ACCELERATION_NEEDED, pace.LIMITED, pace.DETERIORATION)
@@ -229,6 +231,7 @@ class Briefing:
     highlights: list[ProgressNote]
     rectification: list[Rectification]  # by prefecture, then the total; empty: no problems
     thresholds: pace.PaceThresholds  # the limits of R, stated in the notes
+    orders: listing.RoundOrders | None = None  # supervision orders (督办单) of the scope
 
     @property
     def title(self) -> str:
@@ -343,4 +346,16 @@ def build(
         ),
         rectification=_rectification(counties, today, _("全省") if whole_province else _("合计")),
         thresholds=indicator_page.thresholds(),
+        orders=_orders(period, today, counties, whole_province),
     )
+
+
+def _orders(
+    period: Period, today: datetime.date, counties: QuerySet[County], whole_province: bool
+) -> listing.RoundOrders:
+    """The orders to the briefing's counties (and to the provincial departments, in the
+    province's briefing) over the round."""
+    to_counties = Q(county__in=counties)
+    chosen = to_counties | Q(department__isnull=False) if whole_province else to_counties
+    orders = SupervisionOrder.objects.filter(chosen)
+    return listing.in_round(orders, period.starts_on, period.ends_on, today)

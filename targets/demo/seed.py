@@ -16,6 +16,7 @@ from targets.audit import trail
 from targets.demo import bulk_insert, demo_problems, province_work, synthetic_divisions
 from targets.demo import countyplans as demo_countyplans
 from targets.demo import units as demo_units
+from targets.demo.orders import seed_demo_orders
 from targets.models import (
     AccountSecurity,
     County,
@@ -174,6 +175,7 @@ def seed_demo(*, reports: bool = True) -> list[str]:
         _demo_practice()
         _demo_exemptions()
         demo_problems.seed_problems(DEMO_PERIOD, _demo_author())
+        seed_demo_orders()
         departments = {
             role.department.code: role.user
             for role in Role.objects.filter(

@@ -17,6 +17,7 @@ from targets.models.department_work import (
 )
 from targets.models.geography import BoundaryMap, County, CountyType, Prefecture, Region
 from targets.models.jobs import EXPORT_KINDS, GeneratedFile, WorkerHeartbeat
+from targets.models.orders import OrderEvidence, OrderStep, SupervisionOrder
 from targets.models.plan import (
     BottomLine,
     Clause,
@@ -96,6 +97,8 @@ __all__ = [
     "Milestone",
     "NoteVersion",
     "Notification",
+    "OrderEvidence",
+    "OrderStep",
     "PasswordHistory",
     "Period",
     "PeriodReopening",
@@ -119,6 +122,7 @@ __all__ = [
     "SecuritySettings",
     "State",
     "StatusOption",
+    "SupervisionOrder",
     "SupervisionRules",
     "Task",
     "TaskArea",

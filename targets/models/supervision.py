@@ -1,6 +1,8 @@
 """Supervision of the reporting rounds (督查督办): the rules an admin sets for the cadence, the
 warning lights and the reminders; periods reopened for one county; and the notifications sent."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +20,16 @@ def validate_days_list(value: str) -> None:
         days = []
     if not days or any(d < 1 or d > 60 for d in days):
         raise ValidationError(_("请填写1至60之间的天数,用英文逗号分隔,例如 7,1。"))
+
+
+def validate_order_number_format(value: str) -> None:
+    """The format names the year and its sequence number (which starts again each year, so
+    that without the year numbers would repeat), and no other placeholder."""
+    rest = re.sub(r"{(year|number)}", "", value)
+    if "{number}" not in value or "{year}" not in value or "{" in rest or "}" in rest:
+        raise ValidationError(
+            _("编号格式须包含 {year}(年度)和 {number}(当年序号),不能有其他花括号。")
+        )
 
 
 class SupervisionRules(models.Model):
@@ -114,6 +126,23 @@ class SupervisionRules(models.Model):
         help_text=_("勾选后,县(市、区)的进展须先有牵头省直部门的意见,审核人才能审核通过。"),
     )
 
+    order_number_format = models.CharField(
+        _("督办单编号格式"),
+        max_length=40,
+        default="〔{year}〕{number}号",
+        validators=[validate_order_number_format],
+        help_text=_(
+            "{year} 为年度,{number} 为当年序号(全省统一编号,每年从1开始),"
+            "例如 川融督〔{year}〕{number}号。只影响此后下达的督办单。"
+        ),
+    )
+    order_sign_days = models.PositiveSmallIntegerField(
+        _("督办单签收期限(天)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("下达后几天内须签收;逾期未签收的督办单告知上一级。"),
+    )
+
     class Meta:
         verbose_name = _("督办规则")
         verbose_name_plural = _("督办规则")
@@ -191,6 +220,12 @@ class Notification(models.Model):
         EXEMPTION_REFUSED = "na_refused", _("不同意不适用申请")
         PROBLEM_DUE = "problem_due", _("整改到期提醒")
         PROBLEM_OVERDUE = "problem_overdue", _("逾期未整改告知审核人")
+        ORDER_ISSUED = "order_issued", _("督办单下达")
+        ORDER_ANSWERED = "order_answered", _("督办单已报送整改情况")
+        ORDER_RETURNED = "order_returned", _("督办单退回重办")
+        ORDER_CLOSED = "order_closed", _("督办单办结")
+        ORDER_DUE = "order_due", _("督办单签收和办理提醒")
+        ORDER_ESCALATED = "order_escalated", _("督办单逾期告知上级")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -285,6 +320,15 @@ class Notification(models.Model):
         related_name="+",
         verbose_name=_("生成的文件"),
     )
+    # The supervision order a notification of one of the ORDER_ kinds is about.
+    order = models.ForeignKey(
+        "targets.SupervisionOrder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("督办单"),
+    )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -342,6 +386,13 @@ class Notification(models.Model):
                 fields=["recipient", "value", "record_version"],
                 condition=Q(value__isnull=False),
                 name="one_notice_per_value_decision",
+            ),
+            # An order's daily reminder and escalation: once a day per person, however often
+            # the daily job runs.
+            models.UniqueConstraint(
+                fields=["recipient", "order", "kind", "sent_on"],
+                condition=Q(order__isnull=False, kind__in=["order_due", "order_escalated"]),
+                name="one_order_notice_a_day",
             ),
             # The worker tells the asker once that their file is ready, however often it runs.
             models.UniqueConstraint(

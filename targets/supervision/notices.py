@@ -48,6 +48,8 @@ def listed(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
             "generated_file",
             *plan_notices.RELATED,
             *exemption_notices.RELATED,
+            "order__county",
+            "order__department",
         )
         .prefetch_related(Prefetch("items", queryset=items))
     )

@@ -32,6 +32,8 @@ class Rules:
     stop_after_days: int
     evidence_quota_mb: int
     approval_waits_for_opinion: bool = False
+    order_number_format: str = "〔{year}〕{number}号"
+    order_sign_days: int = 3
 
 
 def stored() -> SupervisionRules:
@@ -65,6 +67,8 @@ def current() -> Rules:
             stop_after_days=row.stop_after_days,
             evidence_quota_mb=row.evidence_quota_mb,
             approval_waits_for_opinion=row.approval_waits_for_opinion,
+            order_number_format=row.order_number_format,
+            order_sign_days=row.order_sign_days,
         )
         cache.set(CACHE_KEY, rules, CACHE_SECONDS)
     return rules

@@ -20,6 +20,7 @@ from targets.accounts.access import (
     measure_for_user,
     require_measure_view,
     require_province_view,
+    visible_orders,
     visible_problems,
 )
 from targets.audit import trail
@@ -37,6 +38,7 @@ from targets.models import (
     TaskArea,
     units_prefetch,
 )
+from targets.orders import listing
 from targets.plan import outline
 from targets.spreadsheets import export_tables, exports
 from targets.supervision import lights, periods, rulebook
@@ -105,6 +107,8 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
         "overdue_problems": visible_problems(access_for(request))
         .overdue(timezone.localdate())
         .count(),
+        # Outside the shared cache: an order's step shows at once.
+        "orders_tally": listing.tally(visible_orders(access_for(request)), timezone.localdate()),
     }
     return render(request, "dashboards/overview.html", page)
 

@@ -4,8 +4,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from targets.accounts.access import access_for, county_for_user
+from targets.accounts.access import access_for, county_for_user, visible_orders
 from targets.models import County, Indicator, Measure
+from targets.orders import listing
 from targets.plan import outline as structure
 from targets.reporting import todo
 from targets.supervision import lights, periods
@@ -21,7 +22,8 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     county = county_for_user(request, code, related=("prefecture__region", "county_type"))
     plan = structure.current_plan()
     today = timezone.localdate()
-    can_report = access_for(request).can_report_for(county)
+    access = access_for(request)
+    can_report = access.can_report_for(county)
     ended = periods.reviewed_round(today)
     light = None
     if ended is not None:
@@ -38,5 +40,6 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
         "task_areas": structure.task_areas_with_measures(plan) if plan else [],
         "indicators": structure.indicators(plan, level=Indicator.Level.COUNTY) if plan else [],
         "can_report": can_report,
+        "orders_tally": listing.tally(visible_orders(access).filter(county=county), today),
     }
     return render(request, "county/page.html", context)

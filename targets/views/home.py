@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from targets.accounts.access import access_for
 from targets.models import County, Department
+from targets.orders import listing
 from targets.reporting import todo as todo_list
 from targets.units import assigned
 
@@ -72,5 +73,7 @@ def todo(request: HttpRequest) -> HttpResponse:
         "counties": counties,
         "several": len(counties) > 1,  # then each item names its county
         "today": today,
+        # The supervision orders its lead office is to sign for or answer.
+        "orders": listing.awaiting(county_ids) if only is None else [],
     }
     return render(request, "home/todo.html", context)

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from targets.http import AuthenticatedHttpRequest
 from targets.models import Notification
+from targets.orders import notices as order_notices
 from targets.supervision import notices
+
+
+def _entry(n: Notification) -> notices.Entry:
+    """The notification in words: an order's by the orders' wording, the others' by theirs."""
+    return order_notices.entry(n) if n.kind in order_notices.KINDS else notices.entry(n)
 
 
 @require_GET
@@ -21,7 +27,7 @@ def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(mine, 30).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "entries": [notices.entry(n) for n in page.object_list],
+        "entries": [_entry(n) for n in page.object_list],
         "query": "",
     }
     return render(request, "notifications/page.html", context)
@@ -38,7 +44,7 @@ def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         Notification.objects.filter(Q(pk=pk) | Q(group=pk), read_at__isnull=True).update(
             read_at=timezone.now()
         )
-    return redirect(notices.entry(notification).link)
+    return redirect(_entry(notification).link)
 
 
 @require_POST

@@ -16,18 +16,22 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from plenum import replica
-from targets.accounts.access import require_reviewer
+from targets.accounts.access import require_reviewer, visible_orders
 from targets.audit import trail
 from targets.caching import shared_pages
 from targets.forms.supervision import LateFilterForm, ReminderLogFilterForm, RemindForm
 from targets.geography import pages
 from targets.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from targets.models import Notification, Prefecture
+from targets.orders import listing
 from targets.spreadsheets import export_tables, exports
 from targets.supervision import late_view, periods, reminders
 from targets.units import assigned
 
 DEFAULT_STALE_PERIODS = 2
+
+
+LATE_ORDERS_SHOWN = 20  # the overdue orders the late view lists; the rest on the orders' list
 
 
 def _late_scope(request: HttpRequest):
@@ -109,7 +113,16 @@ def late(request: HtmxHttpRequest) -> HttpResponse:
     )
     if request.htmx:
         return HttpResponse(table)
-    page = {"form": form, "period": period, "sort": filters.get("sort") or "light"}
+    # The overdue orders, outside the shared cache: an order's step shows at once.
+    orders = visible_orders(access)
+    today = timezone.localdate()
+    page = {
+        "form": form,
+        "period": period,
+        "sort": filters.get("sort") or "light",
+        "late_orders": listing.overdue_list(orders, today, LATE_ORDERS_SHOWN),
+        "orders_tally": listing.tally(orders, today),
+    }
     return render(request, "supervision/late.html", page | {"table": table})
 
 

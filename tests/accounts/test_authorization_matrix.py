@@ -300,6 +300,37 @@ MATRIX = {
         row(302, 403, 404, 200, 404, 200, 403, 403, 403, 403, county_department=403),
     ),
     "practice_withdraw": ("/practice/{case}/withdraw/", everyone(405)),
+    # Supervision orders: every plan reader lists those of their scope; the reviewers issue them.
+    # The order here is 成都's (市级) to 锦江区: its county (the lead office and its departments),
+    # its prefecture, the province and the system admin see it; a provincial department sees only
+    # the orders sent to it.
+    "orders": (
+        "/orders/",
+        row(302, 200, 200, 200, 200, 200, 200, 200, 403, 403, county_department=200),
+    ),
+    "order_new": (
+        "/orders/new/",
+        row(302, 403, 403, 200, 200, 200, 403, 403, 403, 403, county_department=403),
+    ),
+    "order": (
+        "/orders/{order}/",
+        row(302, 200, 404, 200, 404, 200, 404, 200, 403, 403, county_department=200),
+    ),
+    "order_print": (
+        "/orders/{order}/print/",
+        row(302, 200, 404, 200, 404, 200, 404, 200, 403, 403, county_department=200),
+    ),
+    "order_pdf": (
+        "/orders/{order}.pdf",
+        row(302, 200, 404, 200, 404, 200, 404, 200, 403, 403, county_department=200),
+    ),
+    "order_evidence": (
+        "/orders/evidence/{order_evidence}/",
+        row(302, 200, 404, 200, 404, 200, 404, 200, 403, 403, county_department=200),
+    ),
+    "order_sign": ("/orders/{order}/sign/", everyone(405)),
+    "order_answer": ("/orders/{order}/answer/", everyone(405)),
+    "order_verify": ("/orders/{order}/verify/", everyone(405)),
     # The province-level notes: the provincial departments (of their measures: T1.1 is the lead's
     # and the cooperating department's), the provincial reviewers and the system admin.
     "province_work": (
@@ -412,6 +443,11 @@ GET_ONLY = [
     "exemptions",
     "problems",
     "problem_evidence",
+    "orders",
+    "order",
+    "order_print",
+    "order_pdf",
+    "order_evidence",
 ]
 
 SYSTEM = row(302, *[403] * 6, 200, 403, 403, county_department=403)
@@ -544,6 +580,27 @@ def curated_case(reporter, provincial_reviewer):
 
 
 @pytest.fixture
+def order_evidence(tmp_path, settings, prefecture_reviewer, reporter):
+    """A supervision order of 成都市 (市级) to 锦江区, answered with one evidence file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from targets.models import OrderEvidence, OrderStep
+    from tests.orders.helpers import answered, issued, signed
+
+    settings.MEDIA_ROOT = tmp_path
+    order = answered(signed(issued(prefecture_reviewer), reporter), reporter)
+    return OrderEvidence.objects.create(
+        step=OrderStep.objects.get(order=order, kind="answer"),
+        file=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x"),
+        name="e.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=reporter,
+    )
+
+
+@pytest.fixture
 def department_evidence(tmp_path, settings, department_user):
     """One file of the lead department's province-level note on T1.1, for the download URL."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -636,6 +693,7 @@ def test_get(
     cut_department,
     curated_case,
     problem_evidence,
+    order_evidence,
 ):
     path, expected = MATRIX[name]
     path = path.format(
@@ -644,6 +702,8 @@ def test_get(
         case=curated_case.pk,
         problem=problem_evidence.problem_id,
         problem_evidence=problem_evidence.pk,
+        order=order_evidence.step.order_id,
+        order_evidence=order_evidence.pk,
     )
     response = as_persona(persona).get(path)
     response.close()
@@ -667,7 +727,13 @@ def test_admin_lists(as_persona, persona, label):
 def test_wrong_method(as_persona, name):
     client = as_persona("provincial_reviewer")
     path = MATRIX[name][0].format(
-        evidence=0, department_evidence=0, case=0, problem=0, problem_evidence=0
+        evidence=0,
+        department_evidence=0,
+        case=0,
+        problem=0,
+        problem_evidence=0,
+        order=0,
+        order_evidence=0,
     )
     assert client.post(path).status_code == 405
     assert client.delete(path).status_code == 405

@@ -23,6 +23,7 @@ PATTERNS = {
     "value.{}": {"value.save", "value.submit"},
     "{}.{}": {"note.approve", "note.return", "value.approve", "value.return"},
     "admin.{}": {"admin.add", "admin.change"},
+    "order.{}": {"order.sign", "order.answer", "order.return", "order.close"},
     "province_note.{}": {
         "province_note.save",
         "province_note.submit",

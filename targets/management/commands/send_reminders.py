@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from targets.orders import escalation
 from targets.supervision.problem_reminders import send_problem_reminders
 from targets.supervision.reminders import send_due_reminders
 
@@ -10,10 +11,11 @@ from targets.supervision.reminders import send_due_reminders
 class Command(BaseCommand):
     help = (
         "Send the day's reminders (催办) to county reporters (the lead offices) and to the county "
-        "departments holding measures still due, and to reviewers of counties long overdue, in "
-        "the app and by email (sent by the task worker); and the rectification reminders of the "
-        "problem list, in the app. Meant for a daily timer; running it again on the same day "
-        "sends nothing twice."
+        "departments holding measures still due, and to reviewers of counties long overdue; "
+        "reminds the recipients of supervision orders to sign for or answer them and tells the "
+        "superior scope of late orders; in the app and by email (sent by the task worker); and "
+        "the rectification reminders of the problem list, in the app. Meant for a daily timer; "
+        "running it again on the same day sends nothing twice."
     )
 
     def add_arguments(self, parser) -> None:
@@ -36,3 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{today}: {len(problems)} rectification reminders sent (in the app)."
             )
+        orders = escalation.run(today)
+        self.stdout.write(
+            f"{today}: supervision orders: {len(orders.reminded)} reminders, "
+            f"{len(orders.escalated)} escalations sent."
+        )
