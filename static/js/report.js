@@ -12,7 +12,8 @@ document.addEventListener("click", (event) => {
 
 // Focus to a row's "edit" button while it has one, else to the row itself.
 function returnFocusTo(row) {
-  const control = row.querySelector(".report-row__actions [data-hx-get]");
+  // The row's note button (填写 / 修改); once the note is submitted there is none: the row.
+  const control = row.querySelector(".report-row__actions [data-opens-note]");
   if (control) {
     control.focus();
   } else {

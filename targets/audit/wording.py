@@ -265,7 +265,10 @@ class _Names:
     ):
         self.names: dict[tuple[type[models.Model], str], str] = {}
         for model, ids in wanted.items():
-            found = model._default_manager.select_related(*_required_relations(model))
+            related = _required_relations(model)
+            found = model._default_manager.all()
+            if related:  # select_related() with no field names is deprecated
+                found = found.select_related(*related)
             for pk, obj in found.in_bulk(sorted(ids)).items():
                 self.names[model, str(pk)] = record_name(obj)
         self.by_code: dict[tuple[type[models.Model], str], str] = {}

@@ -268,7 +268,7 @@ MATRIX = {
         "/plan/county-targets.xlsx",
         row(302, *[403] * 6, 200, 403, 403, county_department=403),
     ),
-    "county_targets": (
+    "county_targets_import": (
         "/plan/county-targets/",
         row(302, *[403] * 6, 200, 403, 403, county_department=403),
     ),

@@ -53,9 +53,9 @@ HEADINGS = [
     "四、进度滞后的指标",
     "五、工作亮点",
 ]
-# A full round at Sichuan scale: the summaries, ten counties per type, the attention list and the
-# highlights, without the county table (the annex).
-MAX_PAGES = 5
+# A full round at Sichuan scale: the summaries, ten counties per type, the attention list, the
+# highlights, rectification and supervision orders, without the county table (the annex).
+MAX_PAGES = 6
 HIGHLIGHT_TEXT = "会理市石榴产业园全面建成投产"
 RISK_REASON = "新增建设用地拟占用永久基本农田"
 

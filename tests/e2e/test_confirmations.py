@@ -146,6 +146,10 @@ def test_a_filter_in_flight_shows_it_is_loading(app_data, live_server, page, log
     page.get_by_label("经济区", exact=True).select_option(index=1)
     expect(loading).to_be_visible()
     expect(page.get_by_role("button", name="筛选")).to_be_disabled()
+    for _ in range(100):  # the route's handler runs when Playwright next has its turn
+        if held:
+            break
+        page.wait_for_timeout(50)
     held[0].fallback()
     expect(loading).to_be_hidden()
     expect(page.get_by_role("button", name="筛选")).to_be_enabled()

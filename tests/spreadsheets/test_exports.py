@@ -327,7 +327,7 @@ def test_an_empty_table_is_a_header_with_its_filter(client_for, provincial_revie
     sheet = sheet_of(response)
     assert sheet.max_row == 1
     assert sheet[1][0].value == "类型"
-    assert sheet.auto_filter.ref == "A1:P1"
+    assert sheet.auto_filter.ref == "A1:R1"
     assert csv_of(client_for(provincial_reviewer).get("/review/", {"export": "csv"})) == [
         [cell.value for cell in sheet[1]]
     ]

@@ -39,7 +39,8 @@ class Command(BaseCommand):
                 f"{today}: {len(problems)} rectification reminders sent (in the app)."
             )
         orders = escalation.run(today)
-        self.stdout.write(
-            f"{today}: supervision orders: {len(orders.reminded)} reminders, "
-            f"{len(orders.escalated)} escalations sent."
-        )
+        if orders.reminded or orders.escalated:
+            self.stdout.write(
+                f"{today}: supervision orders: {len(orders.reminded)} reminders, "
+                f"{len(orders.escalated)} escalations sent."
+            )
