@@ -14,12 +14,14 @@ document.addEventListener("click", (event) => {
 function returnFocusTo(row) {
   // The row's note button (填写 / 修改); once the note is submitted there is none: the row.
   const control = row.querySelector(".report-row__actions [data-opens-note]");
-  if (control) {
-    control.focus();
-  } else {
-    row.tabIndex = -1;
-    row.focus();
-  }
+  const target = control || row;
+  if (!control) row.tabIndex = -1;
+  target.focus();
+  // A swap elsewhere on the page settling in the same moment (the counts above the rows) can
+  // leave the focus on <body>: give it back once.
+  window.requestAnimationFrame(() => {
+    if (target.isConnected && document.activeElement === document.body) target.focus();
+  });
 }
 
 // The page's one polite live region says what an in-place action did. Emptied first, so that the
